@@ -1,0 +1,61 @@
+// Builds the dependencies every process shares from validated env + config. Nothing here runs
+// at import time; entrypoints in workers/ call buildDeps and close what they built.
+import type { Logger } from 'pino';
+import type { Env } from './config/env.js';
+import type { AppConfig } from './config/load.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { createEmailNotifier } from './notify/email.js';
+import type { EmailNotifier, SlackNotifier } from './notify/notifier.js';
+import { createEmailOutbox, createSlackOutbox } from './notify/outbox.js';
+import { createSlackNotifier } from './notify/slack.js';
+import { createRedis } from './queue/connection.js';
+import { closeQueues, createQueues } from './queue/queues.js';
+import type { Deps } from './processors/deps.js';
+import { DeliveryLedger } from './stores/ledger.js';
+import { DigestBuffer } from './stores/digest-buffer.js';
+import { SeenStore } from './stores/seen.js';
+import { SnapshotStore } from './stores/snapshots.js';
+import { SourceStateStore } from './stores/source-state.js';
+
+export interface BuildOptions {
+  clock?: () => Date;
+  metrics?: Metrics;
+  fetch?: Deps['fetch'];
+}
+
+export function createNotifiers(env: Env): { slack: SlackNotifier; email: EmailNotifier } {
+  const slack = env.SLACK_BOT_TOKEN
+    ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) })
+    : createSlackOutbox(env.OUTBOX_DIR);
+  const email = env.SMTP_URL ? createEmailNotifier({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM }) : createEmailOutbox(env.OUTBOX_DIR, env.MAIL_FROM);
+  return { slack, email };
+}
+
+export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: BuildOptions = {}): Deps {
+  const redis = createRedis(env.REDIS_URL);
+  const prefix = env.QUEUE_PREFIX;
+  const { slack, email } = createNotifiers(env);
+  return {
+    config,
+    redis,
+    prefix,
+    queues: createQueues(redis, prefix),
+    sources: new SourceStateStore(redis, prefix),
+    seen: new SeenStore(redis, prefix),
+    snapshots: new SnapshotStore(redis, prefix),
+    ledger: new DeliveryLedger(redis, prefix),
+    digests: new DigestBuffer(redis, prefix),
+    slack,
+    email,
+    clock: options.clock ?? (() => new Date()),
+    logger,
+    metrics: options.metrics ?? createMetrics(),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await closeQueues(deps.queues);
+  await Promise.all([deps.slack.close(), deps.email.close()]);
+  await deps.redis.quit().catch(() => deps.redis.disconnect());
+}

@@ -1,0 +1,74 @@
+// Loads and validates config/sources.yaml and config/teams.yaml once, at start-up.
+// Every problem is reported together, each with its file and path, like `amtool check-config`.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { SourcesFileSchema, TeamsFileSchema, type SourceConfig, type TeamConfig } from './schema.js';
+
+export interface AppConfig {
+  sources: SourceConfig[];
+  teams: TeamConfig[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** `teams[2].subscriptions[0].versions` from a zod issue path. */
+export function formatPath(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of p) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(root)';
+}
+
+async function loadFile<S extends z.ZodType>(dir: string, file: string, schema: S, problems: string[]): Promise<z.infer<S> | null> {
+  const full = path.join(dir, file);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch (err) {
+    problems.push(`${file}: cannot read ${full} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    return null;
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    problems.push(`${file}: YAML syntax error${where}: ${(err as Error).message.split('\n')[0] ?? ''}`);
+    return null;
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const value = valueAt(data, issue.path);
+      const shown = typeof value === 'string' ? ` "${value}"` : '';
+      problems.push(`${file}: ${formatPath(issue.path)}: ${issue.message}${issue.code === 'custom' ? shown : ''}`);
+    }
+    return null;
+  }
+  return result.data as z.infer<S>;
+}
+
+function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
+  let cur: unknown = data;
+  for (const k of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+export async function loadConfig(dir: string): Promise<AppConfig> {
+  const problems: string[] = [];
+  const sources = await loadFile(dir, 'sources.yaml', SourcesFileSchema, problems);
+  const teams = await loadFile(dir, 'teams.yaml', TeamsFileSchema, problems);
+  if (problems.length > 0 || !sources || !teams) throw new ConfigError(problems);
+  return { sources: sources.sources, teams: teams.teams };
+}

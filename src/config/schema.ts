@@ -1,0 +1,93 @@
+// Zod schemas for config/sources.yaml and config/teams.yaml. Types come from z.infer.
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import { EventKindSchema, FrameworkSchema } from '../domain/events.js';
+import { isValidRange } from '../domain/versions.js';
+import { parseDuration } from '../domain/duration.js';
+
+const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
+
+const Duration = z.string().refine((s) => {
+  const ms = parseDuration(s);
+  return ms !== null && ms >= 1_000;
+}, { message: 'expected a duration like "30s", "10m", "1h"' });
+
+export const SourceSchema = z.object({
+  id: Id,
+  kind: z.enum(['feed', 'versions-table']),
+  url: z.string().url(),
+  every: Duration.default('10m'),
+  /** In the all-products feed: keep only these products (the <h2> product titles). */
+  products: z.array(z.string()).optional(),
+  /** Where links in alerts point when an entry has none. */
+  homepage: z.string().url().optional(),
+});
+export type SourceConfig = z.infer<typeof SourceSchema>;
+
+export const SourcesFileSchema = z
+  .object({ sources: z.array(SourceSchema).min(1, 'configure at least one source') })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.sources.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
+      seen.add(s.id);
+    });
+  });
+
+const Timezone = z.string().refine((tz) => IANAZone.isValidZone(tz), { message: 'not an IANA time zone (e.g. "Europe/Berlin")' });
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+
+const VersionRange = z.string().refine(isValidRange, {
+  message: 'invalid version range (examples: "2.x", ">=2.3 <2.6", "2.4", "*")',
+});
+
+/**
+ * Frameworks a subscription covers. "general" means notes that name no framework (driver, OS or
+ * JupyterLab updates for all images); "all" means every framework and general notes.
+ */
+export const SubscribedFrameworkSchema = z.union([FrameworkSchema, z.literal('general'), z.literal('all')]);
+
+export const SubscriptionSchema = z.object({
+  frameworks: z.array(SubscribedFrameworkSchema).min(1),
+  versions: VersionRange.default('*'),
+  /** Empty or absent: every kind. */
+  kinds: z.array(EventKindSchema).default([]),
+  /**
+   * immediate: every match is sent at once; digest: collected for the team's digest;
+   * auto (default): urgent kinds (security, end of support, deprecations, date changes) at once,
+   * routine ones (patches, dependency updates, fixes…) in the digest.
+   */
+  deliver: z.enum(['immediate', 'digest', 'auto']).default('auto'),
+});
+export type Subscription = z.infer<typeof SubscriptionSchema>;
+
+export const DigestScheduleSchema = z.object({
+  /** daily, or weekly on `day`. */
+  every: z.enum(['daily', 'weekly']).default('daily'),
+  day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+  at: LocalTime.default('09:00'),
+});
+
+export const TeamSchema = z.object({
+  id: Id,
+  name: z.string().min(1),
+  timezone: Timezone.default('UTC'),
+  slack: z.object({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
+  email: z.object({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
+  digest: DigestScheduleSchema.default({ every: 'daily', day: 'monday', at: '09:00' }),
+  subscriptions: z.array(SubscriptionSchema).default([]),
+});
+export type TeamConfig = z.infer<typeof TeamSchema>;
+
+export const TeamsFileSchema = z
+  .object({ teams: z.array(TeamSchema) })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.teams.forEach((t, i) => {
+      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id "${t.id}"` });
+      seen.add(t.id);
+      if (t.slack.channels.length === 0 && t.email.to.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['teams', i], message: 'a team needs at least one Slack channel or email recipient' });
+      }
+    });
+  });

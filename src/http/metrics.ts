@@ -1,0 +1,25 @@
+// Prometheus metrics (prom-client). A registry per process so tests and several services in one
+// process never collide.
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  polls: Counter<'source' | 'outcome'>;
+  events: Counter<'kind'>;
+  deliveries: Counter<'channel' | 'outcome'>;
+  queueDepth: Gauge<'queue' | 'state'>;
+  secondsSinceSuccess: Gauge<'source'>;
+}
+
+export function createMetrics(withDefaults = true): Metrics {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'release_radar_' });
+  return {
+    registry,
+    polls: new Counter({ name: 'release_radar_polls_total', help: 'Source polls by outcome (changed, unchanged, failed)', labelNames: ['source', 'outcome'], registers: [registry] }),
+    events: new Counter({ name: 'release_radar_events_total', help: 'Events produced, by kind', labelNames: ['kind'], registers: [registry] }),
+    deliveries: new Counter({ name: 'release_radar_deliveries_total', help: 'Deliveries by channel type and outcome', labelNames: ['channel', 'outcome'], registers: [registry] }),
+    queueDepth: new Gauge({ name: 'release_radar_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
+    secondsSinceSuccess: new Gauge({ name: 'release_radar_source_seconds_since_success', help: 'Seconds since the last successful poll of each source', labelNames: ['source'], registers: [registry] }),
+  };
+}

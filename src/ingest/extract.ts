@@ -1,0 +1,125 @@
+// Feed entries → release events: notes are split, classified, and merged into a set per entry,
+// unique by (kind, framework, version, release). Ids are deterministic so a re-read feed yields the
+// same ids, and an amended entry yields new ids only for its new notes.
+import { describeSubject, ReleaseEventSchema, type ReleaseEvent } from '../domain/events.js';
+import { normalizeText, stableId } from '../domain/ids.js';
+import { classifyNote, type Finding } from './classify.js';
+import type { FeedEntry } from './feed.js';
+import { splitNotes, type Note } from './notes.js';
+
+export interface ExtractOptions {
+  source: string;
+  products?: string[];
+}
+
+export interface ExtractedNote {
+  entryId: string;
+  noteId: string;
+  note: Note;
+  events: ReleaseEvent[];
+}
+
+export function noteIdOf(source: string, entryId: string, note: Note): string {
+  return stableId(source, entryId, normalizeText(`${note.product ?? ''} ${note.heading} ${note.text}`));
+}
+
+export function extractEntry(entry: FeedEntry, options: ExtractOptions): ExtractedNote[] {
+  const notes = splitNotes(entry.html, options.products ? { products: options.products } : {});
+  const seenKeys = new Set<string>();
+  const out: ExtractedNote[] = [];
+  // The same note text twice in one day (it happens) is one note.
+  const seenNotes = new Set<string>();
+  for (const note of notes) {
+    const noteId = noteIdOf(options.source, entry.id, note);
+    if (seenNotes.has(noteId)) continue;
+    seenNotes.add(noteId);
+    const merged = new Map<string, Finding>();
+    for (const f of classifyNote(note)) {
+      const key = `${f.kind}|${f.framework ?? ''}|${f.version ?? ''}|${note.release ?? ''}`;
+      if (seenKeys.has(key) && !merged.has(key)) continue; // already emitted by an earlier note of this entry
+      const prev = merged.get(key);
+      merged.set(key, prev ? mergeFindings(prev, f) : f);
+    }
+    for (const key of merged.keys()) seenKeys.add(key);
+    const events = [...merged.values()].map((f) => toEvent(f, note, noteId, entry, options.source));
+    out.push({ entryId: entry.id, noteId, note, events });
+  }
+  return out;
+}
+
+function mergeFindings(a: Finding, b: Finding): Finding {
+  return {
+    ...a,
+    scope: a.scope === 'and-earlier' || b.scope === 'and-earlier' ? 'and-earlier' : a.scope,
+    cuda: a.cuda ?? b.cuda,
+    python: a.python ?? b.python,
+    os: a.os ?? b.os,
+    cves: [...new Set([...a.cves, ...b.cves])],
+    imageFamilies: [...new Set([...a.imageFamilies, ...b.imageFamilies])],
+    text: a.text === b.text ? a.text : `${a.text}\n${b.text}`,
+  };
+}
+
+function toEvent(f: Finding, note: Note, noteId: string, entry: FeedEntry, source: string): ReleaseEvent {
+  const event: ReleaseEvent = {
+    id: stableId(noteId, f.kind, f.framework, f.version),
+    source,
+    entryId: entry.id,
+    noteId,
+    publishedAt: entry.publishedAt,
+    kind: f.kind,
+    framework: f.framework,
+    version: f.version,
+    scope: f.version ? f.scope : null,
+    release: note.release,
+    cuda: f.cuda,
+    python: f.python,
+    os: f.os,
+    cves: f.cves,
+    imageFamilies: f.imageFamilies,
+    noteType: note.type,
+    title: '',
+    text: f.text,
+    url: entry.url,
+    update: false,
+  };
+  event.title = titleOf(event, note);
+  return ReleaseEventSchema.parse(event);
+}
+
+export function titleOf(e: ReleaseEvent, note?: Note): string {
+  const subject = describeSubject(e);
+  const release = e.release ? ` (${e.release})` : '';
+  const withCuda = e.cuda && e.framework !== 'base' ? ` with CUDA ${e.cuda}` : '';
+  const product = note?.product ? `${note.product}: ` : '';
+  switch (e.kind) {
+    case 'new-image':
+      return `${product}${subject} images${withCuda} are now available${release}`;
+    case 'patch-update':
+      return `${product}${subject} patch update${release}`;
+    case 'security-update':
+      return `${product}Security update${e.framework ? ` for ${subject}` : ''}${e.cves.length ? `: ${e.cves.slice(0, 3).join(', ')}${e.cves.length > 3 ? '…' : ''}` : ''}${release}`;
+    case 'dependency-update':
+      return `${product}Dependency update${e.framework ? ` for ${subject}` : ''}${release}`;
+    case 'end-of-support-reached':
+      return `${product}${e.framework ? subject : 'Framework versions'} reached end of patch and support${release}`;
+    case 'deprecation':
+      return `${product}${e.framework ? subject : 'Images'} deprecated${release}`;
+    case 'rename':
+      return `${product}${e.framework ? `${subject} images` : 'Images'} renamed${release}`;
+    case 'known-issue':
+      return `${product}Known issue${e.framework ? ` with ${subject}` : ''}${release}`;
+    case 'fix':
+      return `${product}Fix${e.framework ? ` for ${subject}` : ''}${release}`;
+    case 'other':
+      return `${product}${note?.label ?? 'Release note'}${e.framework ? ` (${subject})` : ''}`;
+    case 'version-added':
+      return `${subject} added to the supported versions`;
+    case 'version-removed':
+      return `${subject} removed from the supported versions`;
+    case 'end-of-patch-changed':
+      return `${subject}: end of patch and support date moved`;
+    case 'end-of-availability-changed':
+      return `${subject}: end of availability date moved`;
+  }
+}

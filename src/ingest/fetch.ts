@@ -1,0 +1,176 @@
+// Our own HTTP client for sources. rss-parser's fetcher has no size cap, a timeout that does not
+// stop the download, treats 304 as an error and does not decompress, so we fetch ourselves and
+// hand the decoded text to the parsers.
+import { Readable } from 'node:stream';
+
+export type FetchErrorCode =
+  | 'timeout'
+  | 'too-large'
+  | 'http-status'
+  | 'network'
+  | 'too-many-redirects'
+  | 'bad-redirect'
+  | 'decode';
+
+export class FetchError extends Error {
+  constructor(
+    readonly code: FetchErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FetchError';
+  }
+}
+
+export interface Validators {
+  etag?: string | null;
+  lastModified?: string | null;
+}
+
+export interface FetchOptions {
+  validators?: Validators;
+  timeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+  userAgent?: string;
+}
+
+export type FetchResult =
+  | { status: 'not-modified'; url: string }
+  | {
+      status: 'ok';
+      url: string;
+      text: string;
+      contentType: string | null;
+      etag: string | null;
+      lastModified: string | null;
+      bytes: number;
+    };
+
+export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export async function fetchDocument(url: string, options: FetchOptions = {}): Promise<FetchResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxRedirects = options.maxRedirects ?? 5;
+  // One deadline for the whole exchange, body included: a server that trickles bytes is cut off.
+  const signal = AbortSignal.timeout(timeoutMs);
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent ?? 'release-radar (+https://github.com/release-radar)',
+    accept: 'application/atom+xml, application/rss+xml, application/xml, text/html;q=0.9, */*;q=0.5',
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
+  if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
+
+  let current = url;
+  const visited = new Set<string>();
+  for (let hop = 0; ; hop++) {
+    let res: Response;
+    try {
+      res = await fetch(current, { headers, redirect: 'manual', signal });
+    } catch (err) {
+      throw classifyNetworkError(err, current, timeoutMs);
+    }
+    if (res.status >= 300 && res.status < 400 && res.status !== 304) {
+      await res.body?.cancel();
+      const location = res.headers.get('location');
+      if (!location) throw new FetchError('bad-redirect', `${current} answered ${res.status} without a Location header`);
+      const next = new URL(location, current).toString();
+      visited.add(current);
+      if (visited.has(next) || hop + 1 > maxRedirects) {
+        throw new FetchError('too-many-redirects', `redirect loop or more than ${maxRedirects} redirects, last ${current} -> ${next}`);
+      }
+      current = next;
+      continue;
+    }
+    if (res.status === 304) {
+      await res.body?.cancel();
+      return { status: 'not-modified', url: current };
+    }
+    if (res.status < 200 || res.status >= 300) {
+      await res.body?.cancel();
+      throw new FetchError('http-status', `${current} answered HTTP ${res.status}`);
+    }
+    const declared = Number(res.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await res.body?.cancel();
+      throw new FetchError('too-large', `${current} declares ${declared} bytes, over the ${maxBytes}-byte cap`);
+    }
+    const bytes = await readCapped(res, maxBytes, current, timeoutMs);
+    const contentType = res.headers.get('content-type');
+    return {
+      status: 'ok',
+      url: current,
+      text: decodeBody(bytes, contentType),
+      contentType,
+      etag: res.headers.get('etag'),
+      lastModified: res.headers.get('last-modified'),
+      bytes: bytes.length,
+    };
+  }
+}
+
+async function readCapped(res: Response, maxBytes: number, url: string, timeoutMs: number): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    // fetch already decompressed gzip/deflate/br, so the cap counts what we would actually parse.
+    for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+      const buf = chunk as Buffer;
+      total += buf.length;
+      if (total > maxBytes) throw new FetchError('too-large', `${url} sent more than the ${maxBytes}-byte cap`);
+      chunks.push(buf);
+    }
+  } catch (err) {
+    if (err instanceof FetchError) throw err;
+    throw classifyNetworkError(err, url, timeoutMs);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function classifyNetworkError(err: unknown, url: string, timeoutMs: number): FetchError {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return new FetchError('timeout', `${url} did not answer completely within ${timeoutMs} ms`, { cause: err });
+  }
+  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  return new FetchError('network', `cannot fetch ${url}: ${detail}`, { cause: err });
+}
+
+/**
+ * Bytes → text with the right charset: a BOM wins, then the Content-Type charset, then the XML
+ * declaration or an HTML meta tag, then UTF-8.
+ */
+export function decodeBody(bytes: Buffer, contentType: string | null): string {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const head = bytes.subarray(0, 1024).toString('latin1');
+  const charset =
+    /charset\s*=\s*"?([\w-]+)/i.exec(contentType ?? '')?.[1] ??
+    /^<\?xml[^>]*encoding\s*=\s*["']([\w-]+)["']/i.exec(head)?.[1] ??
+    /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1] ??
+    'utf-8';
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(charset.toLowerCase());
+  } catch (err) {
+    throw new FetchError('decode', `unknown charset "${charset}"`, { cause: err });
+  }
+  return decoder.decode(bytes);
+}
+
+/** Reads a local file or fetches a URL: what the CLI's `parse <file|url>` and `table` accept. */
+export async function readDocument(fileOrUrl: string): Promise<{ text: string; url: string | null }> {
+  if (/^https?:\/\//i.test(fileOrUrl)) {
+    const res = await fetchDocument(fileOrUrl);
+    if (res.status !== 'ok') throw new FetchError('http-status', `${fileOrUrl} answered 304 to an unconditional request`);
+    return { text: res.text, url: res.url };
+  }
+  const { readFile } = await import('node:fs/promises');
+  return { text: decodeBody(await readFile(fileOrUrl), null), url: null };
+}

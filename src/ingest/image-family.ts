@@ -1,0 +1,71 @@
+// Image family / image names by their grammar, e.g.
+//   pytorch-2-4-cu124-debian-11-py310, common-cu129-ubuntu-2404-nvidia-580, tf-2-12-cpu-debian-11-py310,
+//   tf2-ent-2-7-cpu, common-cpu-v20250310-debian-11-py310-conda, pytorch-1-12-<VERSION_DATE>-py310.
+import type { Framework } from '../domain/events.js';
+
+export interface ImageFamily {
+  name: string;
+  framework: Framework | null;
+  version: string | null;
+  cuda: string | null;
+  python: string | null;
+  os: string | null;
+  accelerator: 'gpu' | 'cpu' | 'tpu' | null;
+}
+
+const PREFIXES: [RegExp, Framework][] = [
+  [/^common(?=-)/, 'base'],
+  [/^tf2?(?:-ent)?(?=-)/, 'tensorflow'],
+  [/^pytorch(?=-)/, 'pytorch'],
+  [/^r(?=-)/, 'r'],
+  [/^jax(?=-)/, 'jax'],
+  [/^(?:xgboost|chainer|mxnet|cntk|caffe|rapids|theia|beam)(?=-)/, 'other'],
+];
+
+/** Candidate family names inside free text. */
+export const FAMILY_IN_TEXT = /\b(?:common|tf2?|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+\b/g;
+
+export function parseImageFamily(name: string): ImageFamily | null {
+  const clean = name.trim().replace(/<\/?var>/g, '');
+  const match = PREFIXES.find(([re]) => re.test(clean));
+  if (!match) return null;
+  const [prefixRe, framework] = match;
+  const rest = clean.replace(prefixRe, '');
+  const tokens = rest.split('-').filter(Boolean);
+  let version: string | null = null;
+  let cuda: string | null = null;
+  let python: string | null = null;
+  let os: string | null = null;
+  let accelerator: ImageFamily['accelerator'] = null;
+  const nums: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] ?? '';
+    let m: RegExpExecArray | null;
+    if (/^\d+$/.test(t) && cuda === null && os === null && nums.length < 3 && i === nums.length) {
+      nums.push(t);
+    } else if ((m = /^cu(\d+)$/.exec(t))) {
+      cuda = cudaFromCompact(m[1] ?? '');
+      accelerator = 'gpu';
+    } else if (t === 'cpu' || t === 'gpu' || t === 'tpu') {
+      accelerator = t;
+    } else if ((m = /^py(\d)(\d+)$/.exec(t))) {
+      python = `${m[1]}.${m[2]}`;
+    } else if (t === 'debian' || t === 'ubuntu') {
+      const v = tokens[i + 1];
+      if (v && /^\d+$/.test(v)) {
+        os = t === 'ubuntu' && v.length === 4 ? `Ubuntu ${v.slice(0, 2)}.${v.slice(2)}` : `${t === 'debian' ? 'Debian' : 'Ubuntu'} ${v}`;
+        i++;
+      }
+    }
+  }
+  if (nums.length >= 2) version = nums.slice(0, 3).join('.');
+  // For base images the CUDA version is the version that matters.
+  if (framework === 'base') version = cuda;
+  return { name: clean, framework, version, cuda, python, os, accelerator };
+}
+
+/** cu124 → 12.4, cu92 → 9.2, cu100 → 10.0, cu113 → 11.3. */
+export function cudaFromCompact(digits: string): string {
+  if (digits.length <= 2) return `${digits.slice(0, 1)}.${digits.slice(1) || '0'}`;
+  return `${digits.slice(0, 2)}.${digits.slice(2)}`;
+}

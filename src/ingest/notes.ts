@@ -1,0 +1,206 @@
+// Entry HTML → notes. Google's release-note entries are one per day; inside, each attribute-less
+// <h3>Type</h3> starts a note (Feature, Changed, Fixed, Security…). In the all-products feed,
+// <h2 class="release-note-product-title"> first says which product the following notes belong to.
+// <h3 id=…> and <h4> are sub-headings inside a note, not new notes.
+import * as cheerio from 'cheerio';
+import { isTag, isText, type AnyNode, type Element } from 'domhandler';
+import type { NoteType } from '../domain/events.js';
+
+export interface Statement {
+  /** The statement's own text (a paragraph, a list item, a table row). */
+  text: string;
+  /** Lead-in it belongs to: "The following framework versions have reached…:" for its list items. */
+  context: string | null;
+  /** Contents of <code> inside the statement (image names, families). */
+  codes: string[];
+}
+
+export interface Note {
+  product: string | null;
+  type: NoteType;
+  heading: string;
+  /** The note's label line as written, e.g. "M129 release", "General Availability". */
+  label: string | null;
+  /** "M129" when the label is a DLVM release label. */
+  release: string | null;
+  statements: Statement[];
+  /** Whole note as plain text, label included. */
+  text: string;
+}
+
+const TYPE_BY_HEADING: Record<string, NoteType> = {
+  feature: 'feature',
+  features: 'feature',
+  changed: 'changed',
+  change: 'changed',
+  changes: 'changed',
+  fixed: 'fixed',
+  fix: 'fixed',
+  security: 'security',
+  announcement: 'announcement',
+  deprecated: 'deprecated',
+  deprecation: 'deprecated',
+  breaking: 'breaking',
+  issue: 'issue',
+  issues: 'issue',
+  'known issue': 'issue',
+  libraries: 'libraries',
+};
+
+export function noteTypeOf(heading: string): NoteType {
+  return TYPE_BY_HEADING[heading.trim().toLowerCase()] ?? 'other';
+}
+
+export function cleanText(text: string): string {
+  return text
+    .replace(/\u00a0/g, ' ')
+    .replace(/\s+/g, ' ')
+    // The text rendering leaves spaces before punctuation and inside parentheses around links/code.
+    .replace(/\s+([.,;:)])/g, '$1')
+    .replace(/\(\s+/g, '(')
+    .trim();
+}
+
+const RELEASE_LABEL = /^(M\d+(?:\.\d+)?)\b/i;
+
+interface RawNote {
+  product: string | null;
+  heading: string;
+  nodes: AnyNode[];
+}
+
+export function splitNotes(html: string, options: { products?: string[] } = {}): Note[] {
+  const $ = cheerio.load(html, null, false);
+  const raw: RawNote[] = [];
+  let product: string | null = null;
+  let current: RawNote | null = null;
+  const wanted = options.products?.map((p) => p.toLowerCase());
+
+  for (const node of $.root().contents().toArray()) {
+    if (isTag(node)) {
+      const el = node;
+      if (el.tagName === 'h2' && $(el).hasClass('release-note-product-title')) {
+        product = cleanText($(el).text());
+        current = null;
+        continue;
+      }
+      if (el.tagName === 'h3' && Object.keys(el.attribs).length === 0) {
+        current = { product, heading: cleanText($(el).text()), nodes: [] };
+        raw.push(current);
+        continue;
+      }
+    } else if (isText(node) && node.data.trim() === '') {
+      continue;
+    }
+    if (!current) {
+      // Content before the first type heading: keep it as an untyped note so nothing is lost.
+      current = { product, heading: '', nodes: [] };
+      raw.push(current);
+    }
+    current.nodes.push(node);
+  }
+
+  return raw
+    .filter((r) => !wanted || (r.product !== null && wanted.includes(r.product.toLowerCase())))
+    .map((r) => buildNote($, r));
+}
+
+function buildNote($: cheerio.CheerioAPI, raw: RawNote): Note {
+  let label: string | null = null;
+  let nodes = raw.nodes;
+  const first = nodes[0];
+  if (first && isTag(first) && first.tagName === 'p') {
+    const strong = $(first).children('strong, b');
+    const pText = cleanText($(first).text());
+    if (strong.length === 1 && cleanText(strong.text()) === pText && pText !== '') {
+      label = pText;
+      nodes = nodes.slice(1);
+    }
+  }
+  const release = label ? (RELEASE_LABEL.exec(label)?.[1]?.toUpperCase() ?? null) : null;
+  const statements: Statement[] = [];
+  collectStatements($, nodes, null, statements);
+  const textParts = [label, ...statements.map((s) => s.text)].filter((t): t is string => !!t);
+  return {
+    product: raw.product,
+    type: noteTypeOf(raw.heading),
+    heading: raw.heading,
+    label,
+    release,
+    statements,
+    text: textParts.join('\n'),
+  };
+}
+
+function codesOf($: cheerio.CheerioAPI, el: AnyNode): string[] {
+  return $(el)
+    .find('code')
+    .toArray()
+    .map((c) => cleanText($(c).text()))
+    .filter(Boolean);
+}
+
+/** Text of an element without its nested lists (they become statements of their own). */
+function ownText($: cheerio.CheerioAPI, el: Element): string {
+  const clone = $(el).clone();
+  clone.find('ul, ol').remove();
+  return cleanText(clone.text());
+}
+
+function collectStatements($: cheerio.CheerioAPI, nodes: AnyNode[], context: string | null, out: Statement[]): void {
+  // A sub-heading (<h3 id=…>, <h4>) frames everything after it; a "…:" paragraph frames only the
+  // list right after it.
+  let heading: string | null = null;
+  let listLead: string | null = null;
+  const frame = (): string | null => listLead ?? heading ?? context;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    if (!node) continue;
+    if (isText(node)) {
+      const text = cleanText(node.data);
+      if (text) out.push({ text, context: frame(), codes: [] });
+      continue;
+    }
+    if (!isTag(node)) continue;
+    const el = node;
+    switch (el.tagName) {
+      case 'ul':
+      case 'ol':
+        for (const li of $(el).children('li').toArray()) {
+          const text = ownText($, li);
+          const nested = $(li).children('ul, ol').toArray();
+          if (text) out.push({ text, context: frame(), codes: codesOf($, li) });
+          if (nested.length > 0) collectStatements($, nested, text.endsWith(':') ? text : frame(), out);
+        }
+        listLead = null;
+        break;
+      case 'table':
+        for (const tr of $(el).find('tr').toArray()) {
+          const cells = $(tr).children('td').toArray().map((td) => cleanText($(td).text()));
+          if (cells.some(Boolean)) out.push({ text: cells.join(' | '), context: frame(), codes: codesOf($, tr) });
+        }
+        listLead = null;
+        break;
+      case 'h3':
+      case 'h4':
+      case 'h5':
+        heading = cleanText($(el).text());
+        listLead = null;
+        out.push({ text: heading, context, codes: [] });
+        break;
+      case 'div':
+      case 'section':
+      case 'aside':
+        collectStatements($, $(el).contents().toArray(), frame(), out);
+        break;
+      default: {
+        const text = cleanText($(el).text());
+        if (!text) break;
+        listLead = null;
+        out.push({ text, context: frame(), codes: codesOf($, el) });
+        const next = nodes.slice(i + 1).find(isTag);
+        if (text.endsWith(':') && next && (next.tagName === 'ul' || next.tagName === 'ol')) listLead = text;
+      }
+    }
+  }
+}

@@ -1,0 +1,170 @@
+// Supported-versions pages ("Choose an image", "Choose a container image") → rows keyed by
+// (section, version label, accelerator), and snapshot diffs → date-change events.
+import * as cheerio from 'cheerio';
+import type { Framework } from '../domain/events.js';
+import { cleanText } from './notes.js';
+import { isoOrNull, readDate, type DateReading } from './dates.js';
+import { parseImageFamily } from './image-family.js';
+
+export interface VersionRow {
+  key: string;
+  section: string;
+  framework: Framework;
+  /** As written in the first column: "2.4 (Python 3.10)", "Base-cu129 (Python 3.12 / Ubuntu 24.04)". */
+  label: string;
+  /** X.Y for frameworks, the CUDA version for base rows; null for "Base-CPU". */
+  version: string | null;
+  patchVersion: string | null;
+  accelerator: string;
+  endOfPatch: string | null;
+  endOfAvailability: string | null;
+  endOfPatchText: string;
+  endOfAvailabilityText: string;
+  imageFamily: string | null;
+}
+
+export interface TableWarning {
+  row: string;
+  column: string;
+  message: string;
+}
+
+export interface VersionsTable {
+  rows: VersionRow[];
+  warnings: TableWarning[];
+}
+
+export class TableShapeError extends Error {
+  readonly code = 'table-shape';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TableShapeError';
+  }
+}
+
+type Column = 'version' | 'patch' | 'accelerator' | 'eop' | 'eoa' | 'family';
+const REQUIRED: Column[] = ['version', 'accelerator', 'eop', 'eoa'];
+
+function columnOf(header: string): Column | null {
+  const h = header.toLowerCase();
+  if (/end of patch|end-of-patch|end of support/.test(h)) return 'eop';
+  if (/end of availability|end-of-availability/.test(h)) return 'eoa';
+  if (/accelerator/.test(h)) return 'accelerator';
+  if (/patch version/.test(h)) return 'patch';
+  if (/framework version|^version$|^ml framework/.test(h)) return 'version';
+  if (/image family|container|image name|family/.test(h)) return 'family';
+  return null;
+}
+
+function frameworkOfSection(section: string): Framework {
+  const s = section.toLowerCase();
+  if (/pytorch/.test(s)) return 'pytorch';
+  if (/tensorflow/.test(s)) return 'tensorflow';
+  if (/\bbase\b|cuda|common/.test(s)) return 'base';
+  if (/\br\b/.test(s)) return 'r';
+  if (/jax/.test(s)) return 'jax';
+  return 'other';
+}
+
+function versionOf(framework: Framework, label: string, family: string | null): string | null {
+  if (framework === 'base') {
+    const cu = /\bcu(\d{2,3})\b/i.exec(label)?.[1];
+    if (cu) return cu.length <= 2 ? `${cu[0]}.${cu.slice(1)}` : `${cu.slice(0, 2)}.${cu.slice(2)}`;
+    return family ? (parseImageFamily(family)?.cuda ?? null) : null;
+  }
+  return /^(\d+\.\d+(?:\.\d+)?)/.exec(label)?.[1] ?? null;
+}
+
+export function rowKey(section: string, label: string, accelerator: string): string {
+  return `${section}|${label}|${accelerator}`;
+}
+
+export function parseVersionsTable(html: string): VersionsTable {
+  const $ = cheerio.load(html);
+  const rows: VersionRow[] = [];
+  const warnings: TableWarning[] = [];
+  const tables = $('table').toArray();
+  let matched = 0;
+  for (const table of tables) {
+    const headers = $(table).find('tr').first().children('th, td').toArray().map((c) => cleanText($(c).text()));
+    const columns = headers.map(columnOf);
+    if (!columns.includes('eop') && !columns.includes('eoa') && !columns.includes('version')) continue; // not a versions table
+    const missing = REQUIRED.filter((c) => !columns.includes(c));
+    const section = cleanText($(table).prevAll('h2, h3, h4').first().text()) || 'Versions';
+    if (missing.length > 0) {
+      throw new TableShapeError(`table under "${section}" lacks column(s) ${missing.join(', ')} (headers: ${headers.join(' | ')})`);
+    }
+    matched++;
+    const framework = frameworkOfSection(section);
+    for (const tr of $(table).find('tr').slice(1).toArray()) {
+      const cells = $(tr).children('td').toArray();
+      if (cells.length === 0) continue;
+      const cell = (c: Column): string => {
+        const i = columns.indexOf(c);
+        const el = i >= 0 ? cells[i] : undefined;
+        return el ? cleanText($(el).text()) : '';
+      };
+      const label = cell('version');
+      const accelerator = cell('accelerator');
+      const family = cell('family') || null;
+      const eopText = cell('eop');
+      const eoaText = cell('eoa');
+      const rowName = `${section} / ${label} / ${accelerator}`;
+      const read = (text: string, column: string): DateReading => {
+        const r = readDate(text);
+        if (r.status === 'unreadable') warnings.push({ row: rowName, column, message: `cannot read date "${r.raw}"` });
+        if (r.status === 'date' && r.note) warnings.push({ row: rowName, column, message: r.note });
+        return r;
+      };
+      const patch = cell('patch');
+      rows.push({
+        key: rowKey(section, label, accelerator),
+        section,
+        framework,
+        label,
+        version: versionOf(framework, label, family),
+        patchVersion: patch && !/not applicable|n\/a/i.test(patch) ? patch : null,
+        accelerator,
+        endOfPatch: isoOrNull(read(eopText, 'end of patch and support date')),
+        endOfAvailability: isoOrNull(read(eoaText, 'end of availability date')),
+        endOfPatchText: eopText,
+        endOfAvailabilityText: eoaText,
+        imageFamily: family,
+      });
+    }
+  }
+  if (matched === 0) throw new TableShapeError(tables.length === 0 ? 'no table found on the page' : 'no supported-versions table found (expected columns like "End of patch and support date")');
+  return { rows, warnings };
+}
+
+export type TableChangeKind = 'version-added' | 'version-removed' | 'end-of-patch-changed' | 'end-of-availability-changed';
+
+export interface TableChange {
+  kind: TableChangeKind;
+  row: VersionRow;
+  from: string | null;
+  to: string | null;
+}
+
+/** Old snapshot vs new snapshot → changes, in the new page's row order (removed rows last). */
+export function diffTables(oldRows: VersionRow[], newRows: VersionRow[]): TableChange[] {
+  const before = new Map(oldRows.map((r) => [r.key, r]));
+  const after = new Map(newRows.map((r) => [r.key, r]));
+  const changes: TableChange[] = [];
+  for (const row of newRows) {
+    const old = before.get(row.key);
+    if (!old) {
+      changes.push({ kind: 'version-added', row, from: null, to: null });
+      continue;
+    }
+    // Compare what the page means, not how it is spelled ("Ju1 11" and "Jul 11" are the same date).
+    if (old.endOfPatch !== row.endOfPatch || (old.endOfPatch === null && old.endOfPatchText !== row.endOfPatchText)) {
+      changes.push({ kind: 'end-of-patch-changed', row, from: old.endOfPatch, to: row.endOfPatch });
+    }
+    if (old.endOfAvailability !== row.endOfAvailability || (old.endOfAvailability === null && old.endOfAvailabilityText !== row.endOfAvailabilityText)) {
+      changes.push({ kind: 'end-of-availability-changed', row, from: old.endOfAvailability, to: row.endOfAvailability });
+    }
+  }
+  for (const row of oldRows) if (!after.has(row.key)) changes.push({ kind: 'version-removed', row, from: null, to: null });
+  return changes;
+}

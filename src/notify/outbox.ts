@@ -1,0 +1,61 @@
+// The outbox: used when Slack or SMTP is not configured, so the first run needs no credentials.
+// Files a person can read: Slack messages as JSON plus a text rendering, emails as .eml plus .html.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { EmailMessage, SlackBlock, SlackMessage } from '../domain/render.js';
+import type { EmailNotifier, SlackNotifier } from './notifier.js';
+
+function fileStem(deliveryId: string, now: Date): string {
+  return `${now.toISOString().replace(/[:.]/g, '-')}-${deliveryId.slice(0, 16)}`;
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'channel';
+}
+
+function blockText(block: SlackBlock): string {
+  switch (block.type) {
+    case 'header':
+      return `# ${block.text.text}`;
+    case 'section':
+      return block.text.text;
+    case 'context':
+      return block.elements.map((e) => e.text).join(' ');
+    case 'divider':
+      return '---';
+  }
+}
+
+export function createSlackOutbox(dir: string, clock: () => Date = () => new Date()): SlackNotifier {
+  return {
+    mode: 'outbox',
+    async send(channel: string, message: SlackMessage, deliveryId: string): Promise<string> {
+      const folder = path.join(dir, 'slack', safeName(channel));
+      await mkdir(folder, { recursive: true });
+      const stem = path.join(folder, fileStem(deliveryId, clock()));
+      await writeFile(`${stem}.json`, `${JSON.stringify({ channel, deliveryId, ...message }, null, 2)}\n`);
+      await writeFile(`${stem}.txt`, `to ${channel}\n\n${message.blocks.map(blockText).join('\n\n')}\n`);
+      return `${stem}.json`;
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+export function createEmailOutbox(dir: string, from: string, clock: () => Date = () => new Date()): EmailNotifier {
+  // nodemailer's stream transport builds the real RFC 5322 message without sending it.
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    mode: 'outbox',
+    async send(to: string[], message: EmailMessage, deliveryId: string): Promise<string> {
+      const folder = path.join(dir, 'email');
+      await mkdir(folder, { recursive: true });
+      const stem = path.join(folder, fileStem(deliveryId, clock()));
+      const info = await builder.sendMail({ from, to, subject: message.subject, text: message.text, html: message.html, headers: { 'X-Release-Radar-Delivery': deliveryId } });
+      await writeFile(`${stem}.eml`, info.message as Buffer);
+      await writeFile(`${stem}.html`, message.html);
+      return `${stem}.eml`;
+    },
+    close: () => Promise.resolve(),
+  };
+}

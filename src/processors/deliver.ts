@@ -1,0 +1,78 @@
+import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { renderAlertEmail, renderDigestEmail, renderSlackAlert, renderSlackDigest } from '../domain/render.js';
+import { DeliveryError } from '../notify/notifier.js';
+import { JOB } from '../queue/names.js';
+import { DeliverJobSchema, type DeadLetter, type DeliverJob } from '../queue/payloads.js';
+import type { Deps } from './deps.js';
+
+export type DeliverOutcome = 'sent' | 'already-sent';
+
+/**
+ * One delivery = one send. The ledger is claimed before the send and finalized after it:
+ * a retried or stalled job that finds "sent" does nothing. Failures are classified by the adapter:
+ * permanent → dead-letter queue, no retry; rate-limited → wait Retry-After without spending an
+ * attempt; transient → BullMQ retries with backoff, and the last failed attempt is dead-lettered.
+ */
+export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome: DeliverOutcome; ref?: string }> {
+  return async (job, token) => {
+    const data = DeliverJobSchema.safeParse(job.data);
+    if (!data.success) throw new UnrecoverableError(`malformed delivery job: ${data.error.message}`);
+    const d = data.data;
+    const team = deps.config.teams.find((t) => t.id === d.teamId);
+    const teamName = team?.name ?? d.teamId;
+    const channelType = d.target.type;
+
+    const claim = await deps.ledger.claim(d.deliveryId, `${job.id ?? ''}#${job.attemptsMade}`);
+    if (claim === 'already-sent') {
+      deps.metrics.deliveries.inc({ channel: channelType, outcome: 'duplicate-skipped' });
+      return { outcome: 'already-sent' };
+    }
+    try {
+      const ref = await send(deps, d, teamName);
+      await deps.ledger.finalize(d.deliveryId, ref);
+      deps.metrics.deliveries.inc({ channel: channelType, outcome: 'sent' });
+      return { outcome: 'sent', ref };
+    } catch (err) {
+      // An error came back, so the receiver did not take the message: the next attempt may send.
+      await deps.ledger.release(d.deliveryId);
+      const failure = err instanceof DeliveryError ? err : new DeliveryError('transient', 'unknown', (err as Error).message, null, { cause: err });
+      deps.logger.warn({ deliveryId: d.deliveryId, team: d.teamId, target: channelType, code: failure.code, failure: failure.failure }, 'delivery failed');
+      if (failure.failure === 'rate-limited' && token) {
+        deps.metrics.deliveries.inc({ channel: channelType, outcome: 'rate-limited' });
+        await job.moveToDelayed(Date.now() + (failure.retryAfterMs ?? 1_000), token);
+        throw new DelayedError();
+      }
+      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (failure.failure === 'permanent' || lastAttempt) {
+        await deadLetter(deps, job, failure);
+        deps.metrics.deliveries.inc({ channel: channelType, outcome: 'dead-lettered' });
+        throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+      }
+      deps.metrics.deliveries.inc({ channel: channelType, outcome: 'retrying' });
+      throw failure;
+    }
+  };
+}
+
+async function send(deps: Deps, d: DeliverJob, teamName: string): Promise<string> {
+  if (d.target.type === 'slack') {
+    const first = d.events[0];
+    const message = d.purpose === 'digest' || !first ? renderSlackDigest(teamName, d.events, 'Release') : renderSlackAlert(first);
+    return deps.slack.send(d.target.channel, message, d.deliveryId);
+  }
+  const message = d.purpose === 'digest' ? renderDigestEmail(teamName, d.events, 'Release') : renderAlertEmail(teamName, d.events);
+  return deps.email.send(d.target.to, message, d.deliveryId);
+}
+
+async function deadLetter(deps: Deps, job: Job, failure: DeliveryError): Promise<void> {
+  const letter: DeadLetter = {
+    queue: job.queueName,
+    jobName: job.name,
+    jobId: job.id ?? null,
+    data: job.data,
+    code: failure.code,
+    reason: failure.message,
+    failedAt: deps.clock().toISOString(),
+  };
+  await deps.queues.deadLetter.add(JOB.deadLetter, letter, { jobId: `dl-${job.id ?? Date.now()}` });
+}

@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config/load.js';
+import type { Metrics } from '../http/metrics.js';
+import type { EmailNotifier, SlackNotifier } from '../notify/notifier.js';
+import type { Queues } from '../queue/queues.js';
+import type { DeliveryLedger } from '../stores/ledger.js';
+import type { DigestBuffer } from '../stores/digest-buffer.js';
+import type { SeenStore } from '../stores/seen.js';
+import type { SourceStateStore } from '../stores/source-state.js';
+import type { SnapshotStore } from '../stores/snapshots.js';
+
+/** Everything a processor may use, passed explicitly: no clients created at import time. */
+export interface Deps {
+  config: AppConfig;
+  redis: Redis;
+  prefix: string;
+  queues: Queues;
+  sources: SourceStateStore;
+  seen: SeenStore;
+  snapshots: SnapshotStore;
+  ledger: DeliveryLedger;
+  digests: DigestBuffer;
+  slack: SlackNotifier;
+  email: EmailNotifier;
+  clock: () => Date;
+  logger: Logger;
+  metrics: Metrics;
+  /** Source fetch options (tests shorten the timeout). */
+  fetch?: { timeoutMs?: number; maxBytes?: number };
+}

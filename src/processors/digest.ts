@@ -1,0 +1,32 @@
+import { UnrecoverableError, type Processor } from 'bullmq';
+import { stableId } from '../domain/ids.js';
+import { JOB } from '../queue/names.js';
+import { DigestJobSchema, type DeliverJob } from '../queue/payloads.js';
+import type { Deps } from './deps.js';
+
+/**
+ * A team's digest: take everything buffered since the last one (atomically, keyed by this
+ * occurrence of the schedule, so racing workers cannot both take it) and enqueue one email and one
+ * Slack summary per channel. Nothing buffered: nothing is sent.
+ */
+export function createDigestProcessor(deps: Deps): Processor<unknown, { events: number }> {
+  return async (job) => {
+    const data = DigestJobSchema.safeParse(job.data);
+    if (!data.success) throw new UnrecoverableError(`malformed digest job: ${data.error.message}`);
+    const team = deps.config.teams.find((t) => t.id === data.data.teamId);
+    if (!team) throw new UnrecoverableError(`team "${data.data.teamId}" is not configured`);
+    const occurrence = stableId(job.id ?? '', String(job.timestamp));
+    const events = await deps.digests.take(team.id, occurrence);
+    if (events.length === 0) return { events: 0 };
+    const jobs: DeliverJob[] = [];
+    if (team.email.to.length > 0) {
+      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, events, purpose: 'digest' });
+    }
+    for (const channel of team.slack.channels) {
+      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events, purpose: 'digest' });
+    }
+    await deps.queues.deliver.addBulk(jobs.map((d) => ({ name: d.target.type === 'slack' ? JOB.slack : JOB.email, data: d, opts: { jobId: d.deliveryId } })));
+    await deps.digests.finish(team.id, occurrence);
+    return { events: events.length };
+  };
+}

@@ -1,0 +1,29 @@
+// Queue and job names, declared once. Stages follow the data flow: poll → parse → match → deliver,
+// plus digest (per-team schedule) and the dead-letter queue for permanent delivery failures.
+export const QUEUE = {
+  poll: 'poll',
+  parse: 'parse',
+  match: 'match',
+  deliver: 'deliver',
+  digest: 'digest',
+  deadLetter: 'dead-letter',
+} as const;
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+export const JOB = {
+  poll: 'poll-source',
+  parse: 'parse-document',
+  match: 'match-events',
+  slack: 'send-slack',
+  email: 'send-email',
+  digest: 'send-digest',
+  deadLetter: 'dead-letter',
+} as const;
+
+export const STAGES = ['poll', 'parse', 'match', 'deliver', 'digest'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** BullMQ custom job ids must not contain ':'; ours are built from hex ids and config ids. */
+export function jobId(...parts: string[]): string {
+  return parts.join('-').replace(/:/g, '_');
+}

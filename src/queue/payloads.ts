@@ -1,0 +1,55 @@
+// Job payloads as zod schemas: producers validate before enqueueing, processors safeParse and fail
+// a malformed job as unrecoverable instead of retrying it.
+import { z } from 'zod';
+import { ReleaseEventSchema } from '../domain/events.js';
+
+export const PollJobSchema = z.object({ sourceId: z.string() });
+export type PollJob = z.infer<typeof PollJobSchema>;
+
+export const ParseJobSchema = z.object({
+  sourceId: z.string(),
+  /** Redis key holding the fetched document (kept for diagnosis if it fails to parse). */
+  bodyKey: z.string(),
+  bodyHash: z.string(),
+  fetchedAt: z.string(),
+  url: z.string(),
+});
+export type ParseJob = z.infer<typeof ParseJobSchema>;
+
+export const MatchJobSchema = z.object({
+  sourceId: z.string(),
+  /** Identifies what one poll found; one email per team groups it. */
+  batchId: z.string(),
+  events: z.array(ReleaseEventSchema).min(1),
+});
+export type MatchJob = z.infer<typeof MatchJobSchema>;
+
+export const SlackTargetSchema = z.object({ type: z.literal('slack'), channel: z.string() });
+export const EmailTargetSchema = z.object({ type: z.literal('email'), to: z.array(z.string()).min(1) });
+export const TargetSchema = z.discriminatedUnion('type', [SlackTargetSchema, EmailTargetSchema]);
+export type Target = z.infer<typeof TargetSchema>;
+
+export const DeliverJobSchema = z.object({
+  /** Ledger key: one send per (events, team, target). */
+  deliveryId: z.string(),
+  teamId: z.string(),
+  target: TargetSchema,
+  events: z.array(ReleaseEventSchema).min(1),
+  /** "alert" for immediate deliveries, "digest" for the scheduled summary. */
+  purpose: z.enum(['alert', 'digest']),
+});
+export type DeliverJob = z.infer<typeof DeliverJobSchema>;
+
+export const DigestJobSchema = z.object({ teamId: z.string() });
+export type DigestJob = z.infer<typeof DigestJobSchema>;
+
+export const DeadLetterSchema = z.object({
+  queue: z.string(),
+  jobName: z.string(),
+  jobId: z.string().nullable(),
+  data: z.unknown(),
+  code: z.string(),
+  reason: z.string(),
+  failedAt: z.string(),
+});
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;

@@ -1,0 +1,32 @@
+import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import { QUEUE } from './names.js';
+
+// Completed jobs are trimmed; failed ones are kept for inspection and retry.
+const TRIM: DefaultJobOptions = { removeOnComplete: { count: 1_000, age: 24 * 3600 }, removeOnFail: false };
+
+export const JOB_OPTIONS = {
+  poll: { ...TRIM, attempts: 1, removeOnFail: { count: 500 } },
+  parse: { ...TRIM, attempts: 3, backoff: { type: 'exponential', delay: 2_000 } },
+  match: { ...TRIM, attempts: 5, backoff: { type: 'exponential', delay: 2_000 } },
+  deliver: { ...TRIM, attempts: 8, backoff: { type: 'exponential', delay: 5_000 } },
+  digest: { ...TRIM, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
+  deadLetter: { removeOnComplete: false, removeOnFail: false },
+} satisfies Record<keyof typeof QUEUE, DefaultJobOptions>;
+
+export interface Queues {
+  poll: Queue;
+  parse: Queue;
+  match: Queue;
+  deliver: Queue;
+  digest: Queue;
+  deadLetter: Queue;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const make = (name: keyof typeof QUEUE): Queue => new Queue(QUEUE[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+  return { poll: make('poll'), parse: make('parse'), match: make('match'), deliver: make('deliver'), digest: make('digest'), deadLetter: make('deadLetter') };
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((q: Queue) => q.close()));
+}

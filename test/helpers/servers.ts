@@ -1,0 +1,162 @@
+// Fakes only at the edges: a feed HTTP server, a Slack Web API stub (behind slackApiUrl, driven by
+// the real @slack/web-api client) and a real SMTP server (smtp-server) that parses what it gets.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export interface DocumentServer {
+  url: string;
+  /** Replace what a path serves; ETag follows the content. */
+  serve(path: string, body: string, contentType?: string): void;
+  requests: { path: string; ifNoneMatch: string | undefined }[];
+  close(): Promise<void>;
+}
+
+export async function startDocumentServer(): Promise<DocumentServer> {
+  const docs = new Map<string, { body: string; type: string; etag: string }>();
+  const requests: DocumentServer['requests'] = [];
+  let version = 0;
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    requests.push({ path, ifNoneMatch: req.headers['if-none-match'] });
+    const doc = docs.get(path);
+    if (!doc) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    if (req.headers['if-none-match'] === doc.etag) {
+      res.writeHead(304, { etag: doc.etag }).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': doc.type, etag: doc.etag }).end(doc.body);
+  });
+  const url = await listen(server);
+  return {
+    url,
+    serve(path, body, contentType = 'application/atom+xml; charset=utf-8') {
+      docs.set(path, { body, type: contentType, etag: `"v${++version}"` });
+    },
+    requests,
+    close: () => closeServer(server),
+  };
+}
+
+export interface SlackCall {
+  method: string;
+  token: string | undefined;
+  body: Record<string, unknown>;
+}
+
+export interface SlackStub {
+  /** Base URL to pass as SLACK_API_URL / slackApiUrl. */
+  apiUrl: string;
+  calls: SlackCall[];
+  /** Successful chat.postMessage calls. */
+  posted(): SlackCall[];
+  /** Decide the answer to the next calls: queue of behaviours, then "ok". */
+  script: ('ok' | 'ratelimit' | 'server-error' | 'channel_not_found' | 'invalid_auth')[];
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (data += c));
+    req.on('end', () => resolve(data));
+    req.on('error', reject);
+  });
+}
+
+function parseForm(text: string, type: string | undefined): Record<string, unknown> {
+  if (type?.includes('application/json')) return JSON.parse(text) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    try {
+      out[k] = k === 'blocks' || k === 'attachments' ? JSON.parse(v) : v;
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+export async function startSlackStub(): Promise<SlackStub> {
+  const calls: SlackCall[] = [];
+  const okCalls: SlackCall[] = [];
+  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], close: async () => undefined };
+  let ts = 1_700_000_000;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void readBody(req).then((text) => {
+      const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
+      const call: SlackCall = { method, token: req.headers.authorization?.replace(/^Bearer /, ''), body: parseForm(text, req.headers['content-type']) };
+      calls.push(call);
+      const behaviour = stub.script.shift() ?? 'ok';
+      const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      };
+      switch (behaviour) {
+        case 'ratelimit':
+          json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+          return;
+        case 'server-error':
+          json(500, { ok: false, error: 'internal_error' });
+          return;
+        case 'channel_not_found':
+        case 'invalid_auth':
+          json(200, { ok: false, error: behaviour });
+          return;
+        case 'ok':
+          okCalls.push(call);
+          json(200, { ok: true, channel: call.body.channel, ts: `${ts++}.000100`, message: { text: call.body.text } });
+      }
+    });
+  });
+  const url = await listen(server);
+  stub.apiUrl = `${url}/api/`;
+  stub.close = () => closeServer(server);
+  return stub;
+}
+
+export interface MailSink {
+  port: number;
+  smtpUrl: string;
+  messages: ParsedMail[];
+  close(): Promise<void>;
+}
+
+export async function startMailSink(): Promise<MailSink> {
+  const messages: ParsedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          messages.push(mail);
+          callback();
+        })
+        .catch((err: Error) => callback(err));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    port,
+    smtpUrl: `smtp://127.0.0.1:${port}?tls=off`,
+    messages,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,42 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { loadEnv } from '../../src/config/env.js';
+import { loadConfig } from '../../src/config/load.js';
+import { JOB } from '../../src/queue/names.js';
+import { startService, type Service, type ServiceOptions } from '../../workers/service.js';
+import { REDIS_URL } from './redis.js';
+
+export async function writeConfig(sources: unknown[], teams: unknown[]): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'rr-config-'));
+  await writeFile(path.join(dir, 'sources.yaml'), stringify({ sources }));
+  await writeFile(path.join(dir, 'teams.yaml'), stringify({ teams }));
+  return dir;
+}
+
+export interface TestServiceOptions {
+  prefix: string;
+  configDir: string;
+  env?: Record<string, string>;
+  service?: Partial<ServiceOptions>;
+}
+
+/** The real service (all stages in-process) against the real Redis, as `release-radar start` runs it. */
+export async function startTestService(o: TestServiceOptions): Promise<Service> {
+  const outbox = await mkdtemp(path.join(tmpdir(), 'rr-outbox-'));
+  const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: o.prefix, CONFIG_DIR: o.configDir, OUTBOX_DIR: outbox, HTTP_PORT: '0', LOG_LEVEL: 'silent', ...o.env });
+  const config = await loadConfig(env.CONFIG_DIR);
+  return startService(env, config, pino({ level: 'silent' }), {
+    stages: ['poll', 'parse', 'match', 'deliver', 'digest'],
+    scheduler: false,
+    http: false,
+    fetch: { timeoutMs: 5_000 },
+    ...o.service,
+  });
+}
+
+export async function pollNow(service: Service, sourceId: string): Promise<void> {
+  await service.deps.queues.poll.add(JOB.poll, { sourceId });
+}

@@ -1,0 +1,99 @@
+// Entrypoint logic: start the scheduler, the workers of the chosen stages and (optionally) the HTTP
+// server against one Redis; close everything on SIGINT/SIGTERM. `release-radar start` runs every
+// stage in one process; `release-radar worker <stage>` runs one, so users scale out by starting
+// more worker processes.
+import { Worker, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { buildDeps, closeDeps, type BuildOptions } from '../src/app.js';
+import type { Env } from '../src/config/env.js';
+import type { AppConfig } from '../src/config/load.js';
+import { startHttpServer, type HttpServer } from '../src/http/server.js';
+import { createDeliverProcessor } from '../src/processors/deliver.js';
+import type { Deps } from '../src/processors/deps.js';
+import { createDigestProcessor } from '../src/processors/digest.js';
+import { createMatchProcessor } from '../src/processors/match.js';
+import { createParseProcessor } from '../src/processors/parse.js';
+import { createPollProcessor } from '../src/processors/poll.js';
+import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
+import { QUEUE, type Stage } from '../src/queue/names.js';
+import { syncSchedulers } from '../src/queue/schedules.js';
+
+export interface ServiceOptions extends BuildOptions {
+  stages: readonly Stage[];
+  scheduler: boolean;
+  http: boolean;
+  /** Deliveries run concurrently across channels. */
+  deliverConcurrency?: number;
+}
+
+export interface Service {
+  deps: Deps;
+  workers: Worker[];
+  http: HttpServer | null;
+  close(): Promise<void>;
+}
+
+const PROCESSORS: Record<Stage, (deps: Deps) => Processor> = {
+  poll: createPollProcessor,
+  parse: createParseProcessor,
+  match: createMatchProcessor,
+  deliver: createDeliverProcessor,
+  digest: createDigestProcessor,
+};
+
+const CONCURRENCY: Record<Stage, number> = { poll: 8, parse: 2, match: 4, deliver: 16, digest: 2 };
+
+export async function startService(env: Env, config: AppConfig, logger: Logger, options: ServiceOptions): Promise<Service> {
+  await assertRedisReachable(env.REDIS_URL);
+  const deps = buildDeps(env, config, logger, options);
+  const workers: Worker[] = [];
+  const workerConnections: Redis[] = [];
+  for (const stage of options.stages) {
+    // Each worker gets its own connection: blocking commands must not share one.
+    const connection = createRedis(env.REDIS_URL);
+    workerConnections.push(connection);
+    const worker = new Worker(QUEUE[stage], PROCESSORS[stage](deps), {
+      connection,
+      prefix: deps.prefix,
+      concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? CONCURRENCY.deliver) : CONCURRENCY[stage],
+    });
+    worker.on('failed', (job, err) => logger.warn({ stage, jobId: job?.id, err: err.message }, 'job failed'));
+    worker.on('error', (err) => logger.error({ stage, err: err.message }, 'worker error'));
+    workers.push(worker);
+  }
+  if (options.scheduler) await syncSchedulers(deps.queues, config);
+  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT }) : null;
+  logger.info(
+    { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, email: deps.email.mode, outbox: env.OUTBOX_DIR },
+    'release-radar started',
+  );
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await http?.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workerConnections.map((c) => c.quit().catch(() => c.disconnect())));
+      await closeDeps(deps);
+    })();
+    return closing;
+  };
+  return { deps, workers, http, close };
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down cleanly. */
+export function closeOnSignals(service: Service, logger: Logger): void {
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    service
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err: (err as Error).message }, 'unclean shutdown');
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
