@@ -44,16 +44,37 @@ async function loadFile<S extends z.ZodType>(dir: string, file: string, schema: 
     problems.push(`${file}: YAML syntax error${where}: ${(err as Error).message.split('\n')[0] ?? ''}`);
     return null;
   }
+  // Checks across list items run on the raw data too, so they are reported with every other problem.
+  const before = problems.length;
+  crossChecks(file, data, problems);
   const result = schema.safeParse(data);
   if (!result.success) {
     for (const issue of result.error.issues) {
       const value = valueAt(data, issue.path);
-      const shown = typeof value === 'string' ? ` "${value}"` : '';
-      problems.push(`${file}: ${formatPath(issue.path)}: ${issue.message}${issue.code === 'custom' ? shown : ''}`);
+      const shown = issue.code === 'custom' && typeof value === 'string' ? ` (got "${value}")` : '';
+      problems.push(`${file}: ${formatPath(issue.path)}: ${issue.message}${shown}`);
     }
     return null;
   }
-  return result.data as z.infer<S>;
+  return problems.length > before ? null : result.data;
+}
+
+function crossChecks(file: string, data: unknown, problems: string[]): void {
+  const listKey = file === 'sources.yaml' ? 'sources' : 'teams';
+  const list = (data as Record<string, unknown> | null)?.[listKey];
+  if (!Array.isArray(list)) return;
+  const seen = new Set<unknown>();
+  list.forEach((item: unknown, i) => {
+    const entry = (item ?? {}) as Record<string, unknown>;
+    const id = entry.id;
+    if (id !== undefined && seen.has(id)) problems.push(`${file}: ${listKey}[${i}].id: duplicate id "${typeof id === 'string' ? id : JSON.stringify(id)}"`);
+    seen.add(id);
+    if (listKey === 'teams') {
+      const slack = (entry.slack as { channels?: unknown[] } | undefined)?.channels ?? [];
+      const email = (entry.email as { to?: unknown[] } | undefined)?.to ?? [];
+      if (slack.length === 0 && email.length === 0) problems.push(`${file}: teams[${i}]: a team needs at least one Slack channel or email recipient`);
+    }
+  });
 }
 
 function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {

@@ -1,7 +1,7 @@
 // Zod schemas for config/sources.yaml and config/teams.yaml. Types come from z.infer.
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import { EventKindSchema, FrameworkSchema } from '../domain/events.js';
+import { EventKindSchema, FRAMEWORKS } from '../domain/events.js';
 import { isValidRange } from '../domain/versions.js';
 import { parseDuration } from '../domain/duration.js';
 
@@ -24,20 +24,12 @@ export const SourceSchema = z.object({
 });
 export type SourceConfig = z.infer<typeof SourceSchema>;
 
-export const SourcesFileSchema = z
-  .object({ sources: z.array(SourceSchema).min(1, 'configure at least one source') })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.sources.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate source id "${s.id}"` });
-      seen.add(s.id);
-    });
-  });
+export const SourcesFileSchema = z.object({ sources: z.array(SourceSchema).min(1, 'configure at least one source') });
 
 const Timezone = z.string().refine((tz) => IANAZone.isValidZone(tz), { message: 'not an IANA time zone (e.g. "Europe/Berlin")' });
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
 
-const VersionRange = z.string().refine(isValidRange, {
+const VersionRange = z.string().refine((r) => isValidRange(r) && !/[<>]=?\s*\d+(?:\.\d+)?\.[x*]/i.test(r), {
   message: 'invalid version range (examples: "2.x", ">=2.3 <2.6", "2.4", "*")',
 });
 
@@ -45,7 +37,7 @@ const VersionRange = z.string().refine(isValidRange, {
  * Frameworks a subscription covers. "general" means notes that name no framework (driver, OS or
  * JupyterLab updates for all images); "all" means every framework and general notes.
  */
-export const SubscribedFrameworkSchema = z.union([FrameworkSchema, z.literal('general'), z.literal('all')]);
+export const SubscribedFrameworkSchema = z.enum([...FRAMEWORKS, 'general', 'all']);
 
 export const SubscriptionSchema = z.object({
   frameworks: z.array(SubscribedFrameworkSchema).min(1),
@@ -79,15 +71,4 @@ export const TeamSchema = z.object({
 });
 export type TeamConfig = z.infer<typeof TeamSchema>;
 
-export const TeamsFileSchema = z
-  .object({ teams: z.array(TeamSchema) })
-  .superRefine((file, ctx) => {
-    const seen = new Set<string>();
-    file.teams.forEach((t, i) => {
-      if (seen.has(t.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id "${t.id}"` });
-      seen.add(t.id);
-      if (t.slack.channels.length === 0 && t.email.to.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['teams', i], message: 'a team needs at least one Slack channel or email recipient' });
-      }
-    });
-  });
+export const TeamsFileSchema = z.object({ teams: z.array(TeamSchema) });

@@ -37,6 +37,7 @@ export function escapeHtml(text: string): string {
 
 /** Header values: no CR/LF (header injection) and bounded length. */
 export function headerSafe(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   return truncate(text.replace(/[\r\n\t\u0000-\u001f]+/g, ' ').trim(), max);
 }
 

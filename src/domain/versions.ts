@@ -19,6 +19,8 @@ function normalizeRange(range: string): string {
  * "2.4" means any 2.4.x, "2.4.1" exactly that, "2.17 and earlier" everything below 2.18.
  */
 export function eventVersionRange(version: string, scope: 'exact' | 'and-earlier' | null): string | null {
+  const wildcard = /^(\d+)\.x$/.exec(version);
+  if (wildcard) return scope === 'and-earlier' ? `<${Number(wildcard[1]) + 1}.0.0` : `${wildcard[1]}.x`;
   if (!VERSION_RE.test(version)) return null;
   const parts = version.split('.').map(Number);
   const [major = 0, minor, patch] = parts;

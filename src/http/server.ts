@@ -2,6 +2,7 @@
 // a small status page at / with each source's last poll and last error.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Queue } from 'bullmq';
 import { escapeHtml } from '../domain/render.js';
 import type { Deps } from '../processors/deps.js';
 import { pollSchedulerId } from '../queue/schedules.js';
@@ -12,7 +13,7 @@ export interface HttpServer {
 }
 
 async function refreshGauges(deps: Deps): Promise<void> {
-  for (const [name, queue] of Object.entries(deps.queues)) {
+  for (const [name, queue] of Object.entries(deps.queues) as [string, Queue][]) {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
     for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue: name, state }, Number(n));
   }

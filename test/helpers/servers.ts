@@ -95,7 +95,7 @@ function parseForm(text: string, type: string | undefined): Record<string, unkno
 export async function startSlackStub(): Promise<SlackStub> {
   const calls: SlackCall[] = [];
   const okCalls: SlackCall[] = [];
-  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], close: async () => undefined };
+  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], close: () => Promise.resolve() };
   let ts = 1_700_000_000;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void readBody(req).then((text) => {

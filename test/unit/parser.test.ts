@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { classifyStatement } from '../../src/ingest/classify.js';
+import { extractEntry } from '../../src/ingest/extract.js';
+import { parseFeed, FeedParseError } from '../../src/ingest/feed.js';
+import { parseImageFamily } from '../../src/ingest/image-family.js';
+import { splitNotes } from '../../src/ingest/notes.js';
+
+const fixture = (p: string): string => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
+const entry = (html: string) => ({ id: 'tag:x#Day', title: 'Day', publishedAt: '2025-01-01T08:00:00.000Z', url: 'https://example.test/notes#Day', html });
+const events = (html: string) => extractEntry(entry(html), { source: 'dlvm' }).flatMap((n) => n.events);
+const brief = (html: string) => events(html).map((e) => [e.kind, e.framework, e.version, e.scope]);
+
+describe('entry → notes', () => {
+  it('splits on attribute-less <h3>, keeps labels, <h3 id> and <h4> inside their note', () => {
+    const notes = splitNotes(
+      '<h3>Feature</h3><p><strong>M126 release</strong></p><p>CUDA 12.4 VM images are now available.</p>' +
+        '<h3>Security</h3><h3 id="v1">Version 1.2</h3><p>Fixes CVE-2024-0001.</p><h4>Details</h4><p>More.</p>' +
+        '<h3>Feature</h3><p>Second feature note.</p>',
+    );
+    expect(notes.map((n) => [n.type, n.release, n.label])).toEqual([
+      ['feature', 'M126', 'M126 release'],
+      ['security', null, null],
+      ['feature', null, null],
+    ]);
+    expect(notes[1]?.statements.map((s) => [s.text, s.context])).toEqual([
+      ['Version 1.2', null],
+      ['Fixes CVE-2024-0001.', 'Version 1.2'],
+      ['Details', null],
+      ['More.', 'Details'],
+    ]);
+  });
+
+  it('maps "Change" and unknown headings, and decodes entities', () => {
+    const notes = splitNotes('<h3>Change</h3><p>A &amp; B &lt;tag&gt;</p><h3>Whatever</h3><p>x</p>');
+    expect(notes.map((n) => n.type)).toEqual(['changed', 'other']);
+    expect(notes[0]?.statements[0]?.text).toBe('A & B <tag>');
+  });
+
+  it('a note that is only its label still becomes one event', () => {
+    const out = events('<h3>Feature</h3><p><strong>M93 release</strong></p><h3>Fixed</h3><p>Fixed a bug that prevented kernels from shutting down.</p>');
+    expect(out.map((e) => [e.kind, e.release, e.noteType])).toEqual([
+      ['other', 'M93', 'feature'],
+      ['fix', null, 'fixed'],
+    ]);
+  });
+
+  it('in the all-products feed keeps only the configured products', async () => {
+    const { entries } = await parseFeed(fixture('gcp/aggregate-feed-trimmed.xml'));
+    expect(entries).toHaveLength(3);
+    const oct9 = entries.find((e) => e.title === 'October 09, 2025')!;
+    const all = splitNotes(oct9.html);
+    const workbench = splitNotes(oct9.html, { products: ['Vertex AI Workbench'] });
+    expect(new Set(all.map((n) => n.product)).size).toBe(16);
+    expect(workbench.length).toBeGreaterThan(0);
+    expect(workbench.every((n) => n.product === 'Vertex AI Workbench')).toBe(true);
+    expect(workbench.some((n) => n.release === 'M134')).toBe(true);
+  });
+});
+
+describe('note → events: the hazards', () => {
+  it('reads end-of-support lists with "and earlier", any casing of Tensorflow/Pytorch, and Base as CUDA', () => {
+    expect(
+      brief(
+        '<h3>Breaking</h3><p>The following framework versions have reached their end of patch and support dates:</p>' +
+          '<ul><li>Base versions with CUDA 12.4 and earlier</li><li>Tensorflow versions 2.17 and earlier</li><li>Pytorch versions 2.3 and earlier</li></ul>',
+      ),
+    ).toEqual([
+      ['end-of-support-reached', 'base', '12.4', 'and-earlier'],
+      ['end-of-support-reached', 'tensorflow', '2.17', 'and-earlier'],
+      ['end-of-support-reached', 'pytorch', '2.3', 'and-earlier'],
+    ]);
+  });
+
+  it('new images: framework, version as written, CUDA and Python, release label', () => {
+    const [e] = events('<h3>Feature</h3><p><strong>M126 release</strong></p><p>PyTorch 2.4.0 with CUDA 12.4 and Python 3.10 VM images are now available.</p>');
+    expect(e).toMatchObject({ kind: 'new-image', framework: 'pytorch', version: '2.4.0', cuda: '12.4', python: '3.10', release: 'M126' });
+    expect(e?.title).toBe('PyTorch 2.4.0 images with CUDA 12.4 are now available (M126)');
+  });
+
+  it('one line naming three versions is three events', () => {
+    expect(brief('<h3>Feature</h3><p>Tensorflow has been updated to 2.9.1, 2.8.1, and 2.6.5 to include upstream changes.</p>')).toEqual([
+      ['patch-update', 'tensorflow', '2.9.1', 'exact'],
+      ['patch-update', 'tensorflow', '2.8.1', 'exact'],
+      ['patch-update', 'tensorflow', '2.6.5', 'exact'],
+    ]);
+  });
+
+  it('GPU and CPU images of one version are one event', () => {
+    const out = events(
+      '<h3>Feature</h3><p>The following Deep Learning VM images are now available:</p><ul>' +
+        '<li>Tensorflow 2.12 CPU with CUDA 11.8 and Python 3.10 ( <code>tf-2-12-cpu-debian-11-py310</code> )</li>' +
+        '<li>Tensorflow 2.12 GPU with CUDA 11.8 and Python 3.10 ( <code>tf-2-12-gpu-debian-11-py310</code> )</li></ul>',
+    );
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ kind: 'new-image', framework: 'tensorflow', version: '2.12', imageFamilies: ['tf-2-12-cpu-debian-11-py310', 'tf-2-12-gpu-debian-11-py310'] });
+  });
+
+  it('security fixes are security updates wherever they sit, with CVE lists wrapped across lines', () => {
+    const [e] = events(
+      '<h3>Fixed</h3><p><strong>M88 release</strong></p><p>To help address the Apache Log4j 2 vulnerability, H2O has been updated in the R and Theia images. This addresses CVE-2021-44228,\n CVE-2021-45046\n and CVE-2021-4104.</p>',
+    );
+    expect(e).toMatchObject({ kind: 'security-update', framework: 'r', cves: ['CVE-2021-44228', 'CVE-2021-45046', 'CVE-2021-4104'] });
+    expect(brief('<h3>Feature</h3><p>Updated Nvidia drivers to version 550.90.07 to fix vulnerabilities.</p>')).toEqual([['security-update', null, null, null]]);
+  });
+
+  it('deprecations inside Feature notes, renames, patch and dependency updates', () => {
+    expect(brief('<h3>Feature</h3><p>TensorFlow 2.6 CPU and GPU images are deprecated. There will be no further updates to these images in future releases.</p>')).toEqual([
+      ['deprecation', 'tensorflow', '2.6', 'exact'],
+    ]);
+    expect(brief('<h3>Feature</h3><p>Starting with this release, Debian 10 Python 3.7 images are no longer available.</p>')).toEqual([['deprecation', null, null, null]]);
+    expect(brief('<h3>Feature</h3><p>Added the CUDA version to the TensorFlow 2.15 image family name. For example, <code>tf-2-15-gpu</code> is renamed to <code>tf-2-15-cu121</code>.</p>')).toEqual([
+      ['rename', 'tensorflow', '2.15', 'exact'],
+    ]);
+    expect(brief('<h3>Feature</h3><p>Upgraded TensorFlow 2.15 images to TensorFlow 2.15.1.</p>')).toEqual([['patch-update', 'tensorflow', '2.15.1', 'exact']]);
+    expect(brief('<h3>Feature</h3><p>Updated TensorFlow 2.15 images from CUDA 12.1 to CUDA 12.2.</p>')).toEqual([['dependency-update', 'tensorflow', '2.15', 'exact']]);
+    expect(brief('<h3>Feature</h3><p>What-If Tool ( witwidget ) upgraded to 1.4.2 for TensorFlow 1.x images.</p>')).toEqual([['dependency-update', 'tensorflow', '1.x', 'exact']]);
+    expect(brief('<h3>Feature</h3><p>Upgraded R from 4.4.1 to 4.4.2 for R VM images.</p>')).toEqual([['patch-update', 'r', '4.4.2', 'exact']]);
+  });
+
+  it('does not read package names as frameworks', () => {
+    expect(classifyStatement({ text: 'tensorflow_enterprise_addon package is renamed to tensorflow-cloud', context: null, codes: [] }, 'changed').map((f) => [f.kind, f.framework])).toEqual([
+      ['rename', null],
+    ]);
+    expect(classifyStatement({ text: 'Released PyTorch/XLA 1.10.', context: null, codes: [] }, 'feature').map((f) => f.framework)).toEqual([null]);
+  });
+
+  it('parses image family names by their grammar', () => {
+    expect(parseImageFamily('pytorch-2-4-cu124-debian-11-py310')).toMatchObject({ framework: 'pytorch', version: '2.4', cuda: '12.4', os: 'Debian 11', python: '3.10' });
+    expect(parseImageFamily('common-cu129-ubuntu-2404-nvidia-580')).toMatchObject({ framework: 'base', version: '12.9', cuda: '12.9', os: 'Ubuntu 24.04' });
+    expect(parseImageFamily('tf-2-6-cu110-<var>VERSION_DATE</var>-py39')).toMatchObject({ framework: 'tensorflow', version: '2.6', cuda: '11.0', python: '3.9' });
+    expect(parseImageFamily('common-cu92')).toMatchObject({ cuda: '9.2' });
+  });
+});
+
+describe('amendments and ids', () => {
+  it('ids are deterministic; an amended entry only adds ids for its new notes', () => {
+    const original = '<h3>Feature</h3><p>TensorFlow 2.17 VM images are now available.</p>';
+    const amended = `${original}<h3>Fixed</h3><p>Fixed a bug in the JupyterLab proxy.</p>`;
+    const a = events(original).map((e) => e.id);
+    const b = events(amended).map((e) => e.id);
+    expect(events(original).map((e) => e.id)).toEqual(a);
+    expect(b.filter((id) => !a.includes(id))).toHaveLength(1);
+    expect(b).toEqual(expect.arrayContaining(a));
+  });
+});
+
+describe('feed documents', () => {
+  it('reads all 114 entries of the DLVM feed with ids, dates and links', async () => {
+    const { entries } = await parseFeed(fixture('dlvm/release-notes.atom.xml'));
+    expect(entries).toHaveLength(114);
+    expect(entries[0]).toMatchObject({ id: 'tag:google.com,2016:deeplearningvm-release-notes#July_14_2025', publishedAt: '2025-07-14T07:00:00.000Z', url: 'https://docs.cloud.google.com/deep-learning-vm/docs/release-notes#July_14_2025' });
+    const notes = entries.flatMap((e) => extractEntry(e, { source: 'dlvm' }));
+    expect(notes).toHaveLength(169);
+  });
+
+  it.each([
+    ['empty', '', /empty document/],
+    ['html', '<!doctype html><html><body>Sign in</body></html>', /an HTML page, not a feed/],
+    ['malformed', '<feed><entry><title>x</title></feed', /not a readable Atom\/RSS feed/],
+  ])('refuses a %s document with a clear reason', async (_name, body, reason) => {
+    const err = await parseFeed(body).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FeedParseError);
+    expect((err as Error).message).toMatch(reason);
+  });
+});

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readDate } from '../../src/ingest/dates.js';
+import { diffTables, parseVersionsTable, TableShapeError } from '../../src/ingest/versions-table.js';
+
+const fixture = (p: string): string => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
+
+describe('dates on supported-versions pages', () => {
+  it.each([
+    ['August 4, 2028', '2028-08-04'],
+    ['Aug 4, 2028', '2028-08-04'],
+    ['Jul 1, 2024', '2024-07-01'],
+    ['Sept 1, 2023', '2023-09-01'],
+    ['2026-01-29', '2026-01-29'],
+  ])('%s → %s', (text, iso) => {
+    expect(readDate(text)).toEqual({ status: 'date', iso });
+  });
+
+  it('reads the real typo "Ju1 11, 2026" as July 11 and says so', () => {
+    expect(readDate('Ju1 11, 2026')).toEqual({ status: 'date', iso: '2026-07-11', note: 'read "Ju1 11, 2026" as 2026-07-11 (typo in the month)' });
+  });
+
+  it('knows N/A and TBD, and refuses to guess the rest', () => {
+    expect(readDate('Not applicable (N/A)')).toEqual({ status: 'not-applicable' });
+    expect(readDate('To be determined')).toEqual({ status: 'to-be-determined' });
+    expect(readDate('Febtember 31, 2026')).toEqual({ status: 'unreadable', raw: 'Febtember 31, 2026' });
+    expect(readDate('February 30, 2026')).toEqual({ status: 'unreadable', raw: 'February 30, 2026' });
+  });
+});
+
+describe('DLVM supported-versions table', () => {
+  const table = parseVersionsTable(fixture('dlvm/versions-table.html'));
+
+  it('reads every row of the three tables', () => {
+    const count = (section: string) => table.rows.filter((r) => r.section === section).length;
+    expect([count('Base versions'), count('PyTorch versions'), count('TensorFlow versions')]).toEqual([13, 11, 28]);
+    expect(new Set(table.rows.map((r) => r.key)).size).toBe(52);
+    // Every date on the page is read; the only remark is the typo.
+    expect(table.rows.every((r) => r.endOfPatch !== null && r.endOfAvailability !== null)).toBe(true);
+    expect(table.warnings).toEqual([{ row: 'TensorFlow versions / 2.17 (Python 3.10) / GPU (CUDA 12.3)', column: 'end of availability date', message: 'read "Ju1 11, 2026" as 2026-07-11 (typo in the month)' }]);
+  });
+
+  it('reads versions, accelerators and families', () => {
+    expect(table.rows[0]).toMatchObject({
+      section: 'Base versions', framework: 'base', label: 'Base-cu129 (Python 3.12 / Ubuntu 24.04)', version: '12.9', accelerator: 'GPU (CUDA 12.9)',
+      endOfPatch: '2028-08-04', endOfAvailability: '2028-08-04', imageFamily: 'common-cu129-ubuntu-2404-nvidia-580-VERSION_DATE',
+    });
+    const cpu = table.rows.find((r) => r.label.startsWith('Base-CPU (Python 3.10 / Debian 11)'));
+    expect(cpu).toMatchObject({ version: null, patchVersion: null, accelerator: 'CPU only', endOfPatch: '2024-07-01', endOfAvailability: '2025-07-01' });
+    const pt24 = table.rows.find((r) => r.framework === 'pytorch' && r.label === '2.4 (Python 3.10)');
+    expect(pt24).toMatchObject({ version: '2.4', endOfAvailability: '2026-07-24' });
+  });
+
+  it('diffs against the synthetic July 2026 snapshot: exactly the listed changes', () => {
+    const later = parseVersionsTable(fixture('dlvm/versions-table.2026-07.html'));
+    const changes = diffTables(table.rows, later.rows).map((c) => ({ kind: c.kind, section: c.row.section, label: c.row.label, accelerator: c.row.accelerator, from: c.from, to: c.to }));
+    expect(changes).toEqual([
+      { kind: 'end-of-availability-changed', section: 'Base versions', label: 'Base-cu128 (Python 3.10 / Ubuntu 22.04)', accelerator: 'GPU (CUDA 12.8)', from: '2027-04-13', to: '2027-10-13' },
+      { kind: 'version-added', section: 'PyTorch versions', label: '2.10 (Python 3.12 / Ubuntu 24.04)', accelerator: 'CUDA 13.0', from: null, to: null },
+      { kind: 'end-of-patch-changed', section: 'PyTorch versions', label: '2.7 (Python 3.10)', accelerator: expect.any(String), from: '2026-04-13', to: '2026-10-13' },
+      { kind: 'end-of-availability-changed', section: 'PyTorch versions', label: '2.4 (Python 3.10)', accelerator: expect.any(String), from: '2026-07-24', to: '2027-01-24' },
+      { kind: 'version-removed', section: 'PyTorch versions', label: '1.12', accelerator: expect.any(String), from: null, to: null },
+    ]);
+    const added = later.rows.find((r) => r.label.startsWith('2.10'));
+    expect(added).toMatchObject({ version: '2.10', endOfPatch: '2028-07-01', endOfAvailability: '2028-12-31' });
+  });
+
+  it('marks a page whose table lost a column as broken, with the reason', () => {
+    const broken = fixture('dlvm/versions-table.html').replace(/<th>End of availability date<\/th>/g, '<th>Notes</th>');
+    expect(() => parseVersionsTable(broken)).toThrow(TableShapeError);
+    expect(() => parseVersionsTable(broken)).toThrow(/table under "Base versions" lacks column\(s\) eoa/);
+    expect(() => parseVersionsTable('<html><body><p>Moved.</p></body></html>')).toThrow(/no table found/);
+  });
+});
