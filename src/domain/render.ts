@@ -31,6 +31,14 @@ export function escapeSlack(text: string): string {
     .replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
 }
 
+/**
+ * For plain_text fields and the notification fallback: Slack does not parse mentions there, but a
+ * client may, so angle-bracket sequences and @channel-style words are defused rather than trusted.
+ */
+export function defuseSlackPlain(text: string): string {
+  return text.replace(/</g, '‹').replace(/>/g, '›').replace(/@(channel|here|everyone)\b/gi, '@\u200b$1');
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
@@ -68,7 +76,7 @@ function facts(e: ReleaseEvent): string[] {
 
 export function renderSlackAlert(e: ReleaseEvent): SlackMessage {
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(e.title, HEADER_LIMIT) } },
+    { type: 'header', text: { type: 'plain_text', text: truncate(defuseSlackPlain(e.title), HEADER_LIMIT) } },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(facts(e).join('   '), SECTION_LIMIT) } },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(escapeSlack(e.text), SECTION_LIMIT) } },
   ];
@@ -83,7 +91,7 @@ export function renderSlackAlert(e: ReleaseEvent): SlackMessage {
     .filter(Boolean)
     .join(' · ');
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
-  return { text: truncate(e.title, 3_000), blocks };
+  return { text: truncate(escapeSlack(e.title), 3_000), blocks };
 }
 
 function eventTextLines(e: ReleaseEvent): string[] {
@@ -132,7 +140,7 @@ export function renderDigestEmail(teamName: string, events: ReleaseEvent[], peri
 
 export function renderSlackDigest(teamName: string, events: ReleaseEvent[], periodLabel: string): SlackMessage {
   const lines = events.map((e) => `• ${escapeSlack(e.title)}`);
-  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(`${periodLabel} digest for ${teamName}`, HEADER_LIMIT) } }];
+  const blocks: SlackBlock[] = [{ type: 'header', text: { type: 'plain_text', text: truncate(defuseSlackPlain(`${periodLabel} digest for ${teamName}`), HEADER_LIMIT) } }];
   let chunk = '';
   for (const line of lines) {
     if (chunk.length + line.length + 1 > SECTION_LIMIT) {
@@ -143,5 +151,5 @@ export function renderSlackDigest(teamName: string, events: ReleaseEvent[], peri
     if (blocks.length >= 48) break; // Slack: 50 blocks per message
   }
   if (chunk) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
-  return { text: `${periodLabel} digest for ${teamName}: ${events.length} updates`, blocks };
+  return { text: escapeSlack(`${periodLabel} digest for ${teamName}: ${events.length} updates`), blocks };
 }

@@ -11,7 +11,7 @@ export interface FeedEntry {
 }
 
 export class FeedParseError extends Error {
-  readonly code = 'feed-parse';
+  readonly code = 'parse-feed';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FeedParseError';

@@ -35,7 +35,7 @@ export interface VersionsTable {
 }
 
 export class TableShapeError extends Error {
-  readonly code = 'table-shape';
+  readonly code = 'parse-table-shape';
   constructor(message: string) {
     super(message);
     this.name = 'TableShapeError';

@@ -35,7 +35,7 @@ export function createParseProcessor(deps: Deps): Processor<unknown, ParseResult
       if (err instanceof UnrecoverableError) throw err;
       const code = (err as { code?: string }).code ?? 'parse-error';
       const reason = (err as Error).message;
-      await deps.sources.markFailing(source.id, code.startsWith('parse') || code.startsWith('table') ? code : `parse-${code}`, reason, now);
+      await deps.sources.markFailing(source.id, code.startsWith('parse-') ? code : `parse-${code}`, reason, now);
       await deps.sources.keepFailedBody(source.id, payload.bodyKey);
       deps.logger.warn({ source: source.id, code, reason }, 'document could not be parsed; source marked failing, raw body kept');
       throw new UnrecoverableError(`${source.id}: ${reason}`);
