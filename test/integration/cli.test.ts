@@ -1,0 +1,93 @@
+// The CLI as a user runs it: the built bin, real files, real Redis for start.
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReleaseEventSchema } from '../../src/domain/events.js';
+import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { startDocumentServer } from '../helpers/servers.js';
+import { writeConfig } from '../helpers/service.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve('bin/release-radar.js');
+const fixture = (p: string): string => path.resolve('test/fixtures', p);
+
+describe('release-radar CLI', () => {
+  it('parse --json prints one valid event per line for a file', async () => {
+    const { stdout } = await run('node', [BIN, 'parse', fixture('dlvm/release-notes.atom.xml'), '--json', '--source', 'dlvm']);
+    const events = stdout.trim().split('\n').map((l) => ReleaseEventSchema.parse(JSON.parse(l)));
+    expect(events.length).toBeGreaterThan(300);
+    expect(new Set(events.map((e) => e.entryId)).size).toBe(114);
+    const eos = events.filter((e) => e.entryId.endsWith('#July_14_2025') && e.kind === 'end-of-support-reached' && e.framework);
+    expect(eos.map((e) => `${e.framework} ${e.version} ${e.scope}`)).toEqual(['base 12.4 and-earlier', 'tensorflow 2.17 and-earlier', 'pytorch 2.3 and-earlier']);
+  });
+
+  it('parse works on a URL', async () => {
+    const server = await startDocumentServer();
+    const { readFileSync } = await import('node:fs');
+    server.serve('/feed.xml', readFileSync(fixture('dlvm/release-notes.atom.xml'), 'utf8'));
+    try {
+      const { stdout } = await run('node', [BIN, 'parse', `${server.url}/feed.xml`]);
+      expect(stdout).toMatch(/2024-11-20 {2}new-image {14}PyTorch 2\.4\.0 images with CUDA 12\.4 are now available \(M126\)/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('table and table-diff', async () => {
+    const table = await run('node', [BIN, 'table', fixture('dlvm/versions-table.html'), '--json']);
+    expect(table.stdout.trim().split('\n')).toHaveLength(52);
+    expect(table.stderr).toContain('read "Ju1 11, 2026" as 2026-07-11');
+    const diff = await run('node', [BIN, 'table-diff', fixture('dlvm/versions-table.html'), fixture('dlvm/versions-table.2026-07.html'), '--json']);
+    const changes = diff.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(changes.map((c) => c.kind)).toEqual(['end-of-availability-changed', 'version-added', 'end-of-patch-changed', 'end-of-availability-changed', 'version-removed']);
+    expect(changes[1]).toMatchObject({ framework: 'pytorch', version: '2.10', label: '2.10 (Python 3.12 / Ubuntu 24.04)', from: null, to: null, endOfPatch: '2028-07-01', endOfAvailability: '2028-12-31' });
+    expect(changes[0]).toMatchObject({ framework: 'base', version: '12.8', from: '2027-04-13', to: '2027-10-13' });
+  });
+
+  it('validate lists every problem and exits non-zero', async () => {
+    const dir = await writeConfig([{ id: 'x', kind: 'feed', url: 'nope' }], [{ id: 't', name: 'T', timezone: 'Nowhere/City', slack: { channels: ['#c'] } }]);
+    const err = (await run('node', [BIN, 'validate'], { env: { ...process.env, CONFIG_DIR: dir } }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain('sources.yaml: sources[0].url:');
+    expect(err.stderr).toContain('teams.yaml: teams[0].timezone: not an IANA time zone');
+    const ok = await run('node', [BIN, 'validate'], { env: { ...process.env, CONFIG_DIR: path.resolve('config') } });
+    expect(ok.stdout).toBe('configuration is valid: 4 source(s), 2 team(s)\n');
+  });
+
+  it('start says how to start Redis when it is unreachable', async () => {
+    const err = (await run('node', [BIN, 'start'], { env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', CONFIG_DIR: path.resolve('config') } }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain('cannot reach Redis at redis://127.0.0.1:1');
+    expect(err.stderr).toContain('docker compose up -d redis');
+  });
+
+  it('start runs the service with its HTTP server and shuts down cleanly on SIGTERM', async () => {
+    const prefix = uniquePrefix('cli-start');
+    const feeds = await startDocumentServer();
+    const { readFileSync } = await import('node:fs');
+    feeds.serve('/f.xml', readFileSync(fixture('dlvm/release-notes.atom.xml'), 'utf8'));
+    const dir = await writeConfig([{ id: 'dlvm', kind: 'feed', url: `${feeds.url}/f.xml`, every: '1h' }], [{ id: 't', name: 'T', email: { to: ['t@example.com'] }, subscriptions: [{ frameworks: ['pytorch'] }] }]);
+    const child = spawn('node', [BIN, 'start'], { env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: dir, HTTP_PORT: '0', OUTBOX_DIR: path.join(dir, 'outbox'), LOG_LEVEL: 'info' } });
+    let logs = '';
+    child.stdout.on('data', (d: Buffer) => (logs += d.toString()));
+    try {
+      await waitFor(() => /"http":"http:\/\/127\.0\.0\.1:\d+"/.test(logs), 'service start');
+      const url = /"http":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(logs)![1]!;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, 'ready');
+      await waitFor(() => logs.includes('baseline recorded'), 'the scheduler to poll immediately and record a baseline');
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/release_radar_polls_total\{source="dlvm",outcome="changed"\} 1/);
+      const page = await (await fetch(`${url}/`)).text();
+      expect(page).toContain('<td>dlvm</td><td>feed</td><td><span class="ok">ok</span>');
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await feeds.close();
+      await deletePrefix(prefix);
+    }
+  });
+});
