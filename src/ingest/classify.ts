@@ -125,8 +125,11 @@ function findMentions(text: string): Mention[] {
 }
 
 /** "Upgraded TensorFlow 2.15 images to TensorFlow 2.15.1", "PyTorch upgraded to 1.4.0", "From 2.8.3 to 2.8.4". */
-function patchTargets(text: string, mentions: Mention[] = findMentions(text)): string[] {
-  const m = new RegExp(String.raw`\b(?:to|:)\s*(?:the latest patch version:?\s*)?(?:(?:tensorflow|pytorch|R)(?:\s+enterprise)?\s+)?(?:version\s+)?${VERSION_LIST}`, 'i').exec(text);
+const PATCH_TARGET = new RegExp(String.raw`\b(?:to|:)\s*(?:the latest patch version:?\s*)?(?:(?:tensorflow|pytorch|R)(?:\s+enterprise)?\s+)?(?:version\s+)?${VERSION_LIST}`, 'i');
+const FIRST_VERSION_LIST = new RegExp(VERSION_LIST);
+
+function patchTargets(text: string, mentions?: Mention[]): string[] {
+  const m = PATCH_TARGET.exec(text);
   if (!m?.[1]) return [];
   const before = text.slice(0, m.index);
   // "from CUDA 12.1 to CUDA 12.2", "drivers to 550.54.15": the new version belongs to a dependency.
@@ -134,7 +137,7 @@ function patchTargets(text: string, mentions: Mention[] = findMentions(text)): s
   if (DEPENDENCY_NOUN.test(lastWords)) return [];
   // The framework must be what is upgraded: "What-If Tool upgraded to 1.4.2 for TensorFlow 1.x" is not.
   const named = /^(?:to|:)\s*(?:the latest patch version:?\s*)?(?:tensorflow|pytorch|R)\b/i.test(m[0]);
-  if (!named && !mentions.some((x) => x.framework !== 'other' && x.index < m.index)) return [];
+  if (!named && !(mentions ?? findMentions(text)).some((x) => x.framework !== 'other' && x.index < m.index)) return [];
   return expandVersions(m[1]).map((v) => v.replace(/^v/, ''));
 }
 
@@ -178,7 +181,7 @@ export function classifyStatement(s: Statement, noteType: NoteType): Finding[] {
     // "TensorFlow patch version upgrades:" / "From 2.8.3 to 2.8.4.": the framework is in the lead-in.
     const fromContext = findMentions(s.context);
     // Only a list item that is itself a version ("From 2.8.3 to 2.8.4.", "2.6.4") replaces the lead-in's.
-    const ownVersions = /^(?:from\s+)?v?\d/i.test(s.text) ? expandVersions(new RegExp(String.raw`${VERSION_LIST}`).exec(s.text)?.[1] ?? '') : [];
+    const ownVersions = /^(?:from\s+)?v?\d/i.test(s.text) ? expandVersions(FIRST_VERSION_LIST.exec(s.text)?.[1] ?? '') : [];
     mentions = fromContext.map((m) => ({ ...m, versions: ownVersions.length > 0 ? ownVersions : m.versions }));
   }
   if (mentions.length === 0) {
@@ -188,10 +191,12 @@ export function classifyStatement(s: Statement, noteType: NoteType): Finding[] {
   }
   const hasVersioned = mentions.some((m) => m.versions.length > 0);
   const hasSubject = hasVersioned || mentions.some((m) => m.framework !== 'other');
-  const kind = kindOf(s.text, full, noteType, hasSubject, hasVersioned, families.length > 0, mentions);
+  const kind = kindOf(s.text, full, noteType, hasSubject, hasVersioned, families.length > 0, s.context ? findMentions(full) : mentions);
   // "Added PyTorch 1.6 images … to add to our TensorFlow Enterprise builds": when some framework is
   // named with a version, bare mentions of others are asides.
-  if (hasVersioned) mentions = mentions.filter((m) => m.versions.length > 0 || (kind === 'patch-update' && patchTargets(full).length > 0));
+  const fullMentions = s.context ? findMentions(full) : mentions;
+  const targets = kind === 'patch-update' ? patchTargets(full, fullMentions) : [];
+  if (hasVersioned) mentions = mentions.filter((m) => m.versions.length > 0 || targets.length > 0);
 
   const cuda = pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, s.text, (m) => m[1] ?? null) ?? families.find((f) => f.cuda)?.cuda ?? null;
   const python = pick(/\bpython\s+(\d+(?:\.\d+)?)/i, full, (m) => m[1] ?? null) ?? families.find((f) => f.python)?.python ?? null;
@@ -209,7 +214,6 @@ export function classifyStatement(s: Statement, noteType: NoteType): Finding[] {
   const findings: Finding[] = [];
   for (const [framework, list] of byFramework) {
     const versioned = list.filter((m) => m.versions.length > 0);
-    const targets = kind === 'patch-update' ? patchTargets(full) : [];
     if (targets.length > 0) {
       for (const v of targets) findings.push({ ...base, framework, version: v, scope: 'exact', cuda: framework === 'base' ? v : cuda });
       continue;

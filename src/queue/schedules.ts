@@ -23,7 +23,7 @@ export async function syncSchedulers(queues: Queues, config: AppConfig): Promise
   for (const source of config.sources) {
     const id = pollSchedulerId(source.id);
     wantedPolls.add(id);
-    await queues.poll.upsertJobScheduler(id, { every: parseDuration(source.every) ?? 600_000, immediately: true }, { name: JOB.poll, data: { sourceId: source.id } });
+    await queues.poll.upsertJobScheduler(id, { every: parseDuration(source.every) ?? 600_000 }, { name: JOB.poll, data: { sourceId: source.id } });
   }
   const wantedDigests = new Set<string>();
   for (const team of config.teams) {

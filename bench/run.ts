@@ -1,0 +1,105 @@
+// npm run bench: speed figures, each measured against its baseline in the same run, written to
+// bench/results.json as [{ name, value, unit, baseline, ratio, goal, pass }].
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import Parser from 'rss-parser';
+import { pino } from 'pino';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { buildDeps, closeDeps } from '../src/app.js';
+import { loadEnv } from '../src/config/env.js';
+import { TeamSchema } from '../src/config/schema.js';
+import { extractEntry } from '../src/ingest/extract.js';
+import { parseFeed } from '../src/ingest/feed.js';
+import { createMatchProcessor } from '../src/processors/match.js';
+import type { MatchJob } from '../src/queue/payloads.js';
+
+interface Result {
+  name: string;
+  value: number;
+  unit: string;
+  baseline: number;
+  ratio: number;
+  goal: string;
+  pass: boolean;
+}
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const feedXml = readFileSync(new URL('../../test/fixtures/dlvm/release-notes.atom.xml', import.meta.url), 'utf8');
+
+async function median(runs: number, fn: () => Promise<void>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? 0;
+}
+
+async function parseBench(): Promise<Result> {
+  // The same bytes, ten times over, so the run is long enough to time (about 0.8 MB).
+  const entries = feedXml.slice(feedXml.indexOf('<entry>'), feedXml.lastIndexOf('</entry>') + 8);
+  const big = feedXml.replace(entries, Array.from({ length: 10 }, (_, i) => entries.replaceAll('#', `#r${i}-`)).join('\n'));
+  const bare = new Parser();
+  for (let i = 0; i < 3; i++) await bare.parseString(big); // warm-up
+  const baseline = await median(7, async () => {
+    await bare.parseString(big);
+  });
+  const ours = await median(7, async () => {
+    const { entries: list } = await parseFeed(big);
+    for (const e of list) extractEntry(e, { source: 'bench' });
+  });
+  const ratio = ours / baseline;
+  return { name: 'parse_vs_rss_parser', value: round(ours), unit: 'ms', baseline: round(baseline), ratio: round(ratio), goal: '<= 1.5', pass: ratio <= 1.5 };
+}
+
+async function fanoutBench(): Promise<Result> {
+  const teams = 10_000;
+  const prefix = `rrbench-${randomBytes(4).toString('hex')}`;
+  const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', OUTBOX_DIR: '/tmp/rr-bench-outbox' });
+  const config = {
+    sources: [],
+    teams: Array.from({ length: teams }, (_, i) => TeamSchema.parse({ id: `team-${i}`, name: `Team ${i}`, slack: { channels: [`#c${i}`] }, subscriptions: [{ frameworks: ['pytorch'], deliver: 'immediate' }] })),
+  };
+  const deps = buildDeps(env, config, pino({ level: 'silent' }));
+  const { entries } = await parseFeed(feedXml);
+  const event = entries.flatMap((e) => extractEntry(e, { source: 'bench' })).flatMap((n) => n.events).find((e) => e.framework === 'pytorch')!;
+  const process = createMatchProcessor(deps);
+  const job: MatchJob = { sourceId: 'bench', batchId: 'b', events: [event] };
+  const t0 = performance.now();
+  await process({ data: job } as never, undefined);
+  const ours = performance.now() - t0;
+
+  // Baseline: raw addBulk of the same number of jobs with the same payload size, same Redis.
+  const raw = new Queue('raw', { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
+  const payload = { deliveryId: 'x'.repeat(32), teamId: 'team-0', target: { type: 'slack', channel: '#c0' }, events: [event], purpose: 'alert' };
+  const t1 = performance.now();
+  await raw.addBulk(Array.from({ length: teams }, (_, i) => ({ name: 'raw', data: payload, opts: { jobId: `raw-${i}` } })));
+  const baseline = performance.now() - t1;
+  await raw.close();
+  await closeDeps(deps);
+  const cleanup = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await cleanup.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await cleanup.del(...keys);
+  } while (cursor !== '0');
+  await cleanup.quit();
+  const oursRate = teams / (ours / 1000);
+  const baseRate = teams / (baseline / 1000);
+  const ratio = oursRate / baseRate;
+  return { name: 'fanout_vs_addbulk', value: Math.round(oursRate), unit: 'jobs/s', baseline: Math.round(baseRate), ratio: round(ratio), goal: '>= 0.5', pass: ratio >= 0.5 };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+const results = [await parseBench(), await fanoutBench()];
+console.table(results);
+writeFileSync(new URL('../../bench/results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+process.exit(results.every((r) => r.pass) ? 0 : 1);
