@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
-import { JOB } from '../queue/names.js';
+import { enqueueDeliveries } from '../queue/producers.js';
 import { DigestJobSchema, type DeliverJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
 
@@ -25,7 +25,7 @@ export function createDigestProcessor(deps: Deps): Processor<unknown, { events: 
     for (const channel of team.slack.channels) {
       jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events, purpose: 'digest' });
     }
-    await deps.queues.deliver.addBulk(jobs.map((d) => ({ name: d.target.type === 'slack' ? JOB.slack : JOB.email, data: d, opts: { jobId: d.deliveryId } })));
+    await enqueueDeliveries(deps.queues, jobs);
     await deps.digests.finish(team.id, occurrence);
     return { events: events.length };
   };

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
 import { matchEvents } from '../domain/matching.js';
-import { JOB } from '../queue/names.js';
+import { enqueueDeliveries } from '../queue/producers.js';
 import { MatchJobSchema, type DeliverJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
 
@@ -34,9 +34,7 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
         digested += m.digest.length;
       }
     }
-    await deps.queues.deliver.addBulk(
-      jobs.map((d) => ({ name: d.target.type === 'slack' ? JOB.slack : JOB.email, data: d, opts: { jobId: d.deliveryId } })),
-    );
+    await enqueueDeliveries(deps.queues, jobs);
     return { deliveries: jobs.length, digested };
   };
 }
