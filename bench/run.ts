@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { buildDeps, closeDeps } from '../src/app.js';
+import { deletePrefix, REDIS_URL } from '../test/helpers/redis.js';
 import { loadEnv } from '../src/config/env.js';
 import { TeamSchema } from '../src/config/schema.js';
 import { extractEntry } from '../src/ingest/extract.js';
@@ -25,7 +26,6 @@ interface Result {
   pass: boolean;
 }
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const feedXml = readFileSync(new URL('../../test/fixtures/dlvm/release-notes.atom.xml', import.meta.url), 'utf8');
 
 async function median(runs: number, fn: () => Promise<void>): Promise<number> {
@@ -81,14 +81,7 @@ async function fanoutBench(): Promise<Result> {
   const baseline = performance.now() - t1;
   await raw.close();
   await closeDeps(deps);
-  const cleanup = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await cleanup.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await cleanup.del(...keys);
-  } while (cursor !== '0');
-  await cleanup.quit();
+  await deletePrefix(prefix);
   const oursRate = teams / (ours / 1000);
   const baseRate = teams / (baseline / 1000);
   const ratio = oursRate / baseRate;

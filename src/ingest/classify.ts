@@ -191,10 +191,11 @@ export function classifyStatement(s: Statement, noteType: NoteType): Finding[] {
   }
   const hasVersioned = mentions.some((m) => m.versions.length > 0);
   const hasSubject = hasVersioned || mentions.some((m) => m.framework !== 'other');
-  const kind = kindOf(s.text, full, noteType, hasSubject, hasVersioned, families.length > 0, s.context ? findMentions(full) : mentions);
+  // Mentions across lead-in and item: a patch target may follow a framework named in the lead-in.
+  const fullMentions = s.context ? findMentions(full) : mentions;
+  const kind = kindOf(s.text, full, noteType, hasSubject, hasVersioned, families.length > 0, fullMentions);
   // "Added PyTorch 1.6 images … to add to our TensorFlow Enterprise builds": when some framework is
   // named with a version, bare mentions of others are asides.
-  const fullMentions = s.context ? findMentions(full) : mentions;
   const targets = kind === 'patch-update' ? patchTargets(full, fullMentions) : [];
   if (hasVersioned) mentions = mentions.filter((m) => m.versions.length > 0 || targets.length > 0);
 

@@ -4,7 +4,7 @@
 // <h3 id=…> and <h4> are sub-headings inside a note, not new notes.
 import * as cheerio from 'cheerio';
 import { isTag, isText, type AnyNode, type Element } from 'domhandler';
-import { textContent } from 'domutils';
+import { getElementsByTagName, textContent } from 'domutils';
 import type { NoteType } from '../domain/events.js';
 
 export interface Statement {
@@ -71,7 +71,8 @@ interface RawNote {
 }
 
 export function splitNotes(html: string, options: { products?: string[] } = {}): Note[] {
-  // htmlparser2 backend (not parse5): several times faster on these small, well-formed fragments.
+  // htmlparser2 backend: lenient with the fragments feeds carry. (The cost measured in note
+  // splitting was in wrapping nodes, not here: see the walk below.)
   const $ = cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true } }, false);
   const raw: RawNote[] = [];
   let product: string | null = null;
@@ -140,18 +141,7 @@ const text = (node: AnyNode): string => cleanText(textContent(node));
 const childTags = (el: Element, names: string[]): Element[] => el.children.filter((c): c is Element => isTag(c) && names.includes(c.tagName));
 
 function codesOf(el: AnyNode): string[] {
-  const out: string[] = [];
-  const visit = (n: AnyNode): void => {
-    if (!isTag(n)) return;
-    if (n.tagName === 'code') {
-      const t = text(n);
-      if (t) out.push(t);
-      return;
-    }
-    n.children.forEach(visit);
-  };
-  visit(el);
-  return out;
+  return getElementsByTagName('code', [el]).map(text).filter(Boolean);
 }
 
 /** Text of an element without its nested lists (they become statements of their own). */
@@ -193,14 +183,7 @@ function collectStatements(nodes: AnyNode[], context: string | null, out: Statem
         listLead = null;
         break;
       case 'table': {
-        const rows: Element[] = [];
-        const findRows = (n: AnyNode): void => {
-          if (!isTag(n)) return;
-          if (n.tagName === 'tr') rows.push(n);
-          else n.children.forEach(findRows);
-        };
-        findRows(el);
-        for (const tr of rows) {
+        for (const tr of getElementsByTagName('tr', el.children)) {
           const cells = childTags(tr, ['td']).map(text);
           if (cells.some(Boolean)) out.push({ text: cells.join(' | '), context: frame(), codes: codesOf(tr) });
         }
