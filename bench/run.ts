@@ -11,7 +11,7 @@ import { buildDeps, closeDeps } from '../src/app.js';
 import { deletePrefix, REDIS_URL } from '../test/helpers/redis.js';
 import { loadEnv } from '../src/config/env.js';
 import { TeamSchema } from '../src/config/schema.js';
-import { extractEntry } from '../src/ingest/extract.js';
+import { extractEntries, extractEntry } from '../src/ingest/extract.js';
 import { parseFeed } from '../src/ingest/feed.js';
 import { createMatchProcessor } from '../src/processors/match.js';
 import type { MatchJob } from '../src/queue/payloads.js';
@@ -41,8 +41,7 @@ async function median(runs: number, fn: () => Promise<void>): Promise<number> {
 
 async function parseBench(): Promise<Result> {
   // The same bytes, ten times over, so the run is long enough to time (about 0.8 MB).
-  const entries = feedXml.slice(feedXml.indexOf('<entry>'), feedXml.lastIndexOf('</entry>') + 8);
-  const big = feedXml.replace(entries, Array.from({ length: 10 }, (_, i) => entries.replaceAll('#', `#r${i}-`)).join('\n'));
+  const big = feedOf(10);
   const bare = new Parser();
   for (let i = 0; i < 3; i++) await bare.parseString(big); // warm-up
   const baseline = await median(7, async () => {
@@ -50,10 +49,44 @@ async function parseBench(): Promise<Result> {
   });
   const ours = await median(7, async () => {
     const { entries: list } = await parseFeed(big);
-    for (const e of list) extractEntry(e, { source: 'bench' });
+    await extractEntries(list, { source: 'bench' });
   });
   const ratio = ours / baseline;
   return { name: 'parse_vs_rss_parser', value: round(ours), unit: 'ms', baseline: round(baseline), ratio: round(ratio), goal: '<= 1.5', pass: ratio <= 1.5 };
+}
+
+/** Feed `copies` copies of the fixture's entries (unique ids), about 80 KB each. */
+function feedOf(copies: number): string {
+  const entries = feedXml.slice(feedXml.indexOf('<entry>'), feedXml.lastIndexOf('</entry>') + 8);
+  return feedXml.replace(entries, Array.from({ length: copies }, (_, i) => entries.replaceAll('#', `#r${i}-`)).join('\n'));
+}
+
+/** Longest time the event loop went without running a 1 ms timer while `fn` ran. */
+async function longestBlock(fn: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  await fn();
+  await new Promise((r) => setTimeout(r, 5));
+  clearInterval(timer);
+  return longest;
+}
+
+async function eventLoopBench(): Promise<Result> {
+  const big = feedOf(25); // ≈ 2 MB
+  const bare = new Parser();
+  await bare.parseString(big);
+  const baseline = await longestBlock(() => bare.parseString(big));
+  await parseFeed(big);
+  const ours = await longestBlock(async () => {
+    const { entries } = await parseFeed(big);
+    await extractEntries(entries, { source: 'bench' });
+  });
+  return { name: 'event_loop_block_2mb_feed', value: round(ours), unit: 'ms', baseline: round(baseline), ratio: round(ours / baseline), goal: 'value <= 50 ms', pass: ours <= 50 };
 }
 
 async function fanoutBench(): Promise<Result> {
@@ -92,7 +125,7 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-const results = [await parseBench(), await fanoutBench()];
+const results = [await parseBench(), await eventLoopBench(), await fanoutBench()];
 console.table(results);
 writeFileSync(new URL('../../bench/results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 process.exit(results.every((r) => r.pass) ? 0 : 1);

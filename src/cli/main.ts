@@ -1,8 +1,10 @@
 // The command line. Every command has --help; commands that print data take --json.
 import { Command, InvalidArgumentError } from 'commander';
+import { z } from 'zod';
+import { ReleaseEventSchema } from '../domain/events.js';
 import { EnvError, loadEnv } from '../config/env.js';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { extractEntry } from '../ingest/extract.js';
+import { extractEntries } from '../ingest/extract.js';
 import { parseFeed } from '../ingest/feed.js';
 import { readDocument } from '../ingest/fetch.js';
 import { diffTables, parseVersionsTable } from '../ingest/versions-table.js';
@@ -67,11 +69,16 @@ export function buildProgram(): Command {
     .action(async (input: string, opts: { json: boolean; source: string; product?: string[] }) => {
       const { text } = await readDocument(input);
       const { entries } = await parseFeed(text);
-      for (const entry of entries) {
-        for (const note of extractEntry(entry, { source: opts.source, ...(opts.product ? { products: opts.product } : {}) })) {
-          for (const e of note.events) out(opts.json ? JSON.stringify(e) : `${(e.publishedAt ?? '').slice(0, 10)}  ${e.kind.padEnd(22)} ${e.title}`);
-        }
+      for (const note of await extractEntries(entries, { source: opts.source, ...(opts.product ? { products: opts.product } : {}) })) {
+        for (const e of note.events) out(opts.json ? JSON.stringify(e) : `${(e.publishedAt ?? '').slice(0, 10)}  ${e.kind.padEnd(22)} ${e.title}`);
       }
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of an event (what parse --json and the queues carry), generated from the zod schema')
+    .action(() => {
+      out(JSON.stringify(z.toJSONSchema(ReleaseEventSchema), null, 2));
     });
 
   program

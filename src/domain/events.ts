@@ -49,46 +49,40 @@ export type NoteType = z.infer<typeof NoteTypeSchema>;
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
-export const ReleaseEventSchema = z.object({
-  /** Deterministic: hash of (source, entry id, normalized note text, kind, framework, version). */
-  id: z.string().regex(/^[a-f0-9]{20,64}$/),
-  source: z.string(),
-  /** Atom entry id for feed events; "<section>|<version label>|<accelerator>" for table events. */
-  entryId: z.string(),
-  /** Deterministic id of the note (or table row) the event came from. */
-  noteId: z.string(),
-  publishedAt: z.string().nullable(),
-  kind: EventKindSchema,
-  framework: FrameworkSchema.nullable(),
-  /** Version as written in the source: "2.4", "2.4.0", CUDA "12.4" for base images. */
-  version: z.string().nullable(),
-  /** "and-earlier": the event concerns every version up to and including `version`. */
-  scope: z.enum(['exact', 'and-earlier']).nullable(),
-  /** DLVM release label of the note, e.g. "M126"; null when the note has none. */
-  release: z.string().nullable(),
-  cuda: z.string().nullable(),
-  python: z.string().nullable(),
-  os: z.string().nullable(),
-  cves: z.array(z.string()),
-  imageFamilies: z.array(z.string()),
-  noteType: NoteTypeSchema.nullable(),
-  /** Short human title, e.g. "PyTorch 2.4 images are now available (M126)". */
-  title: z.string(),
-  /** The statement(s) of the note this event was read from, plain text. */
-  text: z.string(),
-  url: z.string().nullable(),
-  /** True when the entry had been seen before and this note was added by an amendment. */
-  update: z.boolean(),
-  /** Only for table events: the dates involved. */
-  dates: z
-    .object({
-      endOfPatch: IsoDate.nullable().optional(),
-      endOfAvailability: IsoDate.nullable().optional(),
-      from: IsoDate.nullable().optional(),
-      to: IsoDate.nullable().optional(),
-    })
-    .optional(),
-});
+// Field descriptions travel into the JSON Schema (`release-radar schema`), so they are the documentation.
+export const ReleaseEventSchema = z
+  .object({
+    id: z.string().regex(/^[a-f0-9]{20,64}$/).describe('Deterministic: hash of (note id, kind, framework, version). The same note read again yields the same id.'),
+    source: z.string().describe('Id of the configured source the event came from.'),
+    entryId: z.string().describe('Atom entry id for feed events; "<section>|<version label>|<accelerator>" for table events.'),
+    noteId: z.string().describe('Hash of (source, entry id, normalized note text): the note or table row the event came from.'),
+    publishedAt: z.string().nullable().describe('ISO time of the feed entry; null for table events.'),
+    kind: EventKindSchema.describe('What happened. Feed kinds: new-image … other; table kinds: version-added … end-of-availability-changed.'),
+    framework: FrameworkSchema.nullable().describe('Framework the event is about; null when the note names none (it concerns every image).'),
+    version: z.string().nullable().describe('Version as written: "2.4", "2.4.0", "2.x"; for base images the CUDA version ("12.4").'),
+    scope: z.enum(['exact', 'and-earlier']).nullable().describe('"and-earlier": every version up to and including `version` ("versions 2.17 and earlier").'),
+    release: z.string().nullable().describe('DLVM release label of the note, e.g. "M126"; null when the note has none.'),
+    cuda: z.string().nullable().describe('CUDA version when stated.'),
+    python: z.string().nullable().describe('Python version when stated.'),
+    os: z.string().nullable().describe('Operating system when stated, e.g. "Debian 11".'),
+    cves: z.array(z.string()).describe('CVE ids named by the note.'),
+    imageFamilies: z.array(z.string()).describe('Image family / image names named by the note, e.g. "pytorch-2-4-cu124-debian-11-py310".'),
+    noteType: NoteTypeSchema.nullable().describe('The section heading the note sat under (Feature, Fixed, Breaking, …); null for table events.'),
+    title: z.string().describe('Short human title, e.g. "PyTorch 2.4.0 images with CUDA 12.4 are now available (M126)".'),
+    text: z.string().describe('The statement(s) of the note this event was read from, plain text.'),
+    url: z.string().nullable().describe('Link to the note (feed) or the page (table).'),
+    update: z.boolean().describe('True when the entry had been seen before and this note was added by an amendment.'),
+    dates: z
+      .object({
+        endOfPatch: IsoDate.nullable().optional(),
+        endOfAvailability: IsoDate.nullable().optional(),
+        from: IsoDate.nullable().optional(),
+        to: IsoDate.nullable().optional(),
+      })
+      .optional()
+      .describe('Table events only: the row\'s end dates, or the date that moved (from → to).'),
+  })
+  .describe('One release-radar event: what changed in which framework version, read from a release-notes feed or a supported-versions table.');
 export type ReleaseEvent = z.infer<typeof ReleaseEventSchema>;
 
 const FRAMEWORK_LABELS: Record<Framework, string> = {

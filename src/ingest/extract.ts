@@ -1,6 +1,8 @@
 // Feed entries → release events: notes are split, classified, and merged into a set per entry,
 // unique by (kind, framework, version, release). Ids are deterministic so a re-read feed yields the
 // same ids, and an amended entry yields new ids only for its new notes.
+import { performance } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers/promises';
 import { describeSubject, ReleaseEventSchema, type ReleaseEvent } from '../domain/events.js';
 import { normalizeText, stableId } from '../domain/ids.js';
 import { classifyNote, type Finding } from './classify.js';
@@ -21,6 +23,23 @@ export interface ExtractedNote {
 
 export function noteIdOf(source: string, entryId: string, note: Note): string {
   return stableId(source, entryId, normalizeText(`${note.product ?? ''} ${note.heading} ${note.text}`));
+}
+
+/** Yield to the event loop at least this often while extracting a large feed. */
+const SLICE_MS = 10;
+
+/** All entries of a feed, yielding between entries so that other work (HTTP, workers) keeps running. */
+export async function extractEntries(entries: FeedEntry[], options: ExtractOptions): Promise<ExtractedNote[]> {
+  const out: ExtractedNote[] = [];
+  let sliceStart = performance.now();
+  for (const entry of entries) {
+    out.push(...extractEntry(entry, options));
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await setImmediate();
+      sliceStart = performance.now();
+    }
+  }
+  return out;
 }
 
 export function extractEntry(entry: FeedEntry, options: ExtractOptions): ExtractedNote[] {

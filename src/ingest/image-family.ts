@@ -15,7 +15,7 @@ export interface ImageFamily {
 
 const PREFIXES: [RegExp, Framework][] = [
   [/^common(?=-)/, 'base'],
-  [/^tf2?(?:-ent)?(?=-)/, 'tensorflow'],
+  [/^(?:tf2?|tensorflow)(?:-ent)?(?=-)/, 'tensorflow'],
   [/^pytorch(?=-)/, 'pytorch'],
   [/^r(?=-)/, 'r'],
   [/^jax(?=-)/, 'jax'],
@@ -23,7 +23,7 @@ const PREFIXES: [RegExp, Framework][] = [
 ];
 
 /** Candidate family names inside free text. */
-export const FAMILY_IN_TEXT = /\b(?:common|tf2?|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+\b/g;
+export const FAMILY_IN_TEXT = /\b(?:common|tf2?|tensorflow|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+\b/g;
 
 export function parseImageFamily(name: string): ImageFamily | null {
   const clean = name.trim().replace(/<\/?var>/g, '');
@@ -59,6 +59,9 @@ export function parseImageFamily(name: string): ImageFamily | null {
     }
   }
   if (nums.length >= 2) version = nums.slice(0, 3).join('.');
+  // tensorflow-* is also the namespace of Python packages (tensorflow-cloud, tensorflow-serving-api);
+  // only a name with an accelerator or a version is an image family (tensorflow-gpu).
+  if (/^tensorflow-/.test(clean) && !accelerator && !version) return null;
   // For base images the CUDA version is the version that matters.
   if (framework === 'base') version = cuda;
   return { name: clean, framework, version, cuda, python, os, accelerator };

@@ -2,7 +2,7 @@
 // <h3>Type</h3> starts a note (Feature, Changed, Fixed, Security…). In the all-products feed,
 // <h2 class="release-note-product-title"> first says which product the following notes belong to.
 // <h3 id=…> and <h4> are sub-headings inside a note, not new notes.
-import * as cheerio from 'cheerio';
+import { parseDocument } from 'htmlparser2';
 import { isTag, isText, type AnyNode, type Element } from 'domhandler';
 import { getElementsByTagName, textContent } from 'domutils';
 import type { NoteType } from '../domain/events.js';
@@ -71,15 +71,15 @@ interface RawNote {
 }
 
 export function splitNotes(html: string, options: { products?: string[] } = {}): Note[] {
-  // htmlparser2 backend: lenient with the fragments feeds carry. (The cost measured in note
-  // splitting was in wrapping nodes, not here: see the walk below.)
-  const $ = cheerio.load(html, { xml: { xmlMode: false, decodeEntities: true } }, false);
+  // htmlparser2 (the parser under cheerio): lenient with the fragments feeds carry, and used
+  // directly because a cheerio wrapper costs time and the walk below only needs the nodes.
+  const doc = parseDocument(html, { decodeEntities: true });
   const raw: RawNote[] = [];
   let product: string | null = null;
   let current: RawNote | null = null;
   const wanted = options.products?.map((p) => p.toLowerCase());
 
-  for (const node of $.root().contents().toArray()) {
+  for (const node of doc.children) {
     if (isTag(node)) {
       const el = node;
       if (el.tagName === 'h2' && (el.attribs.class ?? '').split(/\s+/).includes('release-note-product-title')) {

@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import type { SourceConfig } from '../config/schema.js';
 import type { ReleaseEvent } from '../domain/events.js';
-import { extractEntry, type ExtractedNote } from '../ingest/extract.js';
+import { extractEntries, type ExtractedNote } from '../ingest/extract.js';
 import { parseFeed } from '../ingest/feed.js';
 import { tableChangeToEvent } from '../ingest/table-events.js';
 import { diffTables, parseVersionsTable } from '../ingest/versions-table.js';
@@ -52,7 +52,7 @@ async function enqueueMatch(deps: Deps, source: SourceConfig, payload: ParseJob,
 
 async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJob, body: string, now: Date): Promise<ParseResult> {
   const { entries } = await parseFeed(body);
-  const notes: ExtractedNote[] = entries.flatMap((entry) => extractEntry(entry, { source: source.id, ...(source.products ? { products: source.products } : {}) }));
+  const notes: ExtractedNote[] = await extractEntries(entries, { source: source.id, ...(source.products ? { products: source.products } : {}) });
   const entryIds = [...new Set(entries.map((e) => e.id))];
   const noteIds = notes.map((n) => n.noteId);
   if (!(await deps.seen.hasBaseline(source.id))) {

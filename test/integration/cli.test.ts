@@ -3,6 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ReleaseEventSchema } from '../../src/domain/events.js';
 import { deletePrefix, REDIS_URL, uniquePrefix, waitFor } from '../helpers/redis.js';
 import { startDocumentServer } from '../helpers/servers.js';
@@ -20,6 +21,17 @@ describe('release-radar CLI', () => {
     expect(new Set(events.map((e) => e.entryId)).size).toBe(114);
     const eos = events.filter((e) => e.entryId.endsWith('#July_14_2025') && e.kind === 'end-of-support-reached' && e.framework);
     expect(eos.map((e) => `${e.framework} ${e.version} ${e.scope}`)).toEqual(['base 12.4 and-earlier', 'tensorflow 2.17 and-earlier', 'pytorch 2.3 and-earlier']);
+  });
+
+  it('schema prints the JSON Schema every parse --json line validates against', async () => {
+    const schema = JSON.parse((await run('node', [BIN, 'schema'])).stdout) as Record<string, unknown>;
+    expect(schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['id', 'source', 'entryId', 'kind', 'framework', 'version', 'cves', 'title', 'url']) });
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    const { stdout } = await run('node', [BIN, 'parse', fixture('dlvm/release-notes.atom.xml'), '--json']);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const invalid = lines.filter((l) => !validate(l));
+    expect(invalid).toEqual([]);
+    expect(validate({ ...(lines[0] as object), kind: 'made-up' })).toBe(false);
   });
 
   it('parse works on a URL', async () => {

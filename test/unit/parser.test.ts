@@ -122,7 +122,31 @@ describe('note → events: the hazards', () => {
     expect(classifyStatement({ text: 'tensorflow_enterprise_addon package is renamed to tensorflow-cloud', context: null, codes: [] }, 'changed').map((f) => [f.kind, f.framework])).toEqual([
       ['rename', null],
     ]);
-    expect(classifyStatement({ text: 'Released PyTorch/XLA 1.10.', context: null, codes: [] }, 'feature').map((f) => f.framework)).toEqual([null]);
+    // PyTorch/XLA images are a PyTorch image line; tensorflow-* names without a version or accelerator are packages.
+    expect(classifyStatement({ text: 'Released PyTorch/XLA 1.10.', context: null, codes: [] }, 'feature').map((f) => [f.kind, f.framework, f.version])).toEqual([['new-image', 'pytorch', '1.10']]);
+    expect(brief('<h3>Feature</h3><p>Upgraded tensorflow-cloud to 0.1.13.</p>')).toEqual([['dependency-update', null, null, null]]);
+    expect(brief('<h3>Feature</h3><p>Jupyter libraries were moved to a Conda environment separate from the frameworks and base software libraries.</p>')).toEqual([['dependency-update', null, null, null]]);
+  });
+
+  it('reads what a statement is about, not its examples, asides or pointers', () => {
+    // Examples do not name the subject; a past state ("previously only in …") neither.
+    expect(brief('<h3>Issue</h3><p>Images from the M88 release mistakenly have M87 metadata. For example, the base CPU image shows "common-cpu.m87".</p>')).toEqual([['known-issue', null, null, null]]);
+    expect(brief('<h3>Feature</h3><p>The Vertex SDK for Python is available across all products; it was previously available only in TensorFlow images.</p>')).toEqual([['dependency-update', null, null, null]]);
+    // The images a change lands in are its subject.
+    expect(brief('<h3>Changed</h3><p>PyTorch has been removed from Theia IDE images.</p>')).toEqual([['dependency-update', 'other', null, null]]);
+    // A paragraph of pointers after an end-of-support list adds nothing.
+    expect(brief('<h3>Breaking</h3><p>TensorFlow 2.1 has reached the end of its support period.</p><p>To view the dates, see Supported versions. If you must use an image after deprecation, see After deprecation.</p>')).toEqual([
+      ['end-of-support-reached', 'tensorflow', '2.1', 'exact'],
+    ]);
+    // Routine compound statements carry both kinds.
+    expect(brief('<h3>Feature</h3><p>Regular package refreshment and bug fixes.</p>').map((x) => x[0])).toEqual(['dependency-update', 'fix']);
+    expect(brief('<h3>Feature</h3><p>Regular security patches and package upgrades.</p>').map((x) => x[0])).toEqual(['security-update', 'dependency-update']);
+    // Behaviour changes and purpose clauses.
+    expect(brief('<h3>Feature</h3><p>Disabled automatic updates for Ubuntu.</p>')).toEqual([['other', null, null, null]]);
+    expect(brief('<h3>Fixed</h3><p>Re-released all CUDA 11 images to fix an issue in which GPUs are not detected after a reboot.</p>')).toEqual([['fix', 'base', '11', 'exact']]);
+    expect(brief('<h3>Feature</h3><p>The latest NVIDIA driver does not support K80 GPUs.</p>')).toEqual([['deprecation', null, null, null]]);
+    // A pre-release step of one version is a patch update of that version.
+    expect(brief('<h3>Feature</h3><p>TensorFlow 2.0 upgraded to: Beta 1.</p>')).toEqual([['patch-update', 'tensorflow', '2.0', 'exact']]);
   });
 
   it('parses image family names by their grammar', () => {
