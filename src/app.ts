@@ -15,6 +15,7 @@ import { DeliveryLedger } from './stores/ledger.js';
 import { DigestBuffer } from './stores/digest-buffer.js';
 import { SeenStore } from './stores/seen.js';
 import { SnapshotStore } from './stores/snapshots.js';
+import { LifecycleStore, ReminderLog } from './stores/lifecycle.js';
 import { SourceStateStore } from './stores/source-state.js';
 
 export interface BuildOptions {
@@ -45,6 +46,8 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     snapshots: new SnapshotStore(redis, prefix),
     ledger: new DeliveryLedger(redis, prefix),
     digests: new DigestBuffer(redis, prefix),
+    lifecycle: new LifecycleStore(redis, prefix),
+    reminderLog: new ReminderLog(redis, prefix),
     slack,
     email,
     clock: options.clock ?? (() => new Date()),

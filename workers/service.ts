@@ -15,6 +15,7 @@ import { createDigestProcessor } from '../src/processors/digest.js';
 import { createMatchProcessor } from '../src/processors/match.js';
 import { createParseProcessor } from '../src/processors/parse.js';
 import { createPollProcessor } from '../src/processors/poll.js';
+import { createRemindProcessor } from '../src/processors/remind.js';
 import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { syncSchedulers } from '../src/queue/schedules.js';
@@ -40,9 +41,10 @@ const PROCESSORS: Record<Stage, (deps: Deps) => Processor> = {
   match: createMatchProcessor,
   deliver: createDeliverProcessor,
   digest: createDigestProcessor,
+  remind: createRemindProcessor,
 };
 
-const CONCURRENCY: Record<Stage, number> = { poll: 8, parse: 2, match: 4, deliver: 16, digest: 2 };
+const CONCURRENCY: Record<Stage, number> = { poll: 8, parse: 2, match: 4, deliver: 16, digest: 2, remind: 2 };
 
 export async function startService(env: Env, config: AppConfig, logger: Logger, options: ServiceOptions): Promise<Service> {
   await assertRedisReachable(env.REDIS_URL);

@@ -2,14 +2,22 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { ReleaseEventSchema } from '../domain/events.js';
-import { EnvError, loadEnv } from '../config/env.js';
+import { EnvError, loadEnv, type Env } from '../config/env.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { extractEntries } from '../ingest/extract.js';
 import { parseFeed } from '../ingest/feed.js';
 import { readDocument } from '../ingest/fetch.js';
-import { diffTables, parseVersionsTable } from '../ingest/versions-table.js';
+import { diffTables, linesOfTable, parseVersionsTable } from '../ingest/versions-table.js';
 import { createLogger } from '../logger.js';
-import { RedisUnavailableError } from '../queue/connection.js';
+import { assertRedisReachable, createRedis, RedisUnavailableError } from '../queue/connection.js';
+import { LifecycleStore, ReminderLog } from '../stores/lifecycle.js';
+import { teamCalendar } from '../domain/calendar.js';
+import type { EndOfSupportNotice, LifecycleLine } from '../domain/lifecycle.js';
+import { planReminders } from '../domain/reminders.js';
+import { reminderTitle, upgradeText } from '../domain/render.js';
+import { localDate } from '../domain/time.js';
+import type { AppConfig } from '../config/load.js';
+import type { TeamConfig } from '../config/schema.js';
 import { STAGES, type Stage } from '../queue/names.js';
 
 function out(line: string): void {
@@ -120,10 +128,76 @@ export function buildProgram(): Command {
       }
     });
 
+  program
+    .command('calendar')
+    .description("print a team's end dates as iCalendar (the same as /teams/<team>/calendar.ics of the running service)")
+    .argument('<team>', 'team id from teams.yaml')
+    .option('--table <file|url>', 'read end dates from this supported-versions page instead of the running service (Redis)')
+    .action(async (teamId: string, opts: { table?: string }) => {
+      const { env, config } = await loadAll();
+      const team = findTeam(config, teamId);
+      const knowledge = await lifecycleKnowledge(env, opts.table, team.id);
+      out(teamCalendar(team, knowledge.lines, knowledge.notices, new Date()).toString());
+    });
+
+  program
+    .command('reminders')
+    .description("show which reminders a team's daily check would send (nothing is sent)")
+    .argument('<team>', 'team id from teams.yaml')
+    .option('--today <date>', "the team's local date to plan for (YYYY-MM-DD); default: today in the team's time zone")
+    .option('--table <file|url>', 'read end dates from this supported-versions page instead of the running service (Redis)')
+    .option('--all', 'ignore reminders already sent (plan as if for a new team)', false)
+    .option('--json', 'one JSON object per reminder', false)
+    .action(async (teamId: string, opts: { today?: string; table?: string; all: boolean; json: boolean }) => {
+      const { env, config } = await loadAll();
+      const team = findTeam(config, teamId);
+      const knowledge = await lifecycleKnowledge(env, opts.table, team.id);
+      const today = opts.today ?? localDate(new Date(), team.timezone);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new InvalidArgumentError('--today: expected YYYY-MM-DD');
+      const plan = planReminders(team, knowledge.lines, knowledge.notices, today, opts.all ? new Set() : knowledge.done);
+      for (const r of plan.due) out(opts.json ? JSON.stringify(r) : `${reminderTitle(r)}${r.upgrade ? `  → ${upgradeText(r.upgrade)}` : ''}`);
+      if (!opts.json && plan.due.length === 0) out(`nothing due for ${team.id} on ${today}`);
+    });
+
   return program;
 }
 
+function findTeam(config: AppConfig, teamId: string): TeamConfig {
+  const team = config.teams.find((t) => t.id === teamId);
+  if (!team) throw new InvalidArgumentError(`no team "${teamId}" in teams.yaml (teams: ${config.teams.map((t) => t.id).join(', ') || 'none'})`);
+  return team;
+}
+
+interface Knowledge {
+  lines: LifecycleLine[];
+  notices: EndOfSupportNotice[];
+  /** Reminder keys the team has already been sent (empty when reading a page). */
+  done: Set<string>;
+}
+
+/** End dates from a page given on the command line, or from the running service's Redis. */
+async function lifecycleKnowledge(env: Env, table: string | undefined, teamId: string): Promise<Knowledge> {
+  if (table) {
+    const { text } = await readDocument(table);
+    return { lines: linesOfTable(parseVersionsTable(text).rows, 'cli', new Date()), notices: [], done: new Set() };
+  }
+  await assertRedisReachable(env.REDIS_URL);
+  const redis = createRedis(env.REDIS_URL);
+  try {
+    const store = new LifecycleStore(redis, env.QUEUE_PREFIX);
+    const [lines, notices, done] = await Promise.all([store.lines(), store.notices(), new ReminderLog(redis, env.QUEUE_PREFIX).done(teamId)]);
+    return { lines, notices, done };
+  } finally {
+    await redis.quit();
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  // `release-radar parse feed.xml | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { EventKindSchema, FRAMEWORKS } from '../domain/events.js';
+import { DATE_KINDS } from '../domain/lifecycle.js';
 import { isValidRange } from '../domain/versions.js';
 import { parseDuration } from '../domain/duration.js';
+
+export const DEFAULT_REMIND_DAYS = [90, 30, 7, 1, 0] as const;
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digits and dashes');
 
@@ -50,6 +53,16 @@ export const SubscriptionSchema = z.object({
    * routine ones (patches, dependency updates, fixes…) in the digest.
    */
   deliver: z.enum(['immediate', 'digest', 'auto']).default('auto'),
+  /**
+   * Reminders before the end dates of the versions this subscription covers: days before each date
+   * (0 = on the day) and which dates. `days: []` turns reminders off for this subscription.
+   */
+  remind: z
+    .object({
+      days: z.array(z.number().int().min(0).max(3650)).default([...DEFAULT_REMIND_DAYS]),
+      dates: z.array(z.enum(DATE_KINDS)).default([...DATE_KINDS]),
+    })
+    .default({ days: [...DEFAULT_REMIND_DAYS], dates: [...DATE_KINDS] }),
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
@@ -67,6 +80,8 @@ export const TeamSchema = z.object({
   slack: z.object({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
   email: z.object({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
   digest: DigestScheduleSchema.default({ every: 'daily', day: 'monday', at: '09:00' }),
+  /** Local time of the daily reminder check (in the team's time zone). */
+  reminders: z.object({ at: LocalTime.default('09:00') }).default({ at: '09:00' }),
   subscriptions: z.array(SubscriptionSchema).default([]),
 });
 export type TeamConfig = z.infer<typeof TeamSchema>;

@@ -9,6 +9,7 @@ export interface Metrics {
   deliveries: Counter<'channel' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
   secondsSinceSuccess: Gauge<'source'>;
+  reminders: Counter<'team'>;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
@@ -21,5 +22,6 @@ export function createMetrics(withDefaults = true): Metrics {
     deliveries: new Counter({ name: 'release_radar_deliveries_total', help: 'Deliveries by channel type and outcome', labelNames: ['channel', 'outcome'], registers: [registry] }),
     queueDepth: new Gauge({ name: 'release_radar_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
     secondsSinceSuccess: new Gauge({ name: 'release_radar_source_seconds_since_success', help: 'Seconds since the last successful poll of each source', labelNames: ['source'], registers: [registry] }),
+    reminders: new Counter({ name: 'release_radar_reminders_total', help: 'Reminders before end dates planned for sending, by team', labelNames: ['team'], registers: [registry] }),
   };
 }

@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
+import { teamCalendar } from '../domain/calendar.js';
 import { escapeHtml } from '../domain/render.js';
 import type { Deps } from '../processors/deps.js';
 import { pollSchedulerId } from '../queue/schedules.js';
@@ -77,8 +78,18 @@ export async function startHttpServer(deps: Deps, options: { host: string; port:
       case '/':
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(await statusPage(deps));
         return;
-      default:
+      default: {
+        const calendar = /^\/teams\/([a-z0-9][a-z0-9-]*)\/calendar\.ics$/.exec(url.pathname);
+        const team = calendar ? deps.config.teams.find((t) => t.id === calendar[1]) : undefined;
+        if (team) {
+          const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
+          res
+            .writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': `inline; filename="${team.id}.ics"` })
+            .end(teamCalendar(team, lines, notices, deps.clock()).toString());
+          return;
+        }
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      }
     }
   };
   const server = createServer((req, res) => {

@@ -2,6 +2,7 @@
 // (section, version label, accelerator), and snapshot diffs → date-change events.
 import * as cheerio from 'cheerio';
 import type { Framework } from '../domain/events.js';
+import type { LifecycleLine } from '../domain/lifecycle.js';
 import { cleanText } from './notes.js';
 import { isoOrNull, readDate, type DateReading } from './dates.js';
 import { parseImageFamily } from './image-family.js';
@@ -167,4 +168,40 @@ export function diffTables(oldRows: VersionRow[], newRows: VersionRow[]): TableC
   }
   for (const row of oldRows) if (!after.has(row.key)) changes.push({ kind: 'version-removed', row, from: null, to: null });
   return changes;
+}
+
+/**
+ * Rows → lifecycle lines: the rows of one version label become one line when their accelerators
+ * share dates (CPU and GPU rows of "2.17 (Python 3.10)"), one line per accelerator otherwise.
+ */
+export function linesOfTable(rows: VersionRow[], sourceId: string, seenAt: Date): LifecycleLine[] {
+  const groups = new Map<string, VersionRow[]>();
+  for (const row of rows) {
+    const k = `${row.section}|${row.label}`;
+    groups.set(k, [...(groups.get(k) ?? []), row]);
+  }
+  const lines: LifecycleLine[] = [];
+  for (const [k, group] of groups) {
+    const sameDates = group.every((r) => r.endOfPatch === group[0]?.endOfPatch && r.endOfAvailability === group[0]?.endOfAvailability);
+    const parts = sameDates ? [group] : group.map((r) => [r]);
+    for (const part of parts) {
+      const first = part[0];
+      if (!first) continue;
+      lines.push({
+        key: `${sourceId}|${k}${sameDates ? '' : `|${first.accelerator}`}`,
+        sourceId,
+        section: first.section,
+        framework: first.framework,
+        version: first.version,
+        label: first.label,
+        accelerators: part.map((r) => r.accelerator),
+        imageFamily: part.find((r) => r.imageFamily)?.imageFamily ?? null,
+        endOfPatch: first.endOfPatch,
+        endOfAvailability: first.endOfAvailability,
+        revisions: { 'end-of-patch': 0, 'end-of-availability': 0 },
+        firstSeenAt: seenAt.toISOString(),
+      });
+    }
+  }
+  return lines;
 }

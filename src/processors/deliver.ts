@@ -1,5 +1,14 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
-import { renderAlertEmail, renderDigestEmail, renderSlackAlert, renderSlackDigest } from '../domain/render.js';
+import {
+  renderAlertEmail,
+  renderDigestEmail,
+  renderReminderEmail,
+  renderSlackAlert,
+  renderSlackDigest,
+  renderSlackReminders,
+  type EmailMessage,
+  type SlackMessage,
+} from '../domain/render.js';
 import { DeliveryError } from '../notify/notifier.js';
 import { JOB } from '../queue/names.js';
 import { DeliverJobSchema, type DeadLetter, type DeliverJob } from '../queue/payloads.js';
@@ -54,14 +63,32 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
   };
 }
 
-async function send(deps: Deps, d: DeliverJob, teamName: string): Promise<string> {
-  if (d.target.type === 'slack') {
-    const first = d.events[0];
-    const message = d.purpose === 'digest' || !first ? renderSlackDigest(teamName, d.events, 'Release') : renderSlackAlert(first);
-    return deps.slack.send(d.target.channel, message, d.deliveryId);
+function slackMessage(d: DeliverJob, teamName: string): SlackMessage {
+  const first = d.events[0];
+  switch (d.purpose) {
+    case 'reminder':
+      return renderSlackReminders(teamName, d.reminders);
+    case 'digest':
+      return renderSlackDigest(teamName, d.events, 'Release', d.reminders);
+    case 'alert':
+      return first && d.events.length === 1 ? renderSlackAlert(first, d.extras[first.id]) : renderSlackDigest(teamName, d.events, 'Release');
   }
-  const message = d.purpose === 'digest' ? renderDigestEmail(teamName, d.events, 'Release') : renderAlertEmail(teamName, d.events);
-  return deps.email.send(d.target.to, message, d.deliveryId);
+}
+
+function emailMessage(d: DeliverJob, teamName: string): EmailMessage {
+  switch (d.purpose) {
+    case 'reminder':
+      return renderReminderEmail(teamName, d.reminders);
+    case 'digest':
+      return renderDigestEmail(teamName, d.events, 'Release', d.reminders);
+    case 'alert':
+      return renderAlertEmail(teamName, d.events, d.extras);
+  }
+}
+
+async function send(deps: Deps, d: DeliverJob, teamName: string): Promise<string> {
+  if (d.target.type === 'slack') return deps.slack.send(d.target.channel, slackMessage(d, teamName), d.deliveryId);
+  return deps.email.send(d.target.to, emailMessage(d, teamName), d.deliveryId);
 }
 
 async function deadLetter(deps: Deps, job: Job, failure: DeliveryError): Promise<void> {

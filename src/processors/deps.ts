@@ -9,6 +9,7 @@ import type { DigestBuffer } from '../stores/digest-buffer.js';
 import type { SeenStore } from '../stores/seen.js';
 import type { SourceStateStore } from '../stores/source-state.js';
 import type { SnapshotStore } from '../stores/snapshots.js';
+import type { LifecycleStore, ReminderLog } from '../stores/lifecycle.js';
 
 /** Everything a processor may use, passed explicitly: no clients created at import time. */
 export interface Deps {
@@ -21,6 +22,8 @@ export interface Deps {
   snapshots: SnapshotStore;
   ledger: DeliveryLedger;
   digests: DigestBuffer;
+  lifecycle: LifecycleStore;
+  reminderLog: ReminderLog;
   slack: SlackNotifier;
   email: EmailNotifier;
   clock: () => Date;

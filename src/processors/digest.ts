@@ -1,13 +1,16 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
+import { upcomingEndDates } from '../domain/reminders.js';
+import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
-import { DigestJobSchema, type DeliverJob } from '../queue/payloads.js';
+import { DigestJobSchema, type DeliverJobInput } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
 
 /**
  * A team's digest: take everything buffered since the last one (atomically, keyed by this
  * occurrence of the schedule, so racing workers cannot both take it) and enqueue one email and one
- * Slack summary per channel. Nothing buffered: nothing is sent.
+ * Slack summary per channel, with the end dates coming up in the next 90 days. Nothing buffered:
+ * nothing is sent.
  */
 export function createDigestProcessor(deps: Deps): Processor<unknown, { events: number }> {
   return async (job) => {
@@ -18,12 +21,14 @@ export function createDigestProcessor(deps: Deps): Processor<unknown, { events: 
     const occurrence = stableId(job.id ?? '', String(job.timestamp));
     const events = await deps.digests.take(team.id, occurrence);
     if (events.length === 0) return { events: 0 };
-    const jobs: DeliverJob[] = [];
+    const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
+    const upcoming = upcomingEndDates(team, lines, notices, localDate(deps.clock(), team.timezone));
+    const jobs: DeliverJobInput[] = [];
     if (team.email.to.length > 0) {
-      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, events, purpose: 'digest' });
+      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, events, purpose: 'digest', reminders: upcoming });
     }
     for (const channel of team.slack.channels) {
-      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events, purpose: 'digest' });
+      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events, purpose: 'digest', reminders: upcoming });
     }
     await enqueueDeliveries(deps.queues, jobs);
     await deps.digests.finish(team.id, occurrence);

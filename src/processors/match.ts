@@ -1,8 +1,11 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
+import type { ReleaseEvent } from '../domain/events.js';
 import { matchEvents } from '../domain/matching.js';
+import { alertExtras, type AlertExtras } from '../domain/reminders.js';
+import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
-import { MatchJobSchema, type DeliverJob } from '../queue/payloads.js';
+import { MatchJobSchema, type DeliverJobInput } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
 
 /**
@@ -16,18 +19,35 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
     const data = MatchJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed match job: ${data.error.message}`);
     const { events, batchId } = data.data;
-    const jobs: DeliverJob[] = [];
+    const jobs: DeliverJobInput[] = [];
     let digested = 0;
-    for (const m of matchEvents(events, deps.config.teams)) {
+    const matches = matchEvents(events, deps.config.teams);
+    // End-of-support and date-change alerts carry an upgrade suggestion and the new reminder
+    // schedule, computed per team from what we know about end dates now.
+    const needsLifecycle = matches.some((m) => m.immediate.some((e) => e.framework !== null));
+    const [lines, notices] = needsLifecycle ? await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]) : [[], []];
+    for (const m of matches) {
       const team = deps.config.teams.find((t) => t.id === m.teamId);
       if (!team) continue;
+      const today = localDate(deps.clock(), team.timezone);
+      const extrasOf = (e: ReleaseEvent): Record<string, AlertExtras> => {
+        const x = alertExtras(team, e, lines, notices, today);
+        return x ? { [e.id]: x } : {};
+      };
       for (const event of m.immediate) {
         for (const channel of team.slack.channels) {
-          jobs.push({ deliveryId: stableId('alert', event.id, team.id, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events: [event], purpose: 'alert' });
+          jobs.push({ deliveryId: stableId('alert', event.id, team.id, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events: [event], purpose: 'alert', extras: extrasOf(event) });
         }
       }
       if (m.immediate.length > 0 && team.email.to.length > 0) {
-        jobs.push({ deliveryId: stableId('alert', batchId, ...m.immediate.map((e) => e.id), team.id, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, events: m.immediate, purpose: 'alert' });
+        jobs.push({
+          deliveryId: stableId('alert', batchId, ...m.immediate.map((e) => e.id), team.id, 'email'),
+          teamId: team.id,
+          target: { type: 'email', to: team.email.to },
+          events: m.immediate,
+          purpose: 'alert',
+          extras: Object.assign({}, ...m.immediate.map(extrasOf)) as Record<string, AlertExtras>,
+        });
       }
       if (m.digest.length > 0) {
         await deps.digests.add(team.id, m.digest);

@@ -4,7 +4,7 @@ import type { ReleaseEvent } from '../domain/events.js';
 import { extractEntries, type ExtractedNote } from '../ingest/extract.js';
 import { parseFeed } from '../ingest/feed.js';
 import { tableChangeToEvent } from '../ingest/table-events.js';
-import { diffTables, parseVersionsTable } from '../ingest/versions-table.js';
+import { diffTables, linesOfTable, parseVersionsTable } from '../ingest/versions-table.js';
 import { JOB, jobId } from '../queue/names.js';
 import { ParseJobSchema, type MatchJob, type ParseJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
@@ -55,6 +55,8 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   const notes: ExtractedNote[] = await extractEntries(entries, { source: source.id, ...(source.products ? { products: source.products } : {}) });
   const entryIds = [...new Set(entries.map((e) => e.id))];
   const noteIds = notes.map((n) => n.noteId);
+  // What the notes say about end of support is knowledge even in the baseline (history).
+  await recordEndOfSupportNotices(deps, notes.flatMap((n) => n.events));
   if (!(await deps.seen.hasBaseline(source.id))) {
     await deps.seen.markSeen(source.id, entryIds, noteIds, now);
     await deps.sources.update(source.id, { baselineAt: now.toISOString(), failing: false, lastError: null, lastErrorCode: null });
@@ -74,9 +76,19 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   return { baseline: false, events: events.length };
 }
 
+async function recordEndOfSupportNotices(deps: Deps, events: ReleaseEvent[]): Promise<void> {
+  for (const e of events) {
+    if (e.kind !== 'end-of-support-reached' || !e.framework || !e.version || !/^\d+(\.\d+)*$/.test(e.version) || !e.publishedAt) continue;
+    await deps.lifecycle.addNotice({ framework: e.framework, version: e.version, scope: e.scope ?? 'exact', date: e.publishedAt.slice(0, 10) });
+  }
+}
+
 async function parseTableSource(deps: Deps, source: SourceConfig, payload: ParseJob, body: string, now: Date): Promise<ParseResult> {
   const table = parseVersionsTable(body);
   for (const w of table.warnings) deps.logger.warn({ source: source.id, ...w }, 'versions table: date needs attention');
+  // Lifecycle knowledge first, so alerts matched from this diff suggest upgrades from the new dates.
+  // Replaying the same page is harmless: unchanged dates do not raise revisions.
+  await deps.lifecycle.replaceSource(source.id, linesOfTable(table.rows, source.id, now));
   const previous = await deps.snapshots.get(source.id);
   if (!previous) {
     await deps.snapshots.put(source.id, table.rows, now);

@@ -1,11 +1,12 @@
 // Queue and job names, declared once. Stages follow the data flow: poll → parse → match → deliver,
-// plus digest (per-team schedule) and the dead-letter queue for permanent delivery failures.
+// plus digest and remind (per-team schedules) and the dead-letter queue for permanent delivery failures.
 export const QUEUE = {
   poll: 'poll',
   parse: 'parse',
   match: 'match',
   deliver: 'deliver',
   digest: 'digest',
+  remind: 'remind',
   deadLetter: 'dead-letter',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -17,10 +18,11 @@ export const JOB = {
   slack: 'send-slack',
   email: 'send-email',
   digest: 'send-digest',
+  remind: 'send-reminders',
   deadLetter: 'dead-letter',
 } as const;
 
-export const STAGES = ['poll', 'parse', 'match', 'deliver', 'digest'] as const;
+export const STAGES = ['poll', 'parse', 'match', 'deliver', 'digest', 'remind'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** BullMQ custom job ids must not contain ':'; ours are built from hex ids and config ids. */

@@ -2,6 +2,7 @@
 // a malformed job as unrecoverable instead of retrying it.
 import { z } from 'zod';
 import { ReleaseEventSchema } from '../domain/events.js';
+import { AlertExtrasSchema, ReminderSchema } from '../domain/reminders.js';
 
 export const PollJobSchema = z.object({ sourceId: z.string() });
 export type PollJob = z.infer<typeof PollJobSchema>;
@@ -29,19 +30,30 @@ export const EmailTargetSchema = z.object({ type: z.literal('email'), to: z.arra
 export const TargetSchema = z.discriminatedUnion('type', [SlackTargetSchema, EmailTargetSchema]);
 export type Target = z.infer<typeof TargetSchema>;
 
-export const DeliverJobSchema = z.object({
-  /** Ledger key: one send per (events, team, target). */
-  deliveryId: z.string(),
-  teamId: z.string(),
-  target: TargetSchema,
-  events: z.array(ReleaseEventSchema).min(1),
-  /** "alert" for immediate deliveries, "digest" for the scheduled summary. */
-  purpose: z.enum(['alert', 'digest']),
-});
+export const DeliverJobSchema = z
+  .object({
+    /** Ledger key: one send per (events, team, target). */
+    deliveryId: z.string(),
+    teamId: z.string(),
+    target: TargetSchema,
+    events: z.array(ReleaseEventSchema).default([]),
+    /** "alert" for immediate deliveries, "digest" for the scheduled summary, "reminder" before end dates. */
+    purpose: z.enum(['alert', 'digest', 'reminder']),
+    /** Reminder deliveries: what is due. Digests: the upcoming end dates section. */
+    reminders: z.array(ReminderSchema).default([]),
+    /** Per event id: upgrade suggestion and new reminder schedule, computed for this team when matched. */
+    extras: z.record(z.string(), AlertExtrasSchema).default({}),
+  })
+  .refine((d) => d.events.length > 0 || d.reminders.length > 0, { message: 'a delivery needs events or reminders' });
 export type DeliverJob = z.infer<typeof DeliverJobSchema>;
+/** What producers build; defaults (no reminders, no extras) are filled in by validation. */
+export type DeliverJobInput = z.input<typeof DeliverJobSchema>;
 
 export const DigestJobSchema = z.object({ teamId: z.string() });
 export type DigestJob = z.infer<typeof DigestJobSchema>;
+
+export const RemindJobSchema = z.object({ teamId: z.string() });
+export type RemindJob = z.infer<typeof RemindJobSchema>;
 
 export const DeadLetterSchema = z.object({
   queue: z.string(),

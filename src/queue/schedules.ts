@@ -1,5 +1,5 @@
-// One BullMQ job scheduler per source (poll every N) and per team (digest at a local time in the
-// team's time zone). upsertJobScheduler is idempotent, so a redeploy never doubles schedules;
+// One BullMQ job scheduler per source (poll every N) and two per team (digest, and the daily
+// reminder check, at local times in the team's time zone). upsertJobScheduler is idempotent, so a redeploy never doubles schedules;
 // schedulers for sources or teams removed from config are removed.
 import type { AppConfig } from '../config/load.js';
 import type { TeamConfig } from '../config/schema.js';
@@ -17,6 +17,12 @@ export function digestCron(team: TeamConfig): string {
 
 export const pollSchedulerId = (sourceId: string): string => `poll-${sourceId}`;
 export const digestSchedulerId = (teamId: string): string => `digest-${teamId}`;
+export const remindSchedulerId = (teamId: string): string => `remind-${teamId}`;
+
+export function reminderCron(team: TeamConfig): string {
+  const [h, m] = team.reminders.at.split(':').map(Number);
+  return `${m ?? 0} ${h ?? 9} * * *`;
+}
 
 export async function syncSchedulers(queues: Queues, config: AppConfig): Promise<void> {
   const wantedPolls = new Set<string>();
@@ -31,7 +37,13 @@ export async function syncSchedulers(queues: Queues, config: AppConfig): Promise
     wantedDigests.add(id);
     await queues.digest.upsertJobScheduler(id, { pattern: digestCron(team), tz: team.timezone }, { name: JOB.digest, data: { teamId: team.id } });
   }
-  for (const [queue, wanted] of [[queues.poll, wantedPolls], [queues.digest, wantedDigests]] as const) {
+  const wantedReminders = new Set<string>();
+  for (const team of config.teams) {
+    const id = remindSchedulerId(team.id);
+    wantedReminders.add(id);
+    await queues.remind.upsertJobScheduler(id, { pattern: reminderCron(team), tz: team.timezone }, { name: JOB.remind, data: { teamId: team.id } });
+  }
+  for (const [queue, wanted] of [[queues.poll, wantedPolls], [queues.digest, wantedDigests], [queues.remind, wantedReminders]] as const) {
     for (const s of await queue.getJobSchedulers(0, -1)) {
       const key = s.id ?? s.key;
       if (key && !wanted.has(key)) await queue.removeJobScheduler(key);

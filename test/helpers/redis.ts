@@ -33,7 +33,7 @@ export async function waitForIdle(queues: Queues, timeoutMs = 20_000): Promise<v
   let quiet = 0;
   await waitFor(async () => {
     const counts = await Promise.all(
-      [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+      [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest, queues.remind].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
     );
     const busy = counts.some((c) => Object.values(c).some((n) => Number(n) > 0));
     quiet = busy ? 0 : quiet + 1;

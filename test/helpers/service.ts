@@ -29,7 +29,7 @@ export async function startTestService(o: TestServiceOptions): Promise<Service> 
   const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: o.prefix, CONFIG_DIR: o.configDir, OUTBOX_DIR: outbox, HTTP_PORT: '0', LOG_LEVEL: 'silent', ...o.env });
   const config = await loadConfig(env.CONFIG_DIR);
   return startService(env, config, pino({ level: 'silent' }), {
-    stages: ['poll', 'parse', 'match', 'deliver', 'digest'],
+    stages: ['poll', 'parse', 'match', 'deliver', 'digest', 'remind'],
     scheduler: false,
     http: false,
     fetch: { timeoutMs: 5_000 },

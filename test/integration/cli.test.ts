@@ -57,6 +57,24 @@ describe('release-radar CLI', () => {
     expect(changes[0]).toMatchObject({ framework: 'base', version: '12.8', from: '2027-04-13', to: '2027-10-13' });
   });
 
+  it('calendar and reminders read end dates from a page without a running service', async () => {
+    const configDir = await writeConfig([{ id: 'x', kind: 'feed', url: 'https://example.test/feed.xml' }], [
+      { id: 'torch', name: 'Torch', timezone: 'UTC', slack: { channels: ['#t'] }, subscriptions: [{ frameworks: ['pytorch'], versions: '>=2.4' }] },
+    ]);
+    const env = { ...process.env, CONFIG_DIR: configDir };
+    const ics = await run('node', [BIN, 'calendar', 'torch', '--table', fixture('dlvm/versions-table.html')], { env });
+    expect(ics.stdout).toMatch(/^BEGIN:VCALENDAR/);
+    expect(ics.stdout.match(/BEGIN:VEVENT/g)).toHaveLength(8); // 2.4, 2.7 and two 2.9 lines, two dates each
+    const due = await run('node', [BIN, 'reminders', 'torch', '--table', fixture('dlvm/versions-table.html'), '--today', '2026-03-20', '--json'], { env });
+    const reminders = due.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: { label: string }; dateKind: string; threshold: number | string });
+    expect(reminders.map((r) => `${r.line.label} ${r.dateKind} ${r.threshold}`)).toEqual([
+      '2.7 (Python 3.10) end-of-patch 30',
+      '2.4 (Python 3.10) end-of-patch passed',
+    ]); // 2.4's end of availability (2026-07-24) is 126 days out: beyond the 90-day lead
+    const unknown = await run('node', [BIN, 'calendar', 'nobody', '--table', fixture('dlvm/versions-table.html')], { env }).catch((e: { stderr: string; code: number }) => e);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('no team "nobody"') });
+  });
+
   it('validate lists every problem and exits non-zero', async () => {
     const dir = await writeConfig([{ id: 'x', kind: 'feed', url: 'nope' }], [{ id: 't', name: 'T', timezone: 'Nowhere/City', slack: { channels: ['#c'] } }]);
     const err = (await run('node', [BIN, 'validate'], { env: { ...process.env, CONFIG_DIR: dir } }).catch((e: unknown) => e)) as { code: number; stderr: string };

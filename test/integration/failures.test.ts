@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { stableId } from '../../src/domain/ids.js';
 import type { ReleaseEvent } from '../../src/domain/events.js';
 import { JOB } from '../../src/queue/names.js';
-import type { DeliverJob } from '../../src/queue/payloads.js';
+import type { DeliverJobInput } from '../../src/queue/payloads.js';
 import type { Service } from '../../workers/service.js';
 import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/redis.js';
 import { startDocumentServer, startSlackStub, type DocumentServer, type SlackStub } from '../helpers/servers.js';
@@ -28,7 +28,7 @@ function sampleEvent(n: number): ReleaseEvent {
   };
 }
 
-function deliverJob(n: number, channel: string): DeliverJob {
+function deliverJob(n: number, channel: string): DeliverJobInput {
   return { deliveryId: stableId('test-delivery', String(n), channel), teamId: 'torch', target: { type: 'slack', channel }, events: [sampleEvent(n)], purpose: 'alert' };
 }
 
