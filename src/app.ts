@@ -16,6 +16,9 @@ import { DigestBuffer } from './stores/digest-buffer.js';
 import { SeenStore } from './stores/seen.js';
 import { SnapshotStore } from './stores/snapshots.js';
 import { LifecycleStore, ReminderLog } from './stores/lifecycle.js';
+import { SilenceStore } from './stores/silences.js';
+import { ChannelPacer } from './stores/pacer.js';
+import { ThreadStore } from './stores/threads.js';
 import { SourceStateStore } from './stores/source-state.js';
 
 export interface BuildOptions {
@@ -48,6 +51,9 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     digests: new DigestBuffer(redis, prefix),
     lifecycle: new LifecycleStore(redis, prefix),
     reminderLog: new ReminderLog(redis, prefix),
+    silences: new SilenceStore(redis, prefix),
+    pacer: new ChannelPacer(redis, prefix, env.SLACK_CHANNEL_INTERVAL_MS),
+    threads: new ThreadStore(redis, prefix),
     slack,
     email,
     clock: options.clock ?? (() => new Date()),

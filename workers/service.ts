@@ -59,6 +59,9 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
       connection,
       prefix: deps.prefix,
       concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? CONCURRENCY.deliver) : CONCURRENCY[stage],
+      // A killed worker's jobs are taken over after the lock expires and the stalled check runs.
+      lockDuration: env.JOB_LOCK_MS,
+      stalledInterval: env.JOB_LOCK_MS,
     });
     worker.on('failed', (job, err) => logger.warn({ stage, jobId: job?.id, err: err.message }, 'job failed'));
     worker.on('error', (err) => logger.error({ stage, err: err.message }, 'worker error'));

@@ -13,6 +13,13 @@ const EnvSchema = z.object({
   OUTBOX_DIR: z.string().default('./outbox'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Minimum time between two Slack messages to one channel (Slack allows about one per second). */
+  SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
+  /**
+   * How long a worker holds a job before another worker may take it over (BullMQ lock duration and
+   * stalled check). A killed worker's jobs are picked up after at most about twice this.
+   */
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -73,6 +73,13 @@ function crossChecks(file: string, data: unknown, problems: string[]): void {
       const slack = (entry.slack as { channels?: unknown[] } | undefined)?.channels ?? [];
       const email = (entry.email as { to?: unknown[] } | undefined)?.to ?? [];
       if (slack.length === 0 && email.length === 0) problems.push(`${file}: teams[${i}]: a team needs at least one Slack channel or email recipient`);
+      const subs = Array.isArray(entry.subscriptions) ? (entry.subscriptions as Record<string, unknown>[]) : [];
+      const mutes = Array.isArray(entry.mutes) ? (entry.mutes as Record<string, unknown>[]) : [];
+      mutes.forEach((m, j) => {
+        const ref = m.subscription;
+        const known = typeof ref === 'number' ? ref < subs.length : typeof ref === 'string' ? subs.some((s) => s.name === ref) : true;
+        if (!known) problems.push(`${file}: teams[${i}].mutes[${j}].subscription: no such subscription (got "${String(ref)}")`);
+      });
     }
   });
 }

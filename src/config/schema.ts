@@ -43,10 +43,17 @@ const VersionRange = z.string().refine((r) => isValidRange(r) && !/[<>]=?\s*\d+(
 export const SubscribedFrameworkSchema = z.enum([...FRAMEWORKS, 'general', 'all']);
 
 export const SubscriptionSchema = z.object({
+  /** Optional name, shown in previews and usable with `release-radar mute --subscription`. */
+  name: z.string().min(1).optional(),
   frameworks: z.array(SubscribedFrameworkSchema).min(1),
   versions: VersionRange.default('*'),
   /** Empty or absent: every kind. */
   kinds: z.array(EventKindSchema).default([]),
+  /**
+   * Image-family glob patterns ("pytorch-2-4-*", "common-cu12*"): when set, only events that name a
+   * matching image family (and reminders for lines whose family matches) are delivered.
+   */
+  families: z.array(z.string().min(1)).default([]),
   /**
    * immediate: every match is sent at once; digest: collected for the team's digest;
    * auto (default): urgent kinds (security, end of support, deprecations, date changes) at once,
@@ -66,6 +73,26 @@ export const SubscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
+const Until = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO date or date-time, e.g. "2026-12-31" or "2026-12-31T18:00:00Z"' });
+
+export const MuteSchema = z.object({
+  until: Until,
+  /** Index or name of one subscription; absent: the whole team. */
+  subscription: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
+  reason: z.string().default(''),
+});
+export type MuteConfig = z.infer<typeof MuteSchema>;
+
+export const SnoozeSchema = z.object({
+  until: Until,
+  /** Absent: every framework. */
+  framework: SubscribedFrameworkSchema.optional(),
+  /** Version range within that framework; absent: every version. */
+  versions: VersionRange.optional(),
+  reason: z.string().default(''),
+});
+export type SnoozeConfig = z.infer<typeof SnoozeSchema>;
+
 export const DigestScheduleSchema = z.object({
   /** daily, or weekly on `day`. */
   every: z.enum(['daily', 'weekly']).default('daily'),
@@ -80,6 +107,15 @@ export const TeamSchema = z.object({
   slack: z.object({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
   email: z.object({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
   digest: DigestScheduleSchema.default({ every: 'daily', day: 'monday', at: '09:00' }),
+  /**
+   * Quiet hours in the team's time zone: non-urgent alerts found inside them are held until they
+   * end (urgent ones — security, end of support, deprecations, dates within 14 days — still go).
+   */
+  quietHours: z.object({ start: LocalTime, end: LocalTime }).optional(),
+  /** Silence the team (or one subscription, by index or name) until a time; matching alerts are dropped. */
+  mutes: z.array(MuteSchema).default([]),
+  /** Hold alerts (all, or about one framework/version) until a time; they are delivered then. */
+  snoozes: z.array(SnoozeSchema).default([]),
   /** Local time of the daily reminder check (in the team's time zone). */
   reminders: z.object({ at: LocalTime.default('09:00') }).default({ at: '09:00' }),
   subscriptions: z.array(SubscriptionSchema).default([]),

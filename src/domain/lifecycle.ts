@@ -2,6 +2,7 @@
 // end of availability date, as the supported-versions tables say now, plus what the release notes
 // said ("TensorFlow versions 2.17 and earlier have reached their end of patch and support dates").
 // Pure: the store keeps these in Redis, the reminder planner and the calendar read them.
+import picomatch from 'picomatch';
 import { z } from 'zod';
 import { FrameworkSchema, type Framework } from './events.js';
 import { compareVersions, versionMatches } from './versions.js';
@@ -136,9 +137,13 @@ export function addDays(date: string, days: number): string {
  * The lines a subscription covers: its frameworks and version range. A line without a version
  * ("Base-CPU") is covered only by an open range ("*"): a team watching ">=12.4" means CUDA lines.
  */
-export function linesForSubscription(lines: LifecycleLine[], frameworks: string[], versions: string): LifecycleLine[] {
-  const open = ['*', '', 'any'].includes(versions.trim().toLowerCase());
+export function linesForSubscription(lines: LifecycleLine[], sub: { frameworks: string[]; versions: string; families?: string[] }): LifecycleLine[] {
+  const open = ['*', '', 'any'].includes(sub.versions.trim().toLowerCase());
+  const families = sub.families ?? [];
   return lines.filter(
-    (l) => (frameworks.includes('all') || frameworks.includes(l.framework)) && (l.version === null ? open : versionMatches(versions, l.version, 'exact')),
+    (l) =>
+      (sub.frameworks.includes('all') || sub.frameworks.includes(l.framework)) &&
+      (l.version === null ? open : versionMatches(sub.versions, l.version, 'exact')) &&
+      (families.length === 0 || (l.imageFamily !== null && families.some((p) => picomatch.isMatch(l.imageFamily ?? '', p, { nocase: true })))),
   );
 }

@@ -1,74 +1,201 @@
 // Event × teams → deliveries. Pure: no IO, so the most important rules are the most tested.
+//
+// Routing, in the order it is decided for each (team, event):
+//  1. subscriptions: framework (or "general" for notes naming none), version range, kinds, image
+//     family patterns; several matching subscriptions count once, the most urgent wins;
+//  2. mutes (Alertmanager "silences"): an event whose only matching subscriptions are muted is
+//     dropped, and said so;
+//  3. urgency: deliver immediate | digest, or auto = urgent kinds and dates within 14 days now,
+//     routine kinds in the digest;
+//  4. holds: quiet hours delay non-urgent immediate alerts to the end of the quiet window; snoozes
+//     delay matching alerts to the end of the snooze. Held alerts are delivered, never dropped.
+import picomatch from 'picomatch';
+import { DateTime } from 'luxon';
 import type { Subscription, TeamConfig } from '../config/schema.js';
-import type { EventKind, ReleaseEvent } from './events.js';
+import type { EventKind, Framework, ReleaseEvent } from './events.js';
+import { addDays } from './lifecycle.js';
 import { versionMatches } from './versions.js';
 
 export type Urgency = 'immediate' | 'digest';
 
-/** Kinds that go out at once under `deliver: auto`; everything else waits for the digest. */
-export const URGENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
-  'security-update',
-  'end-of-support-reached',
-  'deprecation',
-  'end-of-patch-changed',
-  'end-of-availability-changed',
-  'version-removed',
-]);
+/** Kinds that are urgent whatever their dates: they go out at once under `deliver: auto`. */
+export const URGENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['security-update', 'end-of-support-reached', 'deprecation', 'version-removed']);
+
+/** Date changes (and added versions) are urgent when a date involved is this close, or past. */
+export const URGENT_WITHIN_DAYS = 14;
+
+const DATED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['end-of-patch-changed', 'end-of-availability-changed', 'version-added']);
+
+/** Urgent now: an urgent kind, or a dated event with a date at most 14 days after `today`. */
+export function isUrgent(event: ReleaseEvent, today: string): boolean {
+  if (URGENT_KINDS.has(event.kind)) return true;
+  if (!DATED_KINDS.has(event.kind) || !event.dates) return false;
+  const horizon = addDays(today, URGENT_WITHIN_DAYS);
+  return [event.dates.from, event.dates.to, event.dates.endOfPatch, event.dates.endOfAvailability].some((d) => typeof d === 'string' && d <= horizon);
+}
+
+const familyMatchers = new Map<string, (s: string) => boolean>();
+function familyMatches(pattern: string, family: string): boolean {
+  let m = familyMatchers.get(pattern);
+  if (!m) {
+    m = picomatch(pattern, { nocase: true });
+    familyMatchers.set(pattern, m);
+  }
+  return m(family);
+}
 
 export function subscriptionMatches(sub: Subscription, event: ReleaseEvent): boolean {
   if (sub.kinds.length > 0 && !sub.kinds.includes(event.kind)) return false;
   const covers = sub.frameworks.includes('all') || (event.framework === null ? sub.frameworks.includes('general') : sub.frameworks.includes(event.framework));
   if (!covers) return false;
+  if (sub.families.length > 0 && !event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f)))) return false;
   if (event.framework === null) return true;
   return versionMatches(sub.versions, event.version, event.scope);
 }
 
-export function urgencyOf(sub: Subscription, event: ReleaseEvent): Urgency {
+export function urgencyOf(sub: Subscription, event: ReleaseEvent, today: string): Urgency {
   if (sub.deliver === 'immediate' || sub.deliver === 'digest') return sub.deliver;
-  return URGENT_KINDS.has(event.kind) ? 'immediate' : 'digest';
+  return isUrgent(event, today) ? 'immediate' : 'digest';
+}
+
+/** A mute or snooze in force, from teams.yaml or from `release-radar mute|snooze`. */
+export interface Silence {
+  id: string;
+  teamId: string;
+  kind: 'mute' | 'snooze';
+  /** Mutes: index of one subscription; null = the whole team. */
+  subscription: number | null;
+  /** Snoozes: only events about this framework (null = any) … */
+  framework: Framework | 'general' | 'all' | null;
+  /** … and this version range (null = any). */
+  versions: string | null;
+  until: string;
+  reason: string;
+  origin: 'config' | 'cli';
+}
+
+/** Silences declared in teams.yaml, as Silence records. */
+export function configSilences(team: TeamConfig): Silence[] {
+  const out: Silence[] = [];
+  team.mutes.forEach((m, i) => {
+    const subscription = typeof m.subscription === 'string' ? team.subscriptions.findIndex((s) => s.name === m.subscription) : (m.subscription ?? null);
+    out.push({ id: `config-mute-${team.id}-${i}`, teamId: team.id, kind: 'mute', subscription, framework: null, versions: null, until: new Date(m.until).toISOString(), reason: m.reason, origin: 'config' });
+  });
+  team.snoozes.forEach((s, i) => {
+    out.push({ id: `config-snooze-${team.id}-${i}`, teamId: team.id, kind: 'snooze', subscription: null, framework: s.framework ?? null, versions: s.versions ?? null, until: new Date(s.until).toISOString(), reason: s.reason, origin: 'config' });
+  });
+  return out;
+}
+
+function snoozeCovers(s: Silence, event: ReleaseEvent): boolean {
+  if (s.framework !== null && s.framework !== 'all') {
+    if (s.framework === 'general' ? event.framework !== null : event.framework !== s.framework) return false;
+  }
+  return s.versions === null || event.framework === null || versionMatches(s.versions, event.version, event.scope);
+}
+
+/** End of the quiet window containing `now` in the team's zone, or null when not in quiet hours. */
+export function quietUntil(team: TeamConfig, now: Date): Date | null {
+  if (!team.quietHours) return null;
+  const local = DateTime.fromJSDate(now, { zone: team.timezone });
+  const at = (hhmm: string, base: DateTime): DateTime => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return base.set({ hour: h ?? 0, minute: m ?? 0, second: 0, millisecond: 0 });
+  };
+  const start = at(team.quietHours.start, local);
+  const end = at(team.quietHours.end, local);
+  if (start <= end) return local >= start && local < end ? end.toJSDate() : null; // e.g. 12:00–14:00
+  // Across midnight, e.g. 22:00–07:00.
+  if (local >= start) return end.plus({ days: 1 }).toJSDate();
+  if (local < end) return end.toJSDate();
+  return null;
+}
+
+export interface PlannedAlert {
+  event: ReleaseEvent;
+  /** ISO time before which it must not be sent (quiet hours, snooze); null = now. */
+  notBefore: string | null;
+  /** Why it is held, for logs and previews. */
+  held: string | null;
 }
 
 export interface TeamMatch {
   teamId: string;
-  immediate: ReleaseEvent[];
+  immediate: PlannedAlert[];
   digest: ReleaseEvent[];
+  muted: { event: ReleaseEvent; reason: string }[];
+}
+
+export interface MatchContext {
+  now: Date;
+  /** Silences from the CLI (Redis); config ones are read from each team. */
+  silences?: Silence[];
 }
 
 /**
- * For each team, which events it gets now and which wait for its digest. When several of a team's
- * subscriptions match one event, the most urgent wins and the event is counted once.
+ * For each team, which events it gets now (and from when), which wait for its digest, and which a
+ * mute dropped. When several of a team's subscriptions match one event, the most urgent wins and
+ * the event is counted once.
  */
-export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[]): TeamMatch[] {
+export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[], ctx: MatchContext): TeamMatch[] {
   const out: TeamMatch[] = [];
+  const nowIso = ctx.now.toISOString();
   for (const team of teams) {
-    const immediate: ReleaseEvent[] = [];
-    const digest: ReleaseEvent[] = [];
+    const silences = [...configSilences(team), ...(ctx.silences ?? []).filter((s) => s.teamId === team.id)].filter((s) => s.until > nowIso);
+    const mutes = silences.filter((s) => s.kind === 'mute');
+    const snoozes = silences.filter((s) => s.kind === 'snooze');
+    const teamMuted = mutes.find((m) => m.subscription === null);
+    const today = DateTime.fromJSDate(ctx.now, { zone: team.timezone }).toISODate() ?? nowIso.slice(0, 10);
+    const quiet = quietUntil(team, ctx.now);
+    const match: TeamMatch = { teamId: team.id, immediate: [], digest: [], muted: [] };
     for (const event of events) {
       let best: Urgency | null = null;
-      for (const sub of team.subscriptions) {
-        if (!subscriptionMatches(sub, event)) continue;
-        const u = urgencyOf(sub, event);
-        if (u === 'immediate') {
-          best = 'immediate';
-          break;
+      let mutedBy: Silence | null = null;
+      team.subscriptions.forEach((sub, i) => {
+        if (best === 'immediate' || !subscriptionMatches(sub, event)) return;
+        const mute = teamMuted ?? mutes.find((m) => m.subscription === i);
+        if (mute) {
+          mutedBy ??= mute;
+          return;
         }
-        best = 'digest';
+        best = urgencyOf(sub, event, today) === 'immediate' ? 'immediate' : 'digest';
+      });
+      if (best === null) {
+        if (mutedBy) match.muted.push({ event, reason: muteReason(mutedBy) });
+        continue;
       }
-      if (best === 'immediate') immediate.push(event);
-      else if (best === 'digest') digest.push(event);
+      if (best === 'digest') {
+        match.digest.push(event);
+        continue;
+      }
+      const holds: { until: string; why: string }[] = [];
+      if (quiet && !isUrgent(event, today)) holds.push({ until: quiet.toISOString(), why: `quiet hours until ${quiet.toISOString()}` });
+      for (const s of snoozes) if (snoozeCovers(s, event)) holds.push({ until: s.until, why: `snoozed until ${s.until}${s.reason ? ` (${s.reason})` : ''}` });
+      const last = holds.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
+      match.immediate.push({ event, notBefore: last?.until ?? null, held: last?.why ?? null });
     }
-    if (immediate.length > 0 || digest.length > 0) out.push({ teamId: team.id, immediate, digest });
+    if (match.immediate.length > 0 || match.digest.length > 0 || match.muted.length > 0) out.push(match);
   }
   return out;
 }
 
-/** Why a team does not get an event: used by previews and tests. */
-export function whyNot(team: TeamConfig, event: ReleaseEvent): string | null {
+function muteReason(m: Silence): string {
+  return `muted${m.subscription === null ? '' : ` (subscriptions[${m.subscription}])`} until ${m.until}${m.reason ? `: ${m.reason}` : ''}`;
+}
+
+/** Why a team does not get an event (null when it does): used by previews and tests. */
+export function whyNot(team: TeamConfig, event: ReleaseEvent, ctx: MatchContext = { now: new Date() }): string | null {
   if (team.subscriptions.length === 0) return 'team has no subscriptions';
+  const [m] = matchEvents([event], [team], ctx);
+  if (m && (m.immediate.length > 0 || m.digest.length > 0)) return null;
+  if (m && m.muted[0]) return m.muted[0].reason;
   const reasons: string[] = [];
   team.subscriptions.forEach((sub, i) => {
-    if (sub.kinds.length > 0 && !sub.kinds.includes(event.kind)) reasons.push(`subscriptions[${i}]: kind ${event.kind} not in [${sub.kinds.join(', ')}]`);
-    else if (!subscriptionMatches(sub, event)) reasons.push(`subscriptions[${i}]: ${event.framework ?? 'general'} ${event.version ?? ''} not in frameworks [${sub.frameworks.join(', ')}] versions "${sub.versions}"`);
+    const name = `subscriptions[${i}]${sub.name ? ` (${sub.name})` : ''}`;
+    if (sub.kinds.length > 0 && !sub.kinds.includes(event.kind)) reasons.push(`${name}: kind ${event.kind} not in [${sub.kinds.join(', ')}]`);
+    else if (sub.families.length > 0 && !event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f))))
+      reasons.push(`${name}: no image family of the event (${event.imageFamilies.join(', ') || 'none'}) matches [${sub.families.join(', ')}]`);
+    else reasons.push(`${name}: ${event.framework ?? 'general'} ${event.version ?? ''} not in frameworks [${sub.frameworks.join(', ')}] versions "${sub.versions}"`);
   });
-  return reasons.length === team.subscriptions.length ? reasons.join('; ') : null;
+  return reasons.join('; ');
 }

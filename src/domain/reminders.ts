@@ -54,7 +54,7 @@ export function leadDaysFor(team: TeamConfig, line: LifecycleLine, kind: DateKin
   const days = new Set<number>();
   for (const sub of team.subscriptions) {
     if (!sub.remind.dates.includes(kind)) continue;
-    if (linesForSubscription([line], sub.frameworks, sub.versions).length === 0) continue;
+    if (linesForSubscription([line], sub).length === 0) continue;
     for (const d of sub.remind.days) days.add(d);
   }
   return [...days].sort((a, b) => a - b);

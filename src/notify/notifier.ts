@@ -18,13 +18,18 @@ export class DeliveryError extends Error {
   }
 }
 
-export interface Notifier<Address, Message> {
+export interface Notifier<Address, Message, Options = undefined> {
   /** "slack", "smtp" or "outbox": shown in logs, metrics and the status page. */
   readonly mode: string;
   /** Sends once; resolves with a reference (Slack ts, SMTP message id, outbox path). */
-  send(address: Address, message: Message, deliveryId: string): Promise<string>;
+  send(address: Address, message: Message, deliveryId: string, options?: Options): Promise<string>;
   close(): Promise<void>;
 }
 
-export type SlackNotifier = Notifier<string, SlackMessage>;
+export interface SlackSendOptions {
+  /** Reply in this thread (the root message's ts). */
+  threadTs?: string;
+}
+
+export type SlackNotifier = Notifier<string, SlackMessage, SlackSendOptions>;
 export type EmailNotifier = Notifier<string[], EmailMessage>;

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { EmailMessage, SlackBlock, SlackMessage } from '../domain/render.js';
-import type { EmailNotifier, SlackNotifier } from './notifier.js';
+import type { EmailNotifier, SlackNotifier, SlackSendOptions } from './notifier.js';
 
 function fileStem(deliveryId: string, now: Date): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${deliveryId.slice(0, 16)}`;
@@ -30,12 +30,14 @@ function blockText(block: SlackBlock): string {
 export function createSlackOutbox(dir: string, clock: () => Date = () => new Date()): SlackNotifier {
   return {
     mode: 'outbox',
-    async send(channel: string, message: SlackMessage, deliveryId: string): Promise<string> {
+    async send(channel: string, message: SlackMessage, deliveryId: string, options?: SlackSendOptions): Promise<string> {
       const folder = path.join(dir, 'slack', safeName(channel));
       await mkdir(folder, { recursive: true });
       const stem = path.join(folder, fileStem(deliveryId, clock()));
-      await writeFile(`${stem}.json`, `${JSON.stringify({ channel, deliveryId, ...message }, null, 2)}\n`);
-      await writeFile(`${stem}.txt`, `to ${channel}\n\n${message.blocks.map(blockText).join('\n\n')}\n`);
+      const thread = options?.threadTs ? { threadTs: options.threadTs } : {};
+      await writeFile(`${stem}.json`, `${JSON.stringify({ channel, deliveryId, ...thread, ...message }, null, 2)}\n`);
+      const replyTo = options?.threadTs ? `in reply to ${path.basename(options.threadTs)}\n` : '';
+      await writeFile(`${stem}.txt`, `to ${channel}\n${replyTo}\n${message.blocks.map(blockText).join('\n\n')}\n`);
       return `${stem}.json`;
     },
     close: () => Promise.resolve(),

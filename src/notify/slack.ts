@@ -1,6 +1,6 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import type { SlackMessage } from '../domain/render.js';
-import { DeliveryError, type SlackNotifier } from './notifier.js';
+import { DeliveryError, type SlackNotifier, type SlackSendOptions } from './notifier.js';
 
 /** Slack errors that no retry will fix: they go to the dead-letter queue. */
 const PERMANENT = new Set([
@@ -38,9 +38,16 @@ export function createSlackNotifier(options: SlackOptions): SlackNotifier {
   });
   return {
     mode: 'slack',
-    async send(channel: string, message: SlackMessage): Promise<string> {
+    async send(channel: string, message: SlackMessage, _deliveryId: string, options?: SlackSendOptions): Promise<string> {
       try {
-        const res = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+        const res = await client.chat.postMessage({
+          channel,
+          text: message.text,
+          blocks: message.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(options?.threadTs ? { thread_ts: options.threadTs } : {}),
+        });
         return String(res.ts ?? '');
       } catch (err) {
         throw classifySlackError(err);

@@ -31,6 +31,16 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
     const teamName = team?.name ?? d.teamId;
     const channelType = d.target.type;
 
+    if (d.target.type === 'slack') {
+      // Pace per channel: wait for this delivery's slot as a delayed job, without an attempt spent
+      // and without holding a worker slot that other channels could use.
+      const wait = await deps.pacer.reserve(d.target.channel, d.deliveryId);
+      if (wait > 0 && token) {
+        deps.metrics.deliveries.inc({ channel: channelType, outcome: 'paced' });
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+    }
     const claim = await deps.ledger.claim(d.deliveryId, `${job.id ?? ''}#${job.attemptsMade}`);
     if (claim === 'already-sent') {
       deps.metrics.deliveries.inc({ channel: channelType, outcome: 'duplicate-skipped' });
@@ -86,9 +96,26 @@ function emailMessage(d: DeliverJob, teamName: string): EmailMessage {
   }
 }
 
+/**
+ * Alerts about one exact framework version share a Slack thread per (team, channel, version line):
+ * "PyTorch 2.4.0" and "PyTorch 2.4" both thread under PyTorch 2.4. Notes about many versions
+ * ("2.3 and earlier") and general notes stay top-level.
+ */
+export function threadKeyOf(d: DeliverJob): string | null {
+  const e = d.events[0];
+  if (d.target.type !== 'slack' || d.purpose !== 'alert' || d.events.length !== 1 || !e?.framework || !e.version || e.scope !== 'exact') return null;
+  const line = /^(\d+)(?:\.(\d+|x))?/.exec(e.version);
+  if (!line) return null;
+  return [d.teamId, d.target.channel, e.framework, `${line[1]}.${line[2] ?? 'x'}`].join('|');
+}
+
 async function send(deps: Deps, d: DeliverJob, teamName: string): Promise<string> {
-  if (d.target.type === 'slack') return deps.slack.send(d.target.channel, slackMessage(d, teamName), d.deliveryId);
-  return deps.email.send(d.target.to, emailMessage(d, teamName), d.deliveryId);
+  if (d.target.type === 'email') return deps.email.send(d.target.to, emailMessage(d, teamName), d.deliveryId);
+  const threadKey = threadKeyOf(d);
+  const threadTs = threadKey ? await deps.threads.get(threadKey) : null;
+  const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName), d.deliveryId, threadTs ? { threadTs } : {});
+  if (threadKey && !threadTs) await deps.threads.remember(threadKey, ts);
+  return ts;
 }
 
 async function deadLetter(deps: Deps, job: Job, failure: DeliveryError): Promise<void> {

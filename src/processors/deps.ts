@@ -10,6 +10,9 @@ import type { SeenStore } from '../stores/seen.js';
 import type { SourceStateStore } from '../stores/source-state.js';
 import type { SnapshotStore } from '../stores/snapshots.js';
 import type { LifecycleStore, ReminderLog } from '../stores/lifecycle.js';
+import type { SilenceStore } from '../stores/silences.js';
+import type { ChannelPacer } from '../stores/pacer.js';
+import type { ThreadStore } from '../stores/threads.js';
 
 /** Everything a processor may use, passed explicitly: no clients created at import time. */
 export interface Deps {
@@ -24,6 +27,9 @@ export interface Deps {
   digests: DigestBuffer;
   lifecycle: LifecycleStore;
   reminderLog: ReminderLog;
+  silences: SilenceStore;
+  pacer: ChannelPacer;
+  threads: ThreadStore;
   slack: SlackNotifier;
   email: EmailNotifier;
   clock: () => Date;

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
+import { configSilences } from '../domain/matching.js';
 import { planReminders } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
@@ -18,7 +19,11 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
     if (!data.success) throw new UnrecoverableError(`malformed remind job: ${data.error.message}`);
     const team = deps.config.teams.find((t) => t.id === data.data.teamId);
     if (!team) throw new UnrecoverableError(`team "${data.data.teamId}" is not configured`);
-    const today = localDate(deps.clock(), team.timezone);
+    const now = deps.clock();
+    // A muted team gets no reminders; nothing is recorded, so they are planned again once it ends.
+    const silences = [...configSilences(team), ...(await deps.silences.active(now))];
+    if (silences.some((s) => s.teamId === team.id && s.kind === 'mute' && s.subscription === null && s.until > now.toISOString())) return { due: 0 };
+    const today = localDate(now, team.timezone);
     const [lines, notices, done] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices(), deps.reminderLog.done(team.id)]);
     const plan = planReminders(team, lines, notices, today, done);
     if (plan.due.length > 0) {
@@ -33,7 +38,7 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
       if (team.email.to.length > 0) {
         jobs.push({ deliveryId: stableId(batch, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, purpose: 'reminder', reminders: plan.due });
       }
-      await enqueueDeliveries(deps.queues, jobs);
+      await enqueueDeliveries(deps.queues, jobs, deps.clock());
       deps.metrics.reminders.inc({ team: team.id }, plan.due.length);
     }
     await deps.reminderLog.settle(team.id, plan.settle);

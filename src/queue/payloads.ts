@@ -43,6 +43,8 @@ export const DeliverJobSchema = z
     reminders: z.array(ReminderSchema).default([]),
     /** Per event id: upgrade suggestion and new reminder schedule, computed for this team when matched. */
     extras: z.record(z.string(), AlertExtrasSchema).default({}),
+    /** Held by quiet hours or a snooze: not sent before this ISO time. */
+    notBefore: z.string().nullable().default(null),
   })
   .refine((d) => d.events.length > 0 || d.reminders.length > 0, { message: 'a delivery needs events or reminders' });
 export type DeliverJob = z.infer<typeof DeliverJobSchema>;

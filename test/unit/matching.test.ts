@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SubscriptionSchema, TeamSchema, type TeamConfig } from '../../src/config/schema.js';
 import type { ReleaseEvent } from '../../src/domain/events.js';
-import { matchEvents, subscriptionMatches, urgencyOf, whyNot } from '../../src/domain/matching.js';
+import { matchEvents, quietUntil, subscriptionMatches, urgencyOf, whyNot, type Silence } from '../../src/domain/matching.js';
 import { compareVersions, versionMatches } from '../../src/domain/versions.js';
 
 function event(over: Partial<ReleaseEvent>): ReleaseEvent {
@@ -11,6 +11,7 @@ function event(over: Partial<ReleaseEvent>): ReleaseEvent {
   };
 }
 const sub = (o: Record<string, unknown>) => SubscriptionSchema.parse(o);
+const NOW = new Date('2026-07-01T10:00:00Z');
 const team = (id: string, subscriptions: Record<string, unknown>[]): TeamConfig => TeamSchema.parse({ id, name: id, slack: { channels: ['#c'] }, subscriptions });
 
 describe('version ranges', () => {
@@ -63,14 +64,31 @@ describe('matching', () => {
     expect(subscriptionMatches(sub({ frameworks: ['all'], versions: '>=2.3' }), event({ framework: 'tensorflow', version: '2.17' }))).toBe(true);
   });
 
-  it('auto delivery: urgent kinds at once, routine ones in the digest', () => {
+  it('auto delivery: urgent kinds and dates within 14 days at once, routine ones in the digest', () => {
     const s = sub({ frameworks: ['pytorch'] });
-    expect(urgencyOf(s, event({ kind: 'security-update' }))).toBe('immediate');
-    expect(urgencyOf(s, event({ kind: 'end-of-support-reached' }))).toBe('immediate');
-    expect(urgencyOf(s, event({ kind: 'end-of-availability-changed' }))).toBe('immediate');
-    expect(urgencyOf(s, event({ kind: 'patch-update' }))).toBe('digest');
-    expect(urgencyOf(s, event({ kind: 'dependency-update' }))).toBe('digest');
-    expect(urgencyOf(sub({ frameworks: ['pytorch'], deliver: 'immediate' }), event({ kind: 'patch-update' }))).toBe('immediate');
+    const today = '2026-07-01';
+    expect(urgencyOf(s, event({ kind: 'security-update' }), today)).toBe('immediate');
+    expect(urgencyOf(s, event({ kind: 'end-of-support-reached' }), today)).toBe('immediate');
+    expect(urgencyOf(s, event({ kind: 'deprecation' }), today)).toBe('immediate');
+    expect(urgencyOf(s, event({ kind: 'version-removed' }), today)).toBe('immediate');
+    // A moved date is urgent when a date involved is at most 14 days away (or past).
+    expect(urgencyOf(s, event({ kind: 'end-of-availability-changed', dates: { from: '2026-07-10', to: '2027-01-24' } }), today)).toBe('immediate');
+    expect(urgencyOf(s, event({ kind: 'end-of-availability-changed', dates: { from: '2026-07-24', to: '2027-01-24' } }), today)).toBe('digest');
+    expect(urgencyOf(s, event({ kind: 'end-of-patch-changed', dates: { from: '2026-10-13', to: '2026-07-15' } }), today)).toBe('immediate');
+    expect(urgencyOf(s, event({ kind: 'end-of-patch-changed', dates: { from: '2026-10-13', to: '2026-07-16' } }), today)).toBe('digest');
+    expect(urgencyOf(s, event({ kind: 'patch-update' }), today)).toBe('digest');
+    expect(urgencyOf(s, event({ kind: 'dependency-update' }), today)).toBe('digest');
+    expect(urgencyOf(s, event({ kind: 'new-image' }), today)).toBe('digest');
+    expect(urgencyOf(sub({ frameworks: ['pytorch'], deliver: 'immediate' }), event({ kind: 'patch-update' }), today)).toBe('immediate');
+    expect(urgencyOf(sub({ frameworks: ['pytorch'], deliver: 'digest' }), event({ kind: 'security-update' }), today)).toBe('digest');
+  });
+
+  it('image-family patterns restrict a subscription to events naming a matching family', () => {
+    const s = sub({ frameworks: ['pytorch'], families: ['pytorch-2-4-*'] });
+    expect(subscriptionMatches(s, event({ imageFamilies: ['pytorch-2-4-cu124-debian-11-py310'] }))).toBe(true);
+    expect(subscriptionMatches(s, event({ imageFamilies: ['PYTORCH-2-4-CU124'] }))).toBe(true);
+    expect(subscriptionMatches(s, event({ imageFamilies: ['pytorch-2-3-cu121'] }))).toBe(false);
+    expect(subscriptionMatches(s, event({ imageFamilies: [] }))).toBe(false);
   });
 
   it('is many-to-many and counts an event once per team, most urgent subscription winning', () => {
@@ -81,16 +99,60 @@ describe('matching', () => {
     ];
     const e1 = event({ id: '1'.repeat(32) });
     const e2 = event({ id: '2'.repeat(32), framework: 'tensorflow', version: '2.17', kind: 'security-update' });
-    const result = matchEvents([e1, e2], teams);
+    const result = matchEvents([e1, e2], teams, { now: NOW });
     expect(result).toEqual([
-      { teamId: 'a', immediate: [e1], digest: [] },
-      { teamId: 'b', immediate: [e2], digest: [e1] },
+      { teamId: 'a', immediate: [{ event: e1, notBefore: null, held: null }], digest: [], muted: [] },
+      { teamId: 'b', immediate: [{ event: e2, notBefore: null, held: null }], digest: [e1], muted: [] },
+    ]);
+  });
+
+  it('mutes drop (and say so), for a team or one subscription, until they expire', () => {
+    const e = event({ kind: 'security-update' });
+    const muted = TeamSchema.parse({ id: 'm', name: 'm', slack: { channels: ['#m'] }, mutes: [{ until: '2026-07-02', reason: 'migration week' }], subscriptions: [{ frameworks: ['pytorch'] }] });
+    expect(matchEvents([e], [muted], { now: NOW })).toEqual([{ teamId: 'm', immediate: [], digest: [], muted: [{ event: e, reason: 'muted until 2026-07-02T00:00:00.000Z: migration week' }] }]);
+    expect(matchEvents([e], [muted], { now: new Date('2026-07-02T00:00:01Z') })[0]?.immediate).toHaveLength(1);
+    // Muting one subscription leaves the others working.
+    const two = TeamSchema.parse({
+      id: 'two', name: 'two', slack: { channels: ['#t'] },
+      mutes: [{ until: '2026-08-01', subscription: 'torch' }],
+      subscriptions: [{ name: 'torch', frameworks: ['pytorch'] }, { frameworks: ['all'], kinds: ['security-update'] }],
+    });
+    expect(matchEvents([e], [two], { now: NOW })[0]?.immediate).toHaveLength(1);
+    expect(matchEvents([event({ kind: 'deprecation' })], [two], { now: NOW })[0]?.muted[0]?.reason).toMatch(/muted \(subscriptions\[0\]\) until 2026-08-01/);
+    // A CLI silence works the same way.
+    const plain = team('p', [{ frameworks: ['pytorch'] }]);
+    const cli: Silence = { id: 'mute-1', teamId: 'p', kind: 'mute', subscription: null, framework: null, versions: null, until: '2026-07-05T00:00:00.000Z', reason: '', origin: 'cli' };
+    expect(matchEvents([e], [plain], { now: NOW, silences: [cli] })[0]?.muted).toHaveLength(1);
+    expect(whyNot(plain, e, { now: NOW, silences: [cli] })).toBe('muted until 2026-07-05T00:00:00.000Z');
+  });
+
+  it('snoozes and quiet hours hold alerts (never drop them); urgent ones ignore quiet hours', () => {
+    const quiet = TeamSchema.parse({
+      id: 'q', name: 'q', timezone: 'Europe/Berlin', slack: { channels: ['#q'] }, quietHours: { start: '22:00', end: '07:00' },
+      subscriptions: [{ frameworks: ['pytorch'], deliver: 'immediate' }],
+    });
+    const night = new Date('2026-07-01T21:30:00Z'); // 23:30 in Berlin
+    const [m] = matchEvents([event({ id: 'n'.repeat(32) }), event({ id: 's'.repeat(32), kind: 'security-update' })], [quiet], { now: night });
+    expect(m?.immediate.map((a) => [a.event.kind, a.notBefore])).toEqual([
+      ['new-image', '2026-07-02T05:00:00.000Z'],
+      ['security-update', null],
+    ]);
+    expect(quietUntil(quiet, new Date('2026-07-02T04:59:00Z'))?.toISOString()).toBe('2026-07-02T05:00:00.000Z');
+    expect(quietUntil(quiet, new Date('2026-07-02T05:00:00Z'))).toBeNull();
+    const snoozed = TeamSchema.parse({
+      id: 's', name: 's', slack: { channels: ['#s'] }, snoozes: [{ until: '2026-07-10T09:00:00Z', framework: 'pytorch', versions: '2.4', reason: 'upgrade planned' }],
+      subscriptions: [{ frameworks: ['pytorch'], deliver: 'immediate' }],
+    });
+    const [s] = matchEvents([event({ kind: 'security-update' }), event({ id: 'b'.repeat(32), version: '2.5' })], [snoozed], { now: NOW });
+    expect(s?.immediate.map((a) => [a.event.version, a.notBefore, a.held])).toEqual([
+      ['2.4', '2026-07-10T09:00:00.000Z', 'snoozed until 2026-07-10T09:00:00.000Z (upgrade planned)'],
+      ['2.5', null, null],
     ]);
   });
 
   it('explains why a team does not get an event', () => {
     const t = team('c', [{ frameworks: ['r'] }, { frameworks: ['pytorch'], kinds: ['security-update'] }]);
-    expect(whyNot(t, event({}))).toMatch(/subscriptions\[0\].*not in frameworks \[r\].*subscriptions\[1\]: kind new-image not in \[security-update\]/);
+    expect(whyNot(t, event({}), { now: NOW })).toMatch(/subscriptions\[0\].*not in frameworks \[r\].*subscriptions\[1\]: kind new-image not in \[security-update\]/);
     expect(whyNot(team('d', [{ frameworks: ['pytorch'] }]), event({}))).toBeNull();
   });
 });
