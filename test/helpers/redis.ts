@@ -28,12 +28,23 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
   }
 }
 
-/** Every queue empty (nothing waiting, active, delayed) twice in a row. */
-export async function waitForIdle(queues: Queues, timeoutMs = 20_000): Promise<void> {
+/**
+ * Every queue empty (nothing waiting, active, delayed) three checks in a row. With `held`, delayed
+ * jobs that are held on purpose (quiet hours, snoozes: longer than a minute) do not count.
+ */
+export async function waitForIdle(queues: Queues, timeoutMs = 20_000, options: { held?: boolean } = {}): Promise<void> {
   let quiet = 0;
+  const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
   await waitFor(async () => {
     const counts = await Promise.all(
-      [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest, queues.remind].map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+      [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest, queues.remind].map(async (q) => {
+        const c = await q.getJobCounts(...states);
+        if (options.held && c.delayed) {
+          const soon = (await q.getDelayed()).filter((j) => j.timestamp + (j.opts.delay ?? 0) - Date.now() < 60_000);
+          c.delayed = soon.length;
+        }
+        return c;
+      }),
     );
     const busy = counts.some((c) => Object.values(c).some((n) => Number(n) > 0));
     quiet = busy ? 0 : quiet + 1;

@@ -56,6 +56,11 @@ export interface SlackCall {
   method: string;
   token: string | undefined;
   body: Record<string, unknown>;
+  /** When the request arrived and when its answer was written (ms since epoch). */
+  receivedAt: number;
+  respondedAt: number | null;
+  /** The ts the stub answered with (ok calls). */
+  ts: string | null;
 }
 
 export interface SlackStub {
@@ -66,6 +71,8 @@ export interface SlackStub {
   posted(): SlackCall[];
   /** Decide the answer to the next calls: queue of behaviours, then "ok". */
   script: ('ok' | 'ratelimit' | 'server-error' | 'channel_not_found' | 'invalid_auth')[];
+  /** Answer every call this much later (a slow Slack), default 0. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -95,15 +102,19 @@ function parseForm(text: string, type: string | undefined): Record<string, unkno
 export async function startSlackStub(): Promise<SlackStub> {
   const calls: SlackCall[] = [];
   const okCalls: SlackCall[] = [];
-  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], close: () => Promise.resolve() };
+  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], delayMs: 0, close: () => Promise.resolve() };
   let ts = 1_700_000_000;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    void readBody(req).then((text) => {
+    const receivedAt = Date.now();
+    void readBody(req).then(async (text) => {
       const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
-      const call: SlackCall = { method, token: req.headers.authorization?.replace(/^Bearer /, ''), body: parseForm(text, req.headers['content-type']) };
+      const call: SlackCall = { method, token: req.headers.authorization?.replace(/^Bearer /, ''), body: parseForm(text, req.headers['content-type']), receivedAt, respondedAt: null, ts: null };
       calls.push(call);
       const behaviour = stub.script.shift() ?? 'ok';
+      if (stub.delayMs > 0) await new Promise((r) => setTimeout(r, stub.delayMs));
       const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+        if (res.destroyed || req.socket.destroyed) return; // the client went away (killed worker)
+        call.respondedAt = Date.now();
         res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
       };
       switch (behaviour) {
@@ -119,7 +130,8 @@ export async function startSlackStub(): Promise<SlackStub> {
           return;
         case 'ok':
           okCalls.push(call);
-          json(200, { ok: true, channel: call.body.channel, ts: `${ts++}.000100`, message: { text: call.body.text } });
+          call.ts = `${ts++}.000100`;
+          json(200, { ok: true, channel: call.body.channel, ts: call.ts, message: { text: call.body.text } });
       }
     });
   });

@@ -20,6 +20,35 @@ describe('config loading', () => {
     expect(config.teams[0]?.subscriptions[0]?.deliver).toBe('auto');
   });
 
+  it('checks routing settings: quiet hours, mutes (and what they refer to), snoozes, reminders, families', async () => {
+    const dir = await dirWith(
+      'sources:\n  - { id: a, kind: feed, url: "https://x.test/f.xml" }\n',
+      [
+        'teams:',
+        '  - id: t1',
+        '    name: T',
+        '    slack: { channels: ["#c"] }',
+        '    quietHours: { start: "25:00", end: "07:00" }',
+        '    mutes: [{ until: "someday" }, { until: "2026-12-31", subscription: 3 }, { until: "2026-12-31", subscription: nope }]',
+        '    snoozes: [{ until: "2026-12-31", framework: pytorch, versions: ">=2.x" }]',
+        '    subscriptions:',
+        '      - { name: torch, frameworks: [pytorch], families: ["pytorch-2-4-*"], remind: { days: [-1] } }',
+        '',
+      ].join('\n'),
+    );
+    const problems = ((await loadConfig(dir).catch((e: unknown) => e)) as ConfigError).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^teams\.yaml: teams\[0\]\.quietHours\.start: expected HH:MM/),
+        expect.stringMatching(/^teams\.yaml: teams\[0\]\.mutes\[0\]\.until: expected an ISO date/),
+        'teams.yaml: teams[0].mutes[1].subscription: no such subscription (got "3")',
+        'teams.yaml: teams[0].mutes[2].subscription: no such subscription (got "nope")',
+        expect.stringMatching(/^teams\.yaml: teams\[0\]\.snoozes\[0\]\.versions: invalid version range/),
+        expect.stringMatching(/^teams\.yaml: teams\[0\]\.subscriptions\[0\]\.remind\.days\[0\]: /),
+      ]),
+    );
+  });
+
   it('lists every problem with its file and path', async () => {
     const dir = await dirWith(
       'sources:\n  - { id: a, kind: rss, url: "not a url", every: soon }\n  - { id: a, kind: feed, url: "https://x.test/f.xml" }\n',

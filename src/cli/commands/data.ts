@@ -1,0 +1,80 @@
+// validate / parse / schema / table / table-diff: reading config, feeds and pages; no service needed.
+import { type Command } from 'commander';
+import { z } from 'zod';
+import { ReleaseEventSchema } from '../../domain/events.js';
+import { extractEntries } from '../../ingest/extract.js';
+import { parseFeed } from '../../ingest/feed.js';
+import { readDocument } from '../../ingest/fetch.js';
+import { diffTables, parseVersionsTable } from '../../ingest/versions-table.js';
+import { loadAll, out } from '../context.js';
+
+export function registerDataCommands(program: Command): void {
+  program
+    .command('validate')
+    .description('check config/sources.yaml and config/teams.yaml and the environment without starting')
+    .action(async () => {
+      const { config } = await loadAll();
+      out(`configuration is valid: ${config.sources.length} source(s), ${config.teams.length} team(s)`);
+    });
+
+  program
+    .command('parse')
+    .description('parse a release-notes feed (file or URL) into events')
+    .argument('<file|url>')
+    .option('--json', 'one JSON object per line per event', false)
+    .option('--source <id>', 'source id used in event ids', 'cli')
+    .option('--product <name...>', 'in the all-products feed, keep only these products')
+    .action(async (input: string, opts: { json: boolean; source: string; product?: string[] }) => {
+      const { text } = await readDocument(input);
+      const { entries } = await parseFeed(text);
+      for (const note of await extractEntries(entries, { source: opts.source, ...(opts.product ? { products: opts.product } : {}) })) {
+        for (const e of note.events) out(opts.json ? JSON.stringify(e) : `${(e.publishedAt ?? '').slice(0, 10)}  ${e.kind.padEnd(22)} ${e.title}`);
+      }
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of an event (what parse --json and the queues carry), generated from the zod schema')
+    .action(() => {
+      out(JSON.stringify(z.toJSONSchema(ReleaseEventSchema), null, 2));
+    });
+
+  program
+    .command('table')
+    .description('read a supported-versions page (file or URL) into rows')
+    .argument('<file|url>')
+    .option('--json', 'one JSON object per row', false)
+    .action(async (input: string, opts: { json: boolean }) => {
+      const { text } = await readDocument(input);
+      const table = parseVersionsTable(text);
+      for (const row of table.rows) {
+        out(opts.json ? JSON.stringify(row) : `${row.section.padEnd(20)} ${row.label.padEnd(42)} ${row.accelerator.padEnd(16)} EOP ${row.endOfPatch ?? row.endOfPatchText}  EOA ${row.endOfAvailability ?? row.endOfAvailabilityText}`);
+      }
+      for (const w of table.warnings) process.stderr.write(`warning: ${w.row}: ${w.column}: ${w.message}\n`);
+    });
+
+  program
+    .command('table-diff')
+    .description('compare two supported-versions pages: version added/removed, end dates moved')
+    .argument('<old>')
+    .argument('<new>')
+    .option('--json', 'one JSON object per change', false)
+    .action(async (oldInput: string, newInput: string, opts: { json: boolean }) => {
+      const [a, b] = await Promise.all([readDocument(oldInput), readDocument(newInput)]);
+      for (const c of diffTables(parseVersionsTable(a.text).rows, parseVersionsTable(b.text).rows)) {
+        const added = c.kind === 'version-added' || c.kind === 'version-removed';
+        const obj = {
+          kind: c.kind,
+          section: c.row.section,
+          framework: c.row.framework,
+          version: c.row.version,
+          label: c.row.label,
+          accelerator: c.row.accelerator,
+          from: added ? null : c.from,
+          to: added ? null : c.to,
+          ...(added ? { endOfPatch: c.row.endOfPatch, endOfAvailability: c.row.endOfAvailability } : {}),
+        };
+        out(opts.json ? JSON.stringify(obj) : `${c.kind.padEnd(28)} ${c.row.section} / ${c.row.label} / ${c.row.accelerator}${added ? '' : `: ${c.from ?? '—'} → ${c.to ?? '—'}`}`);
+      }
+    });
+}
