@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Unit and integration tests; test/browser and test/chaos are their own suites (vitest.*.config.ts).
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     // Integration tests share one Redis; each uses its own key prefix, so files may run in parallel.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -95,6 +95,8 @@ async function fanoutBench(): Promise<Result> {
   const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', OUTBOX_DIR: '/tmp/rr-bench-outbox' });
   const config = {
     sources: [],
+    operator: null,
+    watchdog: { every: '5m', missedPolls: 3 },
     teams: Array.from({ length: teams }, (_, i) => TeamSchema.parse({ id: `team-${i}`, name: `Team ${i}`, slack: { channels: [`#c${i}`] }, subscriptions: [{ frameworks: ['pytorch'], deliver: 'immediate' }] })),
   };
   const deps = buildDeps(env, config, pino({ level: 'silent' }));

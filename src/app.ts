@@ -19,6 +19,7 @@ import { LifecycleStore, ReminderLog } from './stores/lifecycle.js';
 import { SilenceStore } from './stores/silences.js';
 import { ChannelPacer } from './stores/pacer.js';
 import { ThreadStore } from './stores/threads.js';
+import { EventLog } from './stores/event-log.js';
 import { SourceStateStore } from './stores/source-state.js';
 
 export interface BuildOptions {
@@ -54,6 +55,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     silences: new SilenceStore(redis, prefix),
     pacer: new ChannelPacer(redis, prefix, env.SLACK_CHANNEL_INTERVAL_MS),
     threads: new ThreadStore(redis, prefix),
+    eventLog: new EventLog(redis, prefix),
     slack,
     email,
     clock: options.clock ?? (() => new Date()),

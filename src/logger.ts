@@ -5,7 +5,7 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     redact: {
-      paths: ['token', '*.token', 'SLACK_BOT_TOKEN', '*.SLACK_BOT_TOKEN', 'SMTP_URL', '*.SMTP_URL', 'smtpUrl', '*.smtpUrl', 'authorization', '*.authorization', 'headers.authorization'],
+      paths: ['token', '*.token', 'ADMIN_TOKEN', '*.ADMIN_TOKEN', 'adminToken', '*.adminToken', 'SLACK_BOT_TOKEN', '*.SLACK_BOT_TOKEN', 'SMTP_URL', '*.SMTP_URL', 'smtpUrl', '*.smtpUrl', 'authorization', '*.authorization', 'headers.authorization'],
       censor: '[redacted]',
     },
   });

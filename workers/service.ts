@@ -16,6 +16,7 @@ import { createMatchProcessor } from '../src/processors/match.js';
 import { createParseProcessor } from '../src/processors/parse.js';
 import { createPollProcessor } from '../src/processors/poll.js';
 import { createRemindProcessor } from '../src/processors/remind.js';
+import { createWatchdogProcessor } from '../src/processors/watchdog.js';
 import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { syncSchedulers } from '../src/queue/schedules.js';
@@ -42,9 +43,10 @@ const PROCESSORS: Record<Stage, (deps: Deps) => Processor> = {
   deliver: createDeliverProcessor,
   digest: createDigestProcessor,
   remind: createRemindProcessor,
+  watchdog: createWatchdogProcessor,
 };
 
-const CONCURRENCY: Record<Stage, number> = { poll: 8, parse: 2, match: 4, deliver: 16, digest: 2, remind: 2 };
+const CONCURRENCY: Record<Stage, number> = { poll: 8, parse: 2, match: 4, deliver: 16, digest: 2, remind: 2, watchdog: 1 };
 
 export async function startService(env: Env, config: AppConfig, logger: Logger, options: ServiceOptions): Promise<Service> {
   await assertRedisReachable(env.REDIS_URL);
@@ -68,7 +70,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     workers.push(worker);
   }
   if (options.scheduler) await syncSchedulers(deps.queues, config);
-  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT }) : null;
+  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
   logger.info(
     { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, email: deps.email.mode, outbox: env.OUTBOX_DIR },
     'release-radar started',

@@ -7,6 +7,7 @@ import { RedisUnavailableError } from '../queue/connection.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerServiceCommands } from './commands/service.js';
+import { registerOperateCommands } from './commands/operate.js';
 import { registerSilenceCommands } from './commands/silences.js';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerLifecycleCommands(program);
   registerSilenceCommands(program);
+  registerOperateCommands(program);
   return program;
 }
 

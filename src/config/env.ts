@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   OUTBOX_DIR: z.string().default('./outbox'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Enables Bull Board at /admin/queues for requests carrying this token (Bearer, or Basic password). */
+  ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Minimum time between two Slack messages to one channel (Slack allows about one per second). */
   SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
   /**

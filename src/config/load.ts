@@ -4,11 +4,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
-import { SourcesFileSchema, TeamsFileSchema, type SourceConfig, type TeamConfig } from './schema.js';
+import { SourcesFileSchema, TeamsFileSchema, type OperatorConfig, type SourceConfig, type TeamConfig, type WatchdogConfig } from './schema.js';
 
 export interface AppConfig {
   sources: SourceConfig[];
   teams: TeamConfig[];
+  /** Null: watchdog alerts are only logged, counted and shown on the status page. */
+  operator: OperatorConfig | null;
+  watchdog: WatchdogConfig;
 }
 
 export class ConfigError extends Error {
@@ -98,5 +101,5 @@ export async function loadConfig(dir: string): Promise<AppConfig> {
   const sources = await loadFile(dir, 'sources.yaml', SourcesFileSchema, problems);
   const teams = await loadFile(dir, 'teams.yaml', TeamsFileSchema, problems);
   if (problems.length > 0 || !sources || !teams) throw new ConfigError(problems);
-  return { sources: sources.sources, teams: teams.teams };
+  return { sources: sources.sources, teams: teams.teams, operator: sources.operator ?? null, watchdog: sources.watchdog };
 }

@@ -27,7 +27,26 @@ export const SourceSchema = z.object({
 });
 export type SourceConfig = z.infer<typeof SourceSchema>;
 
-export const SourcesFileSchema = z.object({ sources: z.array(SourceSchema).min(1, 'configure at least one source') });
+/** Where operator alerts (watchdog) go: the people who run release-radar, not the teams. */
+export const OperatorSchema = z.object({
+  slack: z.object({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
+  email: z.object({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
+});
+export type OperatorConfig = z.infer<typeof OperatorSchema>;
+
+export const WatchdogSchema = z.object({
+  /** How often the watchdog looks at every source. */
+  every: Duration.default('5m'),
+  /** A source with no successful poll for this many of its intervals raises an operator alert. */
+  missedPolls: z.number().int().min(1).default(3),
+});
+export type WatchdogConfig = z.infer<typeof WatchdogSchema>;
+
+export const SourcesFileSchema = z.object({
+  sources: z.array(SourceSchema).min(1, 'configure at least one source'),
+  operator: OperatorSchema.optional(),
+  watchdog: WatchdogSchema.default({ every: '5m', missedPolls: 3 }),
+});
 
 const Timezone = z.string().refine((tz) => IANAZone.isValidZone(tz), { message: 'not an IANA time zone (e.g. "Europe/Berlin")' });
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');

@@ -195,7 +195,9 @@ export function whyNot(team: TeamConfig, event: ReleaseEvent, ctx: MatchContext 
     if (sub.kinds.length > 0 && !sub.kinds.includes(event.kind)) reasons.push(`${name}: kind ${event.kind} not in [${sub.kinds.join(', ')}]`);
     else if (sub.families.length > 0 && !event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f))))
       reasons.push(`${name}: no image family of the event (${event.imageFamilies.join(', ') || 'none'}) matches [${sub.families.join(', ')}]`);
-    else reasons.push(`${name}: ${event.framework ?? 'general'} ${event.version ?? ''} not in frameworks [${sub.frameworks.join(', ')}] versions "${sub.versions}"`);
+    else if (event.framework === null) reasons.push(`${name}: a general note (no framework) and frameworks [${sub.frameworks.join(', ')}] include neither general nor all`);
+    else if (!sub.frameworks.includes('all') && !sub.frameworks.includes(event.framework)) reasons.push(`${name}: ${event.framework} not in frameworks [${sub.frameworks.join(', ')}]`);
+    else reasons.push(`${name}: ${event.framework} ${event.version ?? ''}${event.scope === 'and-earlier' ? ' and earlier' : ''} outside versions "${sub.versions}"`);
   });
   return reasons.join('; ');
 }

@@ -10,6 +10,7 @@ export interface Metrics {
   queueDepth: Gauge<'queue' | 'state'>;
   secondsSinceSuccess: Gauge<'source'>;
   reminders: Counter<'team'>;
+  watchdog: Gauge<'source' | 'problem'>;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
@@ -22,6 +23,7 @@ export function createMetrics(withDefaults = true): Metrics {
     deliveries: new Counter({ name: 'release_radar_deliveries_total', help: 'Deliveries by channel type and outcome', labelNames: ['channel', 'outcome'], registers: [registry] }),
     queueDepth: new Gauge({ name: 'release_radar_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
     secondsSinceSuccess: new Gauge({ name: 'release_radar_source_seconds_since_success', help: 'Seconds since the last successful poll of each source', labelNames: ['source'], registers: [registry] }),
+    watchdog: new Gauge({ name: 'release_radar_watchdog_problem', help: 'Watchdog problems per source (1 = present): stale (no successful poll for N intervals), silent (new entries parsed to zero events)', labelNames: ['source', 'problem'], registers: [registry] }),
     reminders: new Counter({ name: 'release_radar_reminders_total', help: 'Reminders before end dates planned for sending, by team', labelNames: ['team'], registers: [registry] }),
   };
 }

@@ -1,12 +1,13 @@
-// Status and metrics server (binds 127.0.0.1 unless configured): /healthz, /readyz, /metrics and
-// a small status page at / with each source's last poll and last error.
+// Status and metrics server (binds 127.0.0.1 unless configured): /healthz, /readyz, /metrics, the
+// status page at /, team calendars at /teams/<id>/calendar.ics and Bull Board at /admin/queues.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import { teamCalendar } from '../domain/calendar.js';
-import { escapeHtml } from '../domain/render.js';
 import type { Deps } from '../processors/deps.js';
-import { pollSchedulerId } from '../queue/schedules.js';
+import { digestSchedulerId, pollSchedulerId, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
+import { ADMIN_BASE, createAdminHandler } from './admin.js';
+import { renderStatusPage } from './status-page.js';
 
 export interface HttpServer {
   url: string;
@@ -33,31 +34,25 @@ async function readiness(deps: Deps): Promise<{ ok: boolean; problems: string[] 
     problems.push(`redis: ${(err as Error).message}`);
     return { ok: false, problems };
   }
-  const schedulers = new Set((await deps.queues.poll.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key));
-  for (const s of deps.config.sources) if (!schedulers.has(pollSchedulerId(s.id))) problems.push(`no poll scheduler for source ${s.id}`);
+  const ids = async (q: Queue): Promise<Set<string>> => new Set((await q.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key));
+  const [polls, digests, reminders, watchdog] = await Promise.all([deps.queues.poll, deps.queues.digest, deps.queues.remind, deps.queues.watchdog].map(ids));
+  for (const s of deps.config.sources) if (!polls?.has(pollSchedulerId(s.id))) problems.push(`no poll scheduler for source ${s.id}`);
+  for (const t of deps.config.teams) {
+    if (!digests?.has(digestSchedulerId(t.id))) problems.push(`no digest scheduler for team ${t.id}`);
+    if (!reminders?.has(remindSchedulerId(t.id))) problems.push(`no reminder scheduler for team ${t.id}`);
+  }
+  if (!watchdog?.has(WATCHDOG_SCHEDULER_ID)) problems.push('no watchdog scheduler');
   return { ok: problems.length === 0, problems };
 }
 
-async function statusPage(deps: Deps): Promise<string> {
-  const rows: string[] = [];
-  for (const s of deps.config.sources) {
-    const st = await deps.sources.get(s.id);
-    const health = st.failing ? `<span class="bad">failing</span>` : st.lastSuccessAt ? `<span class="ok">ok</span>` : 'not polled yet';
-    rows.push(
-      `<tr><td>${escapeHtml(s.id)}</td><td>${escapeHtml(s.kind)}</td><td>${health}</td><td>${escapeHtml(st.lastPollAt ?? '—')}</td><td>${escapeHtml(st.lastChangeAt ?? '—')}</td><td>${escapeHtml(st.lastError ?? '')}</td></tr>`,
-    );
-  }
-  const teams = deps.config.teams.map((t) => `<li>${escapeHtml(t.name)} (${escapeHtml(t.id)}): ${t.subscriptions.length} subscription(s), digest ${escapeHtml(t.digest.every)} at ${escapeHtml(t.digest.at)} ${escapeHtml(t.timezone)}</li>`).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>release-radar</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.bad{color:#b00}.ok{color:#070}</style></head>
-<body><h1>release-radar</h1><p>Slack: ${escapeHtml(deps.slack.mode)} · Email: ${escapeHtml(deps.email.mode)}</p>
-<h2>Sources</h2><table><tr><th>source</th><th>kind</th><th>health</th><th>last poll</th><th>last change</th><th>last error</th></tr>${rows.join('')}</table>
-<h2>Teams</h2><ul>${teams}</ul></body></html>`;
-}
-
-export async function startHttpServer(deps: Deps, options: { host: string; port: number }): Promise<HttpServer> {
+export async function startHttpServer(deps: Deps, options: { host: string; port: number; adminToken?: string }): Promise<HttpServer> {
+  const admin = createAdminHandler(deps.queues, options.adminToken);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === ADMIN_BASE || url.pathname.startsWith(`${ADMIN_BASE}/`)) {
+      admin(req, res);
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405).end();
       return;
@@ -76,7 +71,7 @@ export async function startHttpServer(deps: Deps, options: { host: string; port:
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
         return;
       case '/':
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(await statusPage(deps));
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(await renderStatusPage(deps));
         return;
       default: {
         const calendar = /^\/teams\/([a-z0-9][a-z0-9-]*)\/calendar\.ics$/.exec(url.pathname);

@@ -334,8 +334,10 @@ export function classifyNote(note: Note): Finding[] {
     if (isInstruction(s.text)) continue;
     findings.push(...classifyStatement(s, note.type));
   }
-  if (findings.length === 0) {
-    // A note that is only its label ("M93 release") still tells that a release happened.
+  if (findings.length === 0 && note.label) {
+    // A note that is only its label ("M93 release") still tells that a release happened. A note
+    // with no words at all (an empty entry, markup we cannot read) tells nothing: no event, and the
+    // watchdog reports entries like that.
     findings.push({ kind: 'other', framework: null, version: null, scope: null, cuda: null, python: null, os: null, cves: [], imageFamilies: [], text: note.text });
   }
   return findings;

@@ -13,6 +13,7 @@ import type { LifecycleStore, ReminderLog } from '../stores/lifecycle.js';
 import type { SilenceStore } from '../stores/silences.js';
 import type { ChannelPacer } from '../stores/pacer.js';
 import type { ThreadStore } from '../stores/threads.js';
+import type { EventLog } from '../stores/event-log.js';
 
 /** Everything a processor may use, passed explicitly: no clients created at import time. */
 export interface Deps {
@@ -30,6 +31,7 @@ export interface Deps {
   silences: SilenceStore;
   pacer: ChannelPacer;
   threads: ThreadStore;
+  eventLog: EventLog;
   slack: SlackNotifier;
   email: EmailNotifier;
   clock: () => Date;

@@ -47,6 +47,7 @@ async function enqueueMatch(deps: Deps, source: SourceConfig, payload: ParseJob,
   if (events.length === 0) return;
   const match: MatchJob = { sourceId: source.id, batchId: payload.bodyHash, events };
   await deps.queues.match.add(JOB.match, match, { jobId: jobId('match', source.id, payload.bodyHash) });
+  await deps.eventLog.record(events);
   for (const e of events) deps.metrics.events.inc({ kind: e.kind });
 }
 
@@ -72,7 +73,11 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
     .sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? ''));
   await enqueueMatch(deps, source, payload, events);
   await deps.seen.markSeen(source.id, entryIds, fresh.map((n) => n.noteId), now);
-  await deps.sources.update(source.id, { failing: false, lastError: null, lastErrorCode: null });
+  // New entries that yield no event at all usually mean the page changed its format: the watchdog
+  // tells the operator.
+  const newEntries = entryIds.filter((id) => !knownEntries.has(id));
+  const silentEntries = newEntries.filter((id) => !events.some((e) => e.entryId === id)).length;
+  await deps.sources.update(source.id, { failing: false, lastError: null, lastErrorCode: null, silentEntries });
   return { baseline: false, events: events.length };
 }
 

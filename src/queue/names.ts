@@ -7,6 +7,7 @@ export const QUEUE = {
   deliver: 'deliver',
   digest: 'digest',
   remind: 'remind',
+  watchdog: 'watchdog',
   deadLetter: 'dead-letter',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
@@ -19,10 +20,11 @@ export const JOB = {
   email: 'send-email',
   digest: 'send-digest',
   remind: 'send-reminders',
+  watchdog: 'check-sources',
   deadLetter: 'dead-letter',
 } as const;
 
-export const STAGES = ['poll', 'parse', 'match', 'deliver', 'digest', 'remind'] as const;
+export const STAGES = ['poll', 'parse', 'match', 'deliver', 'digest', 'remind', 'watchdog'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** BullMQ custom job ids must not contain ':'; ours are built from hex ids and config ids. */

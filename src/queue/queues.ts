@@ -11,6 +11,7 @@ export const JOB_OPTIONS = {
   deliver: { ...TRIM, attempts: 8, backoff: { type: 'exponential', delay: 5_000 } },
   digest: { ...TRIM, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
   remind: { ...TRIM, attempts: 5, backoff: { type: 'exponential', delay: 10_000 } },
+  watchdog: { ...TRIM, attempts: 1, removeOnFail: { count: 100 } },
   deadLetter: { removeOnComplete: false, removeOnFail: false },
 } satisfies Record<keyof typeof QUEUE, DefaultJobOptions>;
 
@@ -21,12 +22,13 @@ export interface Queues {
   deliver: Queue;
   digest: Queue;
   remind: Queue;
+  watchdog: Queue;
   deadLetter: Queue;
 }
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
   const make = (name: keyof typeof QUEUE): Queue => new Queue(QUEUE[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
-  return { poll: make('poll'), parse: make('parse'), match: make('match'), deliver: make('deliver'), digest: make('digest'), remind: make('remind'), deadLetter: make('deadLetter') };
+  return { poll: make('poll'), parse: make('parse'), match: make('match'), deliver: make('deliver'), digest: make('digest'), remind: make('remind'), watchdog: make('watchdog'), deadLetter: make('deadLetter') };
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

@@ -18,6 +18,7 @@ export function digestCron(team: TeamConfig): string {
 export const pollSchedulerId = (sourceId: string): string => `poll-${sourceId}`;
 export const digestSchedulerId = (teamId: string): string => `digest-${teamId}`;
 export const remindSchedulerId = (teamId: string): string => `remind-${teamId}`;
+export const WATCHDOG_SCHEDULER_ID = 'watchdog';
 
 export function reminderCron(team: TeamConfig): string {
   const [h, m] = team.reminders.at.split(':').map(Number);
@@ -43,6 +44,7 @@ export async function syncSchedulers(queues: Queues, config: AppConfig): Promise
     wantedReminders.add(id);
     await queues.remind.upsertJobScheduler(id, { pattern: reminderCron(team), tz: team.timezone }, { name: JOB.remind, data: { teamId: team.id } });
   }
+  await queues.watchdog.upsertJobScheduler(WATCHDOG_SCHEDULER_ID, { every: parseDuration(config.watchdog.every) ?? 300_000 }, { name: JOB.watchdog, data: {} });
   for (const [queue, wanted] of [[queues.poll, wantedPolls], [queues.digest, wantedDigests], [queues.remind, wantedReminders]] as const) {
     for (const s of await queue.getJobSchedulers(0, -1)) {
       const key = s.id ?? s.key;

@@ -12,6 +12,8 @@ export interface SourceState {
   lastError: string | null;
   lastErrorCode: string | null;
   baselineAt: string | null;
+  /** New entries of the last changed document that parsed to zero events (a format change?). */
+  silentEntries: number;
 }
 
 export class SourceStateStore {
@@ -38,6 +40,7 @@ export class SourceStateStore {
       lastError: s('lastError'),
       lastErrorCode: s('lastErrorCode'),
       baselineAt: s('baselineAt'),
+      silentEntries: Number(h.silentEntries ?? 0),
     };
   }
 

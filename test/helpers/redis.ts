@@ -37,7 +37,7 @@ export async function waitForIdle(queues: Queues, timeoutMs = 20_000, options: {
   const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
   await waitFor(async () => {
     const counts = await Promise.all(
-      [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest, queues.remind].map(async (q) => {
+      [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest, queues.remind, queues.watchdog].map(async (q) => {
         const c = await q.getJobCounts(...states);
         if (options.held && c.delayed) {
           const soon = (await q.getDelayed()).filter((j) => j.timestamp + (j.opts.delay ?? 0) - Date.now() < 60_000);

@@ -70,7 +70,7 @@ export interface SlackStub {
   /** Successful chat.postMessage calls. */
   posted(): SlackCall[];
   /** Decide the answer to the next calls: queue of behaviours, then "ok". */
-  script: ('ok' | 'ratelimit' | 'server-error' | 'channel_not_found' | 'invalid_auth')[];
+  script: ('ok' | 'ratelimit' | 'server-error' | 'channel_not_found' | 'not_in_channel' | 'invalid_auth')[];
   /** Answer every call this much later (a slow Slack), default 0. */
   delayMs: number;
   close(): Promise<void>;
@@ -125,6 +125,7 @@ export async function startSlackStub(): Promise<SlackStub> {
           json(500, { ok: false, error: 'internal_error' });
           return;
         case 'channel_not_found':
+        case 'not_in_channel':
         case 'invalid_auth':
           json(200, { ok: false, error: behaviour });
           return;

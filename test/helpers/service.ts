@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { loadEnv } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/load.js';
-import { JOB } from '../../src/queue/names.js';
+import { JOB, STAGES } from '../../src/queue/names.js';
 import { startService, type Service, type ServiceOptions } from '../../workers/service.js';
 import { REDIS_URL } from './redis.js';
 
@@ -29,7 +29,7 @@ export async function startTestService(o: TestServiceOptions): Promise<Service> 
   const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: o.prefix, CONFIG_DIR: o.configDir, OUTBOX_DIR: outbox, HTTP_PORT: '0', LOG_LEVEL: 'silent', ...o.env });
   const config = await loadConfig(env.CONFIG_DIR);
   return startService(env, config, pino({ level: 'silent' }), {
-    stages: ['poll', 'parse', 'match', 'deliver', 'digest', 'remind'],
+    stages: STAGES,
     scheduler: false,
     http: false,
     fetch: { timeoutMs: 5_000 },

@@ -152,7 +152,9 @@ describe('matching', () => {
 
   it('explains why a team does not get an event', () => {
     const t = team('c', [{ frameworks: ['r'] }, { frameworks: ['pytorch'], kinds: ['security-update'] }]);
-    expect(whyNot(t, event({}), { now: NOW })).toMatch(/subscriptions\[0\].*not in frameworks \[r\].*subscriptions\[1\]: kind new-image not in \[security-update\]/);
+    expect(whyNot(t, event({}), { now: NOW })).toBe("subscriptions[0]: pytorch not in frameworks [r]; subscriptions[1]: kind new-image not in [security-update]");
+    expect(whyNot(team("v", [{ frameworks: ["pytorch"], versions: ">=2.5" }]), event({ scope: "and-earlier" }), { now: NOW })).toBe("subscriptions[0]: pytorch 2.4 and earlier outside versions \">=2.5\"");
+    expect(whyNot(team("g", [{ frameworks: ["pytorch"] }]), event({ framework: null, version: null }), { now: NOW })).toBe("subscriptions[0]: a general note (no framework) and frameworks [pytorch] include neither general nor all");
     expect(whyNot(team('d', [{ frameworks: ['pytorch'] }]), event({}))).toBeNull();
   });
 });

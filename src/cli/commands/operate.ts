@@ -1,0 +1,304 @@
+// preview / backtest / dlq / send-test: answering "why did team X (not) get this?", "what would this
+// config change send?", "what failed and how do I re-send it?" and "can we reach every channel?".
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { Queue, type Job } from 'bullmq';
+import { createNotifiers } from '../../app.js';
+import { loadConfig, type AppConfig } from '../../config/load.js';
+import type { Env } from '../../config/env.js';
+import { ReleaseEventSchema, type ReleaseEvent } from '../../domain/events.js';
+import { matchEvents, whyNot } from '../../domain/matching.js';
+import { renderAlertEmail, renderSlackAlert } from '../../domain/render.js';
+import { extractEntries } from '../../ingest/extract.js';
+import { parseFeed } from '../../ingest/feed.js';
+import { readDocument } from '../../ingest/fetch.js';
+import { tableChangeToEvent } from '../../ingest/table-events.js';
+import { diffTables, parseVersionsTable } from '../../ingest/versions-table.js';
+import { DeliveryError } from '../../notify/notifier.js';
+import { JOB, QUEUE } from '../../queue/names.js';
+import { DeadLetterSchema, DeliverJobSchema } from '../../queue/payloads.js';
+import { EventLog } from '../../stores/event-log.js';
+import { findTeam, loadAll, out, withRedis } from '../context.js';
+
+interface EventSource {
+  feed?: string;
+  entry?: string[];
+  latest?: string;
+  event?: string;
+  tableDiff?: string[];
+}
+
+/** Events from a feed file/URL, an event JSON file (one object, an array, or JSON lines), or a table diff. */
+async function eventsFrom(opts: EventSource): Promise<ReleaseEvent[]> {
+  const given = [opts.feed, opts.event, opts.tableDiff].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new InvalidArgumentError('give exactly one of --feed <file|url>, --event <file>, --table-diff <old> <new>');
+  if (opts.event) {
+    const text = await readFile(opts.event, 'utf8');
+    const trimmed = text.trim();
+    const items: unknown[] = trimmed.startsWith('[') ? (JSON.parse(trimmed) as unknown[]) : trimmed.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+    return items.map((x, i) => {
+      const parsed = ReleaseEventSchema.safeParse(x);
+      if (!parsed.success) throw new InvalidArgumentError(`--event: item ${i} is not an event: ${parsed.error.issues.map((e) => `${e.path.join('.')}: ${e.message}`).join('; ')}`);
+      return parsed.data;
+    });
+  }
+  if (opts.tableDiff) {
+    const [a, b] = opts.tableDiff;
+    if (!a || !b) throw new InvalidArgumentError('--table-diff needs <old> <new>');
+    const [before, after] = await Promise.all([readDocument(a), readDocument(b)]);
+    const now = new Date();
+    return diffTables(parseVersionsTable(before.text).rows, parseVersionsTable(after.text).rows).map((c) => tableChangeToEvent(c, 'preview', b, now));
+  }
+  const { text } = await readDocument(opts.feed ?? '');
+  const { entries } = await parseFeed(text);
+  let chosen = entries;
+  if (opts.entry?.length) chosen = entries.filter((e) => opts.entry?.some((x) => e.id === x || e.id.endsWith(x) || e.title === x));
+  else if (opts.latest) chosen = entries.slice(0, Number(opts.latest));
+  if (chosen.length === 0) throw new InvalidArgumentError('no entry of the feed matches --entry');
+  return (await extractEntries(chosen, { source: 'preview' })).flatMap((n) => n.events);
+}
+
+async function configFrom(dir: string | undefined): Promise<AppConfig> {
+  return dir ? loadConfig(dir) : (await loadAll()).config;
+}
+
+export interface TeamOutcome {
+  team: string;
+  route: 'immediate' | 'held' | 'digest' | 'muted' | 'none';
+  targets: string[];
+  detail: string | null;
+}
+
+/** For one event: what each team gets, and for every other team why not. */
+export function previewEvent(event: ReleaseEvent, config: AppConfig, now: Date): TeamOutcome[] {
+  const matches = matchEvents([event], config.teams, { now });
+  return config.teams.map((team) => {
+    const m = matches.find((x) => x.teamId === team.id);
+    const targets = [...team.slack.channels, ...(team.email.to.length ? [`email: ${team.email.to.join(', ')}`] : [])];
+    const alert = m?.immediate[0];
+    if (alert) return { team: team.id, route: alert.notBefore ? 'held' : 'immediate', targets, detail: alert.held };
+    if (m?.digest.length) return { team: team.id, route: 'digest', targets, detail: `in the ${team.digest.every} digest at ${team.digest.at} ${team.timezone}` };
+    if (m?.muted[0]) return { team: team.id, route: 'muted', targets: [], detail: m.muted[0].reason };
+    return { team: team.id, route: 'none', targets: [], detail: whyNot(team, event, { now }) };
+  });
+}
+
+export function registerOperateCommands(program: Command): void {
+  program
+    .command('preview')
+    .description('which teams and channels would get an event, and for every other team why not (nothing is sent)')
+    .option('--feed <file|url>', 'events of this release-notes feed')
+    .option('--entry <id|title...>', 'with --feed: only these entries (Atom id, its #fragment, or title)')
+    .option('--latest <n>', 'with --feed: only the newest n entries', '1')
+    .option('--event <file>', 'events as JSON (one object, an array, or JSON lines as printed by parse --json)')
+    .option('--table-diff <pages...>', 'the changes between two supported-versions pages: <old> <new>')
+    .option('--config <dir>', 'a draft config directory instead of $CONFIG_DIR')
+    .option('--now <iso>', 'evaluate quiet hours, mutes and snoozes at this time')
+    .option('--json', 'one JSON object per event', false)
+    .action(async (opts: EventSource & { config?: string; now?: string; json: boolean }) => {
+      const config = await configFrom(opts.config);
+      const now = opts.now ? new Date(opts.now) : new Date();
+      for (const event of await eventsFrom(opts)) {
+        const outcomes = previewEvent(event, config, now);
+        if (opts.json) {
+          out(JSON.stringify({ event: { id: event.id, kind: event.kind, framework: event.framework, version: event.version, title: event.title }, teams: outcomes }));
+          continue;
+        }
+        out(`${event.kind.padEnd(22)} ${event.title}`);
+        for (const o of outcomes) {
+          if (o.route === 'none' || o.route === 'muted') out(`  ✗ ${o.team}: ${o.detail ?? o.route}`);
+          else out(`  → ${o.team}: ${o.route}${o.detail ? ` (${o.detail})` : ''} → ${o.targets.join(', ')}`);
+        }
+      }
+    });
+
+  program
+    .command('backtest')
+    .description('replay a feed (or the events the service stored) through a config: what each team would have received (nothing is sent)')
+    .option('--feed <file|url>', 'release-notes feed to replay')
+    .option('--history', "replay the events stored by the running service (Redis)", false)
+    .option('--days <n>', 'only events published in the last n days (before --now)', '90')
+    .option('--since <date>', 'only events published on or after this date (instead of --days)')
+    .option('--config <dir>', 'a draft config directory instead of $CONFIG_DIR')
+    .option('--now <iso>', 'the end of the replayed period (default: now)')
+    .option('--json', 'one JSON object per team', false)
+    .action(async (opts: { feed?: string; history: boolean; days: string; since?: string; config?: string; now?: string; json: boolean }) => {
+      if (Boolean(opts.feed) === opts.history) throw new InvalidArgumentError('give --feed <file|url> or --history');
+      const config = await configFrom(opts.config);
+      const end = opts.now ? new Date(opts.now) : new Date();
+      const start = opts.since ? new Date(opts.since) : new Date(end.getTime() - Number(opts.days) * 86_400_000);
+      let events: ReleaseEvent[];
+      if (opts.feed) {
+        const { entries } = await parseFeed((await readDocument(opts.feed)).text);
+        events = (await extractEntries(entries, { source: 'backtest' })).flatMap((n) => n.events);
+      } else {
+        const { env } = await loadAll();
+        events = await withRedis(env, (redis) => new EventLog(redis, env.QUEUE_PREFIX).recent(10_000));
+      }
+      const inRange = events
+        .filter((e) => e.publishedAt && e.publishedAt >= start.toISOString() && e.publishedAt <= end.toISOString())
+        .sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? ''));
+      const perTeam = new Map(config.teams.map((t) => [t.id, { team: t.id, immediate: [] as string[], held: [] as string[], digest: [] as string[], muted: [] as string[] }]));
+      for (const event of inRange) {
+        // Each event is routed as it would have been when it was published.
+        for (const m of matchEvents([event], config.teams, { now: new Date(event.publishedAt ?? end) })) {
+          const row = perTeam.get(m.teamId);
+          if (!row) continue;
+          for (const a of m.immediate) (a.notBefore ? row.held : row.immediate).push(`${(event.publishedAt ?? '').slice(0, 10)} ${a.event.title}`);
+          for (const e of m.digest) row.digest.push(`${(event.publishedAt ?? '').slice(0, 10)} ${e.title}`);
+          for (const x of m.muted) row.muted.push(`${(event.publishedAt ?? '').slice(0, 10)} ${x.event.title}`);
+        }
+      }
+      if (!opts.json) out(`${inRange.length} event(s) published ${start.toISOString().slice(0, 10)} … ${end.toISOString().slice(0, 10)}`);
+      for (const row of perTeam.values()) {
+        if (opts.json) {
+          out(JSON.stringify(row));
+          continue;
+        }
+        out(`\n${row.team}: ${row.immediate.length} immediate, ${row.held.length} held (quiet hours / snooze), ${row.digest.length} in digests, ${row.muted.length} muted`);
+        for (const t of row.immediate) out(`  now     ${t}`);
+        for (const t of row.held) out(`  held    ${t}`);
+        for (const t of row.digest) out(`  digest  ${t}`);
+        for (const t of row.muted) out(`  muted   ${t}`);
+      }
+    });
+
+  const dlq = program.command('dlq').description('dead letters: deliveries that failed permanently or ran out of attempts');
+  dlq
+    .command('list')
+    .description('list dead letters, newest first')
+    .option('--json', 'one JSON object per letter', false)
+    .action(async (opts: { json: boolean }) => {
+      const { env } = await loadAll();
+      await withDeadLetters(env, (letters) => {
+        for (const { job, letter } of letters) {
+          const d = DeliverJobSchema.safeParse(letter.data);
+          const target = d.success ? (d.data.target.type === 'slack' ? d.data.target.channel : `email ${d.data.target.to.join(', ')}`) : '?';
+          const what = d.success ? (d.data.events[0]?.title ?? `${d.data.reminders.length} reminder(s)`) : '(unreadable payload)';
+          if (opts.json) out(JSON.stringify({ id: job.id, ...letter, team: d.success ? d.data.teamId : null, target }));
+          else out(`${String(job.id).padEnd(40)} ${letter.failedAt}  ${letter.code.padEnd(18)} ${d.success ? d.data.teamId : '?'} → ${target}: ${what}  (${letter.reason})`);
+        }
+        if (!opts.json && letters.length === 0) out('no dead letters');
+        return Promise.resolve();
+      });
+    });
+  dlq
+    .command('retry')
+    .description('send dead letters again (after fixing the cause: token, channel membership, address…)')
+    .argument('[ids...]', 'dead-letter ids from dlq list')
+    .option('--all', 'every dead letter', false)
+    .action(async (ids: string[], opts: { all: boolean }) => {
+      const { env } = await loadAll();
+      await withDeadLetters(env, async (letters, queues) => {
+        const chosen = pick(letters, ids, opts.all);
+        for (const { job, letter } of chosen) {
+          const d = DeliverJobSchema.parse(letter.data);
+          const original = letter.jobId ? await queues.deliver.getJob(letter.jobId) : undefined;
+          if (original && (await original.isFailed())) {
+            await original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+          } else {
+            await queues.deliver.add(d.target.type === 'slack' ? JOB.slack : JOB.email, d, { jobId: `${d.deliveryId}-retry-${Date.now()}` });
+          }
+          await job.remove();
+          out(`retrying ${String(job.id)} (${d.teamId} → ${d.target.type === 'slack' ? d.target.channel : d.target.to.join(', ')})`);
+        }
+      });
+    });
+  dlq
+    .command('drop')
+    .description('delete dead letters without sending them')
+    .argument('[ids...]', 'dead-letter ids from dlq list')
+    .option('--all', 'every dead letter', false)
+    .action(async (ids: string[], opts: { all: boolean }) => {
+      const { env } = await loadAll();
+      await withDeadLetters(env, async (letters) => {
+        for (const { job } of pick(letters, ids, opts.all)) {
+          await job.remove();
+          out(`dropped ${String(job.id)}`);
+        }
+      });
+    });
+
+  program
+    .command('send-test')
+    .description("send a test message to each of a team's Slack channels and email recipients, reporting every failure")
+    .argument('<team>', 'team id from teams.yaml')
+    .action(async (teamId: string) => {
+      const { env, config } = await loadAll();
+      const team = findTeam(config, teamId);
+      const { slack, email } = createNotifiers(env);
+      const event = testEvent(team.name);
+      let failures = 0;
+      const report = async (target: string, send: () => Promise<string>): Promise<void> => {
+        try {
+          const ref = await send();
+          out(`ok      ${target} (${ref})`);
+        } catch (err) {
+          failures++;
+          out(`FAILED  ${target}: ${err instanceof DeliveryError ? `${err.code} (${err.failure}): ${err.message}` : (err as Error).message}`);
+        }
+      };
+      for (const channel of team.slack.channels) await report(`slack ${channel} [${slack.mode}]`, () => slack.send(channel, renderSlackAlert(event), `send-test-${Date.now()}`));
+      if (team.email.to.length > 0) await report(`email ${team.email.to.join(', ')} [${email.mode}]`, () => email.send(team.email.to, renderAlertEmail(team.name, [event]), `send-test-${Date.now()}`));
+      await Promise.all([slack.close(), email.close()]);
+      if (failures > 0) throw new Error(`${failures} of ${team.slack.channels.length + (team.email.to.length > 0 ? 1 : 0)} target(s) failed`);
+    });
+}
+
+function testEvent(teamName: string): ReleaseEvent {
+  const now = new Date().toISOString();
+  return ReleaseEventSchema.parse({
+    id: 'f'.repeat(32),
+    source: 'release-radar',
+    entryId: 'send-test',
+    noteId: 'f'.repeat(32),
+    publishedAt: now,
+    kind: 'other',
+    framework: null,
+    version: null,
+    scope: null,
+    release: null,
+    cuda: null,
+    python: null,
+    os: null,
+    cves: [],
+    imageFamilies: [],
+    noteType: null,
+    title: `release-radar test message for ${teamName}`,
+    text: `If you can read this, release-radar can reach this channel (${now}).`,
+    url: null,
+    update: false,
+  });
+}
+
+interface Letter {
+  job: Job;
+  letter: ReturnType<typeof DeadLetterSchema.parse>;
+}
+
+function pick(letters: Letter[], ids: string[], all: boolean): Letter[] {
+  if (!all && ids.length === 0) throw new InvalidArgumentError('give dead-letter ids, or --all');
+  if (all) return letters;
+  const unknown = ids.filter((id) => !letters.some((l) => l.job.id === id));
+  if (unknown.length > 0) throw new InvalidArgumentError(`no dead letter ${unknown.join(', ')}`);
+  return letters.filter((l) => ids.includes(String(l.job.id)));
+}
+
+async function withDeadLetters(env: Env, fn: (letters: Letter[], queues: { deliver: Queue }) => Promise<void>): Promise<void> {
+  await withRedis(env, async (redis) => {
+    const deadLetter = new Queue(QUEUE.deadLetter, { connection: redis, prefix: env.QUEUE_PREFIX });
+    const deliver = new Queue(QUEUE.deliver, { connection: redis, prefix: env.QUEUE_PREFIX });
+    try {
+      const jobs = await deadLetter.getJobs(['waiting', 'delayed', 'failed', 'completed'], 0, -1, false);
+      const letters = jobs.flatMap((job) => {
+        const parsed = DeadLetterSchema.safeParse(job.data);
+        return parsed.success ? [{ job, letter: parsed.data }] : [];
+      });
+      letters.sort((a, b) => b.letter.failedAt.localeCompare(a.letter.failedAt));
+      await fn(letters, { deliver });
+    } finally {
+      await deadLetter.close();
+      await deliver.close();
+    }
+  });
+}

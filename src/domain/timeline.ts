@@ -1,0 +1,84 @@
+// The support timeline of a team, drawn as SVG for the status page: one bar per framework version
+// line its subscriptions cover, from today to the end of availability; green while patched (until
+// the end of patch and support date, marked), amber while only available, a line for today. Pure:
+// a string of SVG, with data attributes that say what each shape means (tests read them).
+import type { TeamConfig } from '../config/schema.js';
+import { frameworkLabel } from './events.js';
+import { daysBetween, linesForSubscription, type LifecycleLine } from './lifecycle.js';
+import { escapeHtml } from './render.js';
+
+export const TIMELINE_COLORS = { patched: '#2e7d32', available: '#f9a825', today: '#c62828', ended: '#9e9e9e' } as const;
+
+export interface TimelineRow {
+  line: LifecycleLine;
+  /** Null when that date is unknown. */
+  endOfPatch: string | null;
+  endOfAvailability: string | null;
+  ended: boolean;
+}
+
+/** The lines a team's subscriptions cover, that have an end of availability, newest first. */
+export function timelineRows(team: TeamConfig, lines: LifecycleLine[], today: string): TimelineRow[] {
+  const covered = new Map<string, LifecycleLine>();
+  for (const sub of team.subscriptions) for (const l of linesForSubscription(lines, sub)) covered.set(l.key, l);
+  return [...covered.values()]
+    .filter((l) => l.endOfAvailability !== null || l.endOfPatch !== null)
+    .map((l) => ({ line: l, endOfPatch: l.endOfPatch, endOfAvailability: l.endOfAvailability, ended: (l.endOfAvailability ?? l.endOfPatch ?? today) < today }))
+    .sort((a, b) => Number(a.ended) - Number(b.ended) || (b.endOfAvailability ?? '').localeCompare(a.endOfAvailability ?? '') || a.line.label.localeCompare(b.line.label));
+}
+
+export interface TimelineGeometry {
+  width: number;
+  labelWidth: number;
+  rowHeight: number;
+  /** x of a date on the axis. */
+  x(date: string): number;
+}
+
+export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], today: string, options: { width?: number; maxRows?: number } = {}): { svg: string; geometry: TimelineGeometry; rows: TimelineRow[] } {
+  const width = options.width ?? 900;
+  const labelWidth = 300;
+  const rowHeight = 24;
+  const top = 28;
+  const all = timelineRows(team, lines, today);
+  const rows = all.slice(0, options.maxRows ?? 30);
+  const lastDate = rows.reduce((max, r) => [r.endOfAvailability, r.endOfPatch, max].filter((d): d is string => d !== null).sort().at(-1) ?? max, today);
+  const span = Math.max(365, daysBetween(today, lastDate) + 30);
+  const plot = width - labelWidth - 20;
+  const x = (date: string): number => labelWidth + Math.max(0, Math.min(plot, (daysBetween(today, date) / span) * plot));
+  const height = top + rows.length * rowHeight + 10;
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-team="${escapeHtml(team.id)}" data-today="${today}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Support timeline for ${escapeHtml(team.name)}">`,
+  );
+  // Year ticks.
+  for (let year = Number(today.slice(0, 4)) + 1; `${year}-01-01` <= addSpan(today, span); year++) {
+    const tx = x(`${year}-01-01`);
+    parts.push(`<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${height - 6}" stroke="#ddd"/><text x="${tx + 2}" y="${top - 10}" font-size="11" fill="#666">${year}</text>`);
+  }
+  rows.forEach((r, i) => {
+    const y = top + i * rowHeight;
+    const label = `${frameworkLabel(r.line.framework)} ${r.line.label}`;
+    parts.push(`<text x="4" y="${y + 16}" font-size="12" fill="#222">${escapeHtml(label.length > 44 ? `${label.slice(0, 43)}…` : label)}</text>`);
+    const attrs = `data-line="${escapeHtml(r.line.key)}" data-eop="${r.endOfPatch ?? ''}" data-eoa="${r.endOfAvailability ?? ''}"`;
+    if (r.ended) {
+      parts.push(`<text x="${labelWidth}" y="${y + 16}" font-size="11" fill="${TIMELINE_COLORS.ended}" class="ended" ${attrs}>ended ${r.endOfAvailability ?? r.endOfPatch ?? ''}</text>`);
+      return;
+    }
+    const start = x(today);
+    const eop = r.endOfPatch && r.endOfPatch > today ? x(r.endOfPatch) : start;
+    const end = r.endOfAvailability ? x(r.endOfAvailability) : eop;
+    if (eop > start) parts.push(`<rect class="patched" x="${start}" y="${y + 5}" width="${eop - start}" height="14" fill="${TIMELINE_COLORS.patched}" ${attrs}/>`);
+    if (end > eop) parts.push(`<rect class="available" x="${eop}" y="${y + 5}" width="${end - eop}" height="14" fill="${TIMELINE_COLORS.available}" ${attrs}/>`);
+    if (r.endOfPatch && r.endOfPatch > today) parts.push(`<line class="eop-mark" x1="${eop}" y1="${y + 2}" x2="${eop}" y2="${y + 22}" stroke="#000" stroke-width="2" ${attrs}/>`);
+    parts.push(`<title>${escapeHtml(`${label}: end of patch ${r.endOfPatch ?? 'unknown'}, end of availability ${r.endOfAvailability ?? 'unknown'}`)}</title>`);
+  });
+  parts.push(`<line class="today" x1="${x(today)}" y1="${top - 6}" x2="${x(today)}" y2="${height - 6}" stroke="${TIMELINE_COLORS.today}" stroke-width="2"/>`);
+  if (all.length > rows.length) parts.push(`<text x="4" y="${height - 2}" font-size="11" fill="#666">… ${all.length - rows.length} more</text>`);
+  parts.push('</svg>');
+  return { svg: parts.join(''), geometry: { width, labelWidth, rowHeight, x }, rows };
+}
+
+function addSpan(today: string, days: number): string {
+  return new Date(Date.parse(`${today}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

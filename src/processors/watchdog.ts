@@ -1,0 +1,99 @@
+import type { Processor } from 'bullmq';
+import { parseDuration } from '../domain/duration.js';
+import { ReleaseEventSchema, type ReleaseEvent } from '../domain/events.js';
+import { stableId } from '../domain/ids.js';
+import { enqueueDeliveries } from '../queue/producers.js';
+import type { DeliverJobInput } from '../queue/payloads.js';
+import type { Deps } from './deps.js';
+
+export type WatchdogProblem = 'stale' | 'silent';
+
+export interface SourceCheck {
+  sourceId: string;
+  problem: WatchdogProblem;
+  message: string;
+}
+
+/**
+ * Looks at every source: no successful poll for `missedPolls` intervals ("stale"), or new entries
+ * that parsed to zero events ("silent": the page probably changed format). Each incident alerts the
+ * operator once, and once more when it clears. Incidents are Redis keys, so restarts and several
+ * watchdog workers do not repeat alerts.
+ */
+export function createWatchdogProcessor(deps: Deps): Processor<unknown, { problems: number }> {
+  return async () => {
+    const now = deps.clock();
+    const found: SourceCheck[] = [];
+    for (const source of deps.config.sources) {
+      const state = await deps.sources.get(source.id);
+      const interval = parseDuration(source.every) ?? 600_000;
+      // Never polled successfully: count from when the watchdog first looked at the source.
+      const sinceKey = `${deps.prefix}:watchdog:since:${source.id}`;
+      await deps.redis.set(sinceKey, now.toISOString(), 'NX');
+      const since = state.lastSuccessAt ?? (await deps.redis.get(sinceKey)) ?? now.toISOString();
+      const silentFor = now.getTime() - Date.parse(since);
+      const checks: [WatchdogProblem, boolean, string][] = [
+        [
+          'stale',
+          silentFor > deps.config.watchdog.missedPolls * interval,
+          `source ${source.id} has had no successful poll for ${Math.round(silentFor / 60_000)} min (${deps.config.watchdog.missedPolls} intervals of ${source.every})${state.lastError ? `; last error: ${state.lastError}` : ''}`,
+        ],
+        ['silent', state.silentEntries > 0, `source ${source.id}: ${state.silentEntries} new entr${state.silentEntries === 1 ? 'y' : 'ies'} parsed to zero events; has the page format changed?`],
+      ];
+      for (const [problem, present, message] of checks) {
+        const incidentKey = `${deps.prefix}:watchdog:incident:${source.id}:${problem}`;
+        if (present) {
+          found.push({ sourceId: source.id, problem, message });
+          deps.metrics.watchdog.set({ source: source.id, problem }, 1);
+          const opened = await deps.redis.set(incidentKey, now.toISOString(), 'NX');
+          if (opened === 'OK') await alertOperator(deps, `${source.id}-${problem}-${now.toISOString()}`, `release-radar: ${message}`, message, source.homepage ?? source.url);
+        } else {
+          deps.metrics.watchdog.set({ source: source.id, problem }, 0);
+          const openedAt = await deps.redis.get(incidentKey);
+          if (openedAt) {
+            await deps.redis.del(incidentKey);
+            await alertOperator(deps, `${source.id}-${problem}-${openedAt}-recovered`, `release-radar: source ${source.id} recovered (${problem} since ${openedAt})`, `Source ${source.id} is healthy again.`, source.url);
+          }
+        }
+      }
+    }
+    return { problems: found.length };
+  };
+}
+
+async function alertOperator(deps: Deps, incident: string, title: string, text: string, url: string): Promise<void> {
+  deps.logger.error({ incident, title }, 'watchdog');
+  const operator = deps.config.operator;
+  if (!operator) return;
+  const event: ReleaseEvent = ReleaseEventSchema.parse({
+    id: stableId('watchdog', incident),
+    source: 'release-radar',
+    entryId: incident,
+    noteId: stableId('watchdog-note', incident),
+    publishedAt: deps.clock().toISOString(),
+    kind: 'other',
+    framework: null,
+    version: null,
+    scope: null,
+    release: null,
+    cuda: null,
+    python: null,
+    os: null,
+    cves: [],
+    imageFamilies: [],
+    noteType: null,
+    title,
+    text,
+    url,
+    update: false,
+  });
+  const jobs: DeliverJobInput[] = operator.slack.channels.map((channel) => ({
+    deliveryId: stableId('operator', incident, 'slack', channel),
+    teamId: 'operator',
+    target: { type: 'slack' as const, channel },
+    events: [event],
+    purpose: 'alert' as const,
+  }));
+  if (operator.email.to.length > 0) jobs.push({ deliveryId: stableId('operator', incident, 'email'), teamId: 'operator', target: { type: 'email', to: operator.email.to }, events: [event], purpose: 'alert' });
+  await enqueueDeliveries(deps.queues, jobs, deps.clock());
+}
