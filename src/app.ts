@@ -25,7 +25,7 @@ import { SourceStateStore } from './stores/source-state.js';
 export interface BuildOptions {
   clock?: () => Date;
   metrics?: Metrics;
-  fetch?: Deps['fetch'];
+  fetch?: { timeoutMs?: number; maxBytes?: number };
 }
 
 export function createNotifiers(env: Env): { slack: SlackNotifier; email: EmailNotifier } {
@@ -61,7 +61,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     clock: options.clock ?? (() => new Date()),
     logger,
     metrics: options.metrics ?? createMetrics(),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: { ...options.fetch, allowPrivate: env.ALLOW_PRIVATE_SOURCES },
   };
 }
 

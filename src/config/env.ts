@@ -15,6 +15,11 @@ const EnvSchema = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Enables Bull Board at /admin/queues for requests carrying this token (Bearer, or Basic password). */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * Allow source URLs (and their redirects) that resolve to loopback, private or link-local
+   * addresses. Off by default: a source must not be a way into the internal network.
+   */
+  ALLOW_PRIVATE_SOURCES: z.stringbool().default(false),
   /** Minimum time between two Slack messages to one channel (Slack allows about one per second). */
   SLACK_CHANNEL_INTERVAL_MS: z.coerce.number().int().min(0).default(1_000),
   /**

@@ -1,9 +1,14 @@
 // Our own HTTP client for sources. rss-parser's fetcher has no size cap, a timeout that does not
 // stop the download, treats 304 as an error and does not decompress, so we fetch ourselves and
 // hand the decoded text to the parsers.
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
+import ipaddr from 'ipaddr.js';
+import { Agent, fetch, type Response } from 'undici';
 
 export type FetchErrorCode =
+  | 'private-address'
   | 'timeout'
   | 'too-large'
   | 'http-status'
@@ -34,6 +39,42 @@ export interface FetchOptions {
   maxBytes?: number;
   maxRedirects?: number;
   userAgent?: string;
+  /**
+   * Fetch from loopback, private, link-local and other non-public addresses. Off by default so a
+   * source URL (or a redirect) cannot reach the metadata service or the internal network.
+   */
+  allowPrivate?: boolean;
+}
+
+/** True for addresses that are not plain public unicast (loopback, RFC 1918, link-local, ULA…). */
+export function isPrivateAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return true;
+  return ipaddr.process(address).range() !== 'unicast';
+}
+
+class PrivateAddressError extends Error {
+  readonly code = 'EPRIVATEADDRESS';
+}
+
+// The check runs on the address the connection actually uses (undici's connect lookup), so a DNS
+// answer that changes between a check and the connect cannot slip through.
+function guardedLookup(hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void {
+  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, []);
+    const blocked = addresses.find((a) => isPrivateAddress(a.address));
+    if (blocked) return callback(new PrivateAddressError(`${hostname} resolves to ${blocked.address}, a non-public address`), []);
+    const all = (options as { all?: boolean }).all === true;
+    const first = addresses[0];
+    if (all) return callback(null, addresses);
+    return callback(null, first?.address ?? '', first?.family);
+  });
+}
+
+let publicOnly: Agent | null = null;
+let anyAddress: Agent | null = null;
+function agentFor(allowPrivate: boolean): Agent {
+  if (allowPrivate) return (anyAddress ??= new Agent());
+  return (publicOnly ??= new Agent({ connect: { lookup: guardedLookup } }));
 }
 
 export type FetchResult =
@@ -67,10 +108,16 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
 
   let current = url;
   const visited = new Set<string>();
+  const dispatcher = agentFor(options.allowPrivate ?? false);
   for (let hop = 0; ; hop++) {
+    // Literal IPs never reach the lookup: check them here, on every hop (redirects included).
+    const host = new URL(current).hostname.replace(/^\[|\]$/g, '');
+    if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
+      throw new FetchError('private-address', `${current}: ${host} is a non-public address (set ALLOW_PRIVATE_SOURCES=true to allow it)`);
+    }
     let res: Response;
     try {
-      res = await fetch(current, { headers, redirect: 'manual', signal });
+      res = await fetch(current, { headers, redirect: 'manual', signal, dispatcher });
     } catch (err) {
       throw classifyNetworkError(err, current, timeoutMs);
     }
@@ -134,6 +181,9 @@ async function readCapped(res: Response, maxBytes: number, url: string, timeoutM
 
 function classifyNetworkError(err: unknown, url: string, timeoutMs: number): FetchError {
   const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e?.cause?.code === 'EPRIVATEADDRESS') {
+    return new FetchError('private-address', `${url}: ${e.cause.message ?? 'non-public address'} (set ALLOW_PRIVATE_SOURCES=true to allow it)`, { cause: err });
+  }
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new FetchError('timeout', `${url} did not answer completely within ${timeoutMs} ms`, { cause: err });
   }
@@ -167,7 +217,8 @@ export function decodeBody(bytes: Buffer, contentType: string | null): string {
 /** Reads a local file or fetches a URL: what the CLI's `parse <file|url>` and `table` accept. */
 export async function readDocument(fileOrUrl: string): Promise<{ text: string; url: string | null }> {
   if (/^https?:\/\//i.test(fileOrUrl)) {
-    const res = await fetchDocument(fileOrUrl);
+    // The operator's own command: any address they name is theirs to read.
+    const res = await fetchDocument(fileOrUrl, { allowPrivate: true });
     if (res.status !== 'ok') throw new FetchError('http-status', `${fileOrUrl} answered 304 to an unconditional request`);
     return { text: res.text, url: res.url };
   }

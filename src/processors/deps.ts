@@ -38,5 +38,5 @@ export interface Deps {
   logger: Logger;
   metrics: Metrics;
   /** Source fetch options (tests shorten the timeout). */
-  fetch?: { timeoutMs?: number; maxBytes?: number };
+  fetch: { timeoutMs?: number; maxBytes?: number; allowPrivate: boolean };
 }

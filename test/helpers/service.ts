@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { stringify } from 'yaml';
 import { loadEnv } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -21,14 +21,17 @@ export interface TestServiceOptions {
   configDir: string;
   env?: Record<string, string>;
   service?: Partial<ServiceOptions>;
+  /** Default: silent. */
+  logger?: Logger;
 }
 
 /** The real service (all stages in-process) against the real Redis, as `release-radar start` runs it. */
 export async function startTestService(o: TestServiceOptions): Promise<Service> {
   const outbox = await mkdtemp(path.join(tmpdir(), 'rr-outbox-'));
-  const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: o.prefix, CONFIG_DIR: o.configDir, OUTBOX_DIR: outbox, HTTP_PORT: '0', LOG_LEVEL: 'silent', ...o.env });
+  // Test feeds are served from 127.0.0.1: allowed here explicitly (the default refuses them).
+  const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: o.prefix, CONFIG_DIR: o.configDir, OUTBOX_DIR: outbox, HTTP_PORT: '0', LOG_LEVEL: 'silent', ALLOW_PRIVATE_SOURCES: 'true', ...o.env });
   const config = await loadConfig(env.CONFIG_DIR);
-  return startService(env, config, pino({ level: 'silent' }), {
+  return startService(env, config, o.logger ?? pino({ level: 'silent' }), {
     stages: STAGES,
     scheduler: false,
     http: false,

@@ -98,7 +98,7 @@ describe('release-radar CLI', () => {
     const { readFileSync } = await import('node:fs');
     feeds.serve('/f.xml', readFileSync(fixture('dlvm/release-notes.atom.xml'), 'utf8'));
     const dir = await writeConfig([{ id: 'dlvm', kind: 'feed', url: `${feeds.url}/f.xml`, every: '1h' }], [{ id: 't', name: 'T', email: { to: ['t@example.com'] }, subscriptions: [{ frameworks: ['pytorch'] }] }]);
-    const child = spawn('node', [BIN, 'start'], { env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: dir, HTTP_PORT: '0', OUTBOX_DIR: path.join(dir, 'outbox'), LOG_LEVEL: 'info' } });
+    const child = spawn('node', [BIN, 'start'], { env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: dir, HTTP_PORT: '0', OUTBOX_DIR: path.join(dir, 'outbox'), LOG_LEVEL: 'info', ALLOW_PRIVATE_SOURCES: 'true' } });
     let logs = '';
     child.stdout.on('data', (d: Buffer) => (logs += d.toString()));
     try {
@@ -110,7 +110,7 @@ describe('release-radar CLI', () => {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/release_radar_polls_total\{source="dlvm",outcome="changed"\} 1/);
       const page = await (await fetch(`${url}/`)).text();
-      expect(page).toContain('<td>dlvm</td><td>feed</td><td><span class="ok">ok</span>');
+      expect(page).toContain('<tr data-source="dlvm"><td>dlvm</td><td>feed</td><td><span class="ok">ok</span>');
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

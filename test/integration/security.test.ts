@@ -1,0 +1,142 @@
+// Issue #7, security: hostile feed content is neutralised in Slack and email, no secret reaches the
+// logs, source URLs that resolve to non-public addresses are refused unless allowed, and the admin
+// pages need their token.
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isPrivateAddress } from '../../src/ingest/fetch.js';
+import { createLogger } from '../../src/logger.js';
+import { JOB } from '../../src/queue/names.js';
+import type { Service } from '../../workers/service.js';
+import { makeEvent } from '../helpers/events.js';
+import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/redis.js';
+import { startDocumentServer, startMailSink, startSlackStub, type DocumentServer, type MailSink, type SlackStub } from '../helpers/servers.js';
+import { pollNow, startTestService, writeConfig } from '../helpers/service.js';
+
+const HOSTILE_NOTE =
+  '<h3>Security</h3><p><strong>M999 release</strong></p><p>PyTorch 2.4 images fix CVE-2026-1234. &lt;!channel&gt; @here &lt;@U123&gt; ' +
+  '&lt;https://evil.example/steal|the release note&gt; *urgent* ~x~ `code` &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt;</p>';
+
+function feedWith(entryHtml: string, day: string): string {
+  const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>tag:t</id><updated>${day}T00:00:00Z</updated>
+<entry><title>${day}</title><id>tag:t#${day}</id><updated>${day}T00:00:00Z</updated><link rel="alternate" href="https://example.test/notes#${day}"/><content type="html">${escape(entryHtml)}</content></entry>
+</feed>`;
+}
+
+describe('security', () => {
+  let prefix: string;
+  let slack: SlackStub;
+  let mail: MailSink;
+  let docs: DocumentServer;
+  let service: Service | null = null;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('security');
+    [slack, mail, docs] = await Promise.all([startSlackStub(), startMailSink(), startDocumentServer()]);
+  });
+
+  afterEach(async () => {
+    await service?.close();
+    service = null;
+    await Promise.all([slack.close(), mail.close(), docs.close()]);
+    await deletePrefix(prefix);
+  });
+
+  it('feed content cannot mention, link, inject markup or mail headers', async () => {
+    docs.serve('/feed.xml', feedWith('<h3>Feature</h3><p>Nothing yet.</p>', '2026-07-01'));
+    const configDir = await writeConfig([{ id: 'feed', kind: 'feed', url: `${docs.url}/feed.xml` }], [
+      { id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, email: { to: ['torch@example.com'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] },
+    ]);
+    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl, SLACK_CHANNEL_INTERVAL_MS: '0' } });
+    await pollNow(service, 'feed');
+    await waitForIdle(service.deps.queues);
+    docs.serve('/feed.xml', feedWith(HOSTILE_NOTE, '2026-07-02'));
+    await pollNow(service, 'feed');
+    await waitForIdle(service.deps.queues);
+    // A crafted event whose title tries to add a mail header.
+    await service.deps.queues.match.add(JOB.match, { sourceId: 'feed', batchId: 'crlf', events: [makeEvent('crlf', { kind: 'security-update', title: 'Patch\r\nBcc: attacker@evil.example\r\nX-Evil: 1' })] });
+    await waitForIdle(service.deps.queues);
+
+    expect(slack.posted().length).toBeGreaterThanOrEqual(2);
+    for (const call of slack.posted()) {
+      const wire = JSON.stringify(call.body);
+      expect(wire).not.toMatch(/<!channel>|<!here>|<@U123>|<https:\/\/evil/);
+      expect(wire).not.toMatch(/(?<!\u200b)@here/u);
+      expect(wire).not.toContain('<script>');
+    }
+    const hostile = slack.posted().find((c) => JSON.stringify(c.body).includes('CVE-2026-1234'));
+    expect(JSON.stringify(hostile?.body.blocks)).toContain('&lt;https://evil.example/steal|the release note&gt;');
+    expect(mail.messages.length).toBeGreaterThanOrEqual(2);
+    for (const m of mail.messages) {
+      expect(m.headers.has('x-evil')).toBe(false);
+      expect(m.bcc).toBeUndefined();
+      expect(m.subject ?? '').not.toMatch(/[\r\n]/);
+      expect(String(m.html)).not.toMatch(/<script>|<img src=x/);
+    }
+    expect(mail.messages.find((m) => m.subject?.startsWith('[release-radar] Patch Bcc:'))).toBeTruthy();
+  });
+
+  it('no secret reaches the logs, even when every send fails', async () => {
+    const secrets = { slack: 'xoxb-SECRET-SLACK-TOKEN-5f1e', smtp: 'SMTP-PASSWORD-9a7c', admin: 'ADMIN-TOKEN-abcdef-0123456' };
+    let logs = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logs += chunk.toString();
+        cb();
+      },
+    });
+    docs.serve('/feed.xml', feedWith('<h3>Feature</h3><p>Nothing yet.</p>', '2026-07-01'));
+    const configDir = await writeConfig([{ id: 'feed', kind: 'feed', url: `${docs.url}/feed.xml` }], [
+      { id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, email: { to: ['torch@example.com'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] },
+    ]);
+    slack.script = ['invalid_auth'];
+    service = await startTestService({
+      prefix,
+      configDir,
+      logger: createLogger('debug', sink),
+      env: { SLACK_BOT_TOKEN: secrets.slack, SLACK_API_URL: slack.apiUrl, SMTP_URL: `smtp://ops:${secrets.smtp}@127.0.0.1:1/?tls=off`, ADMIN_TOKEN: secrets.admin, SLACK_CHANNEL_INTERVAL_MS: '0' },
+      service: { http: true },
+    });
+    await service.deps.queues.match.add(JOB.match, { sourceId: 'feed', batchId: 'x', events: [makeEvent('secret-test', { kind: 'security-update' })] });
+    // Slack refuses the token (dead letter); SMTP cannot connect (retried later): both are logged.
+    await waitFor(() => logs.includes('invalid_auth') && /"target":"email"/.test(logs), 'both failures to be logged');
+    await fetch(`${service.http?.url ?? ''}/admin/queues`, { headers: { authorization: `Bearer ${secrets.admin}` } });
+    await fetch(`${service.http?.url ?? ''}/admin/queues`, { headers: { authorization: 'Bearer wrong' } });
+    expect(logs).toContain('delivery failed'); // the failures were logged…
+    expect(logs).toContain('invalid_auth');
+    for (const secret of Object.values(secrets)) expect(logs).not.toContain(secret); // …without a secret
+  });
+
+  it('refuses source URLs that resolve to non-public addresses unless allowed', async () => {
+    expect(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1'].filter((a) => !isPrivateAddress(a))).toEqual([]);
+    expect(['8.8.8.8', '142.250.1.1', '2001:4860:4860::8888'].filter(isPrivateAddress)).toEqual([]);
+
+    docs.serve('/feed.xml', feedWith('<h3>Feature</h3><p>x</p>', '2026-07-01'));
+    const port = new URL(docs.url).port;
+    const sources = [
+      { id: 'loopback-ip', kind: 'feed', url: `http://127.0.0.1:${port}/feed.xml` },
+      { id: 'localhost-name', kind: 'feed', url: `http://localhost:${port}/feed.xml` },
+      { id: 'ipv6-loopback', kind: 'feed', url: `http://[::1]:${port}/feed.xml` },
+      { id: 'metadata', kind: 'feed', url: 'http://169.254.169.254/computeMetadata/v1/' },
+    ];
+    const configDir = await writeConfig(sources, [{ id: 't', name: 'T', slack: { channels: ['#t'] }, subscriptions: [{ frameworks: ['all'] }] }]);
+    service = await startTestService({ prefix, configDir, env: { ALLOW_PRIVATE_SOURCES: 'false' } });
+    for (const s of sources) await pollNow(service, s.id);
+    await waitForIdle(service.deps.queues);
+    for (const s of sources) {
+      const state = await service.deps.sources.get(s.id);
+      expect([s.id, state.failing, state.lastErrorCode]).toEqual([s.id, true, 'fetch-private-address']);
+      expect(state.lastError).toContain('ALLOW_PRIVATE_SOURCES=true');
+    }
+    expect(docs.requests).toHaveLength(0); // nothing was even requested
+
+    // With the allowance (tests, or a deployment that mirrors feeds internally) the same source works.
+    await service.close();
+    docs.serve('/feed.xml', feedWith('<h3>Feature</h3><p>x</p>', '2026-07-01'));
+    service = await startTestService({ prefix: `${prefix}-allowed`, configDir, env: { ALLOW_PRIVATE_SOURCES: 'true' } });
+    await pollNow(service, 'loopback-ip');
+    await waitForIdle(service.deps.queues);
+    expect((await service.deps.sources.get('loopback-ip')).failing).toBe(false);
+    await deletePrefix(`${prefix}-allowed`);
+  });
+});
