@@ -9,7 +9,6 @@ import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/red
 import { startSlackStub, type SlackStub } from '../helpers/servers.js';
 import { pollNow, startTestService, writeConfig } from '../helpers/service.js';
 
-const DLVM = readFileSync(new URL('../fixtures/dlvm/release-notes.atom.xml', import.meta.url), 'utf8');
 const TABLE = readFileSync(new URL('../fixtures/dlvm/versions-table.html', import.meta.url), 'utf8');
 
 function atom(entries: string, declaration = '<?xml version="1.0" encoding="utf-8"?>'): string {
