@@ -44,7 +44,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     config,
     redis,
     prefix,
-    queues: createQueues(redis, prefix),
+    queues: createQueues(redis, prefix, { deliverBackoffMs: env.DELIVER_BACKOFF_MS }),
     sources: new SourceStateStore(redis, prefix),
     seen: new SeenStore(redis, prefix),
     snapshots: new SnapshotStore(redis, prefix),

@@ -46,7 +46,8 @@ const PROCESSORS: Record<Stage, (deps: Deps) => Processor> = {
   watchdog: createWatchdogProcessor,
 };
 
-const CONCURRENCY: Record<Stage, number> = { poll: 8, parse: 2, match: 4, deliver: 16, digest: 2, remind: 2, watchdog: 1 };
+// Deliver concurrency comes from DELIVER_CONCURRENCY (env).
+const CONCURRENCY: Record<Exclude<Stage, 'deliver'>, number> = { poll: 8, parse: 2, match: 4, digest: 2, remind: 2, watchdog: 1 };
 
 export async function startService(env: Env, config: AppConfig, logger: Logger, options: ServiceOptions): Promise<Service> {
   await assertRedisReachable(env.REDIS_URL);
@@ -60,10 +61,13 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     const worker = new Worker(QUEUE[stage], PROCESSORS[stage](deps), {
       connection,
       prefix: deps.prefix,
-      concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? CONCURRENCY.deliver) : CONCURRENCY[stage],
+      concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? env.DELIVER_CONCURRENCY) : CONCURRENCY[stage as Exclude<Stage, 'deliver'>],
       // A killed worker's jobs are taken over after the lock expires and the stalled check runs.
       lockDuration: env.JOB_LOCK_MS,
       stalledInterval: env.JOB_LOCK_MS,
+      // A job whose worker died is taken over; allow that several times (a crash loop must not
+      // turn into a silently failed delivery: BullMQ's default gives up after one).
+      maxStalledCount: 10,
     });
     worker.on('failed', (job, err) => logger.warn({ stage, jobId: job?.id, err: err.message }, 'job failed'));
     worker.on('error', (err) => logger.error({ stage, err: err.message }, 'worker error'));

@@ -27,6 +27,10 @@ const EnvSchema = z.object({
    * stalled check). A killed worker's jobs are picked up after at most about twice this.
    */
   JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** First retry delay of a failed delivery; it doubles with each of the 8 attempts. */
+  DELIVER_BACKOFF_MS: z.coerce.number().int().min(10).default(5_000),
+  /** Deliveries one process sends at once (across channels; pacing is per channel). */
+  DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

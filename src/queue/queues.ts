@@ -26,8 +26,15 @@ export interface Queues {
   deadLetter: Queue;
 }
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const make = (name: keyof typeof QUEUE): Queue => new Queue(QUEUE[name], { connection, prefix, defaultJobOptions: JOB_OPTIONS[name] });
+export interface QueueTuning {
+  /** First retry delay of a failed delivery; doubles each attempt (default 5 s). */
+  deliverBackoffMs?: number;
+}
+
+export function createQueues(connection: ConnectionOptions, prefix: string, tuning: QueueTuning = {}): Queues {
+  const options = (name: keyof typeof QUEUE): DefaultJobOptions =>
+    name === 'deliver' && tuning.deliverBackoffMs !== undefined ? { ...JOB_OPTIONS.deliver, backoff: { type: 'exponential', delay: tuning.deliverBackoffMs } } : JOB_OPTIONS[name];
+  const make = (name: keyof typeof QUEUE): Queue => new Queue(QUEUE[name], { connection, prefix, defaultJobOptions: options(name) });
   return { poll: make('poll'), parse: make('parse'), match: make('match'), deliver: make('deliver'), digest: make('digest'), remind: make('remind'), watchdog: make('watchdog'), deadLetter: make('deadLetter') };
 }
 

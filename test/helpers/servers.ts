@@ -63,6 +63,8 @@ export interface SlackCall {
   ts: string | null;
 }
 
+export type SlackBehaviour = 'ok' | 'ratelimit' | 'server-error' | 'channel_not_found' | 'not_in_channel' | 'invalid_auth';
+
 export interface SlackStub {
   /** Base URL to pass as SLACK_API_URL / slackApiUrl. */
   apiUrl: string;
@@ -70,9 +72,11 @@ export interface SlackStub {
   /** Successful chat.postMessage calls. */
   posted(): SlackCall[];
   /** Decide the answer to the next calls: queue of behaviours, then "ok". */
-  script: ('ok' | 'ratelimit' | 'server-error' | 'channel_not_found' | 'not_in_channel' | 'invalid_auth')[];
+  script: SlackBehaviour[];
   /** Answer every call this much later (a slow Slack), default 0. */
   delayMs: number;
+  /** Decide each answer (after the script runs out); default "ok". */
+  decide: (() => SlackBehaviour) | null;
   close(): Promise<void>;
 }
 
@@ -102,7 +106,7 @@ function parseForm(text: string, type: string | undefined): Record<string, unkno
 export async function startSlackStub(): Promise<SlackStub> {
   const calls: SlackCall[] = [];
   const okCalls: SlackCall[] = [];
-  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], delayMs: 0, close: () => Promise.resolve() };
+  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], delayMs: 0, decide: null, close: () => Promise.resolve() };
   let ts = 1_700_000_000;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const receivedAt = Date.now();
@@ -110,7 +114,7 @@ export async function startSlackStub(): Promise<SlackStub> {
       const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
       const call: SlackCall = { method, token: req.headers.authorization?.replace(/^Bearer /, ''), body: parseForm(text, req.headers['content-type']), receivedAt, respondedAt: null, ts: null };
       calls.push(call);
-      const behaviour = stub.script.shift() ?? 'ok';
+      const behaviour = stub.script.shift() ?? stub.decide?.() ?? 'ok';
       if (stub.delayMs > 0) await new Promise((r) => setTimeout(r, stub.delayMs));
       const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
         if (res.destroyed || req.socket.destroyed) return; // the client went away (killed worker)
@@ -146,11 +150,14 @@ export interface MailSink {
   port: number;
   smtpUrl: string;
   messages: ParsedMail[];
+  /** When each message (same order as `messages`) was accepted. */
+  acceptedAt: number[];
   close(): Promise<void>;
 }
 
-export async function startMailSink(): Promise<MailSink> {
+export async function startMailSink(options: { port?: number } = {}): Promise<MailSink> {
   const messages: ParsedMail[] = [];
+  const acceptedAt: number[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -159,17 +166,19 @@ export async function startMailSink(): Promise<MailSink> {
       simpleParser(stream)
         .then((mail) => {
           messages.push(mail);
+          acceptedAt.push(Date.now());
           callback();
         })
         .catch((err: Error) => callback(err));
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
     smtpUrl: `smtp://127.0.0.1:${port}?tls=off`,
     messages,
+    acceptedAt,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
