@@ -61,7 +61,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     const worker = new Worker(QUEUE[stage], PROCESSORS[stage](deps), {
       connection,
       prefix: deps.prefix,
-      concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? env.DELIVER_CONCURRENCY) : CONCURRENCY[stage as Exclude<Stage, 'deliver'>],
+      concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? env.DELIVER_CONCURRENCY) : CONCURRENCY[stage],
       // A killed worker's jobs are taken over after the lock expires and the stalled check runs.
       lockDuration: env.JOB_LOCK_MS,
       stalledInterval: env.JOB_LOCK_MS,
