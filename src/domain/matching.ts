@@ -27,10 +27,10 @@ export const URGENT_WITHIN_DAYS = 14;
 const DATED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['end-of-patch-changed', 'end-of-availability-changed', 'version-added']);
 
 /** Urgent now: an urgent kind, or a dated event with a date at most 14 days after `today`. */
-export function isUrgent(event: ReleaseEvent, today: string): boolean {
+export function isUrgent(event: ReleaseEvent, today: string | (() => string)): boolean {
   if (URGENT_KINDS.has(event.kind)) return true;
   if (!DATED_KINDS.has(event.kind) || !event.dates) return false;
-  const horizon = addDays(today, URGENT_WITHIN_DAYS);
+  const horizon = addDays(typeof today === 'function' ? today() : today, URGENT_WITHIN_DAYS);
   return [event.dates.from, event.dates.to, event.dates.endOfPatch, event.dates.endOfAvailability].some((d) => typeof d === 'string' && d <= horizon);
 }
 
@@ -53,7 +53,7 @@ export function subscriptionMatches(sub: Subscription, event: ReleaseEvent): boo
   return versionMatches(sub.versions, event.version, event.scope);
 }
 
-export function urgencyOf(sub: Subscription, event: ReleaseEvent, today: string): Urgency {
+export function urgencyOf(sub: Subscription, event: ReleaseEvent, today: string | (() => string)): Urgency {
   if (sub.deliver === 'immediate' || sub.deliver === 'digest') return sub.deliver;
   return isUrgent(event, today) ? 'immediate' : 'digest';
 }
@@ -76,6 +76,7 @@ export interface Silence {
 
 /** Silences declared in teams.yaml, as Silence records. */
 export function configSilences(team: TeamConfig): Silence[] {
+  if (team.mutes.length === 0 && team.snoozes.length === 0) return [];
   const out: Silence[] = [];
   team.mutes.forEach((m, i) => {
     const subscription = typeof m.subscription === 'string' ? team.subscriptions.findIndex((s) => s.name === m.subscription) : (m.subscription ?? null);
@@ -145,8 +146,10 @@ export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[], ctx: Ma
     const mutes = silences.filter((s) => s.kind === 'mute');
     const snoozes = silences.filter((s) => s.kind === 'snooze');
     const teamMuted = mutes.find((m) => m.subscription === null);
-    const today = DateTime.fromJSDate(ctx.now, { zone: team.timezone }).toISODate() ?? nowIso.slice(0, 10);
-    const quiet = quietUntil(team, ctx.now);
+    // The team's local date, only when a rule needs it (most events are decided by kind alone).
+    let todayMemo: string | null = null;
+    const today = (): string => (todayMemo ??= DateTime.fromJSDate(ctx.now, { zone: team.timezone }).toISODate() ?? nowIso.slice(0, 10));
+    const quiet = team.quietHours ? quietUntil(team, ctx.now) : null;
     const match: TeamMatch = { teamId: team.id, immediate: [], digest: [], muted: [] };
     for (const event of events) {
       let best: Urgency | null = null;

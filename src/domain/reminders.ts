@@ -119,10 +119,11 @@ export const AlertExtrasSchema = z.object({
 });
 export type AlertExtras = z.infer<typeof AlertExtrasSchema>;
 
-const UPGRADE_KINDS = new Set<ReleaseEvent['kind']>(['end-of-support-reached', 'deprecation', 'end-of-patch-changed', 'end-of-availability-changed', 'version-removed']);
+/** Alerts that carry an upgrade suggestion (and, for moved dates, the new reminder schedule). */
+export const ALERT_EXTRA_KINDS: ReadonlySet<ReleaseEvent['kind']> = new Set<ReleaseEvent['kind']>(['end-of-support-reached', 'deprecation', 'end-of-patch-changed', 'end-of-availability-changed', 'version-removed']);
 
 export function alertExtras(team: TeamConfig, event: ReleaseEvent, lines: LifecycleLine[], notices: EndOfSupportNotice[], today: string): AlertExtras | null {
-  if (!UPGRADE_KINDS.has(event.kind) || event.framework === null) return null;
+  if (!ALERT_EXTRA_KINDS.has(event.kind) || event.framework === null) return null;
   const upgrade = suggestUpgrade(event.framework, event.version, lines, today, notices);
   let schedule: AlertExtras['schedule'] = [];
   const moved = event.kind === 'end-of-patch-changed' ? 'end-of-patch' : event.kind === 'end-of-availability-changed' ? 'end-of-availability' : null;

@@ -2,11 +2,7 @@
 // password so a browser can open it). Without ADMIN_TOKEN the admin pages are off.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import express from 'express';
 import type { Queues } from '../queue/queues.js';
 
 export const ADMIN_BASE = '/admin/queues';
@@ -23,23 +19,30 @@ export function tokenMatches(req: IncomingMessage, token: string): boolean {
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createAdminHandler(queues: Queues, token: string | undefined): AdminHandler {
+export async function createAdminHandler(queues: Queues, token: string | undefined): Promise<AdminHandler> {
   if (!token) {
     return (_req, res) => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('admin pages are off: set ADMIN_TOKEN to enable /admin/queues\n');
     };
   }
+  // Loaded only when the admin pages are on: Bull Board and Express cost ~16 MB of memory.
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }, { default: express }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+    import('express'),
+  ]);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(ADMIN_BASE);
   createBullBoard({ queues: (Object.values(queues) as Queue[]).map((q) => new BullMQAdapter(q)), serverAdapter });
   const app = express();
   app.disable('x-powered-by');
-  app.use(ADMIN_BASE, serverAdapter.getRouter() as express.Router);
+  app.use(ADMIN_BASE, serverAdapter.getRouter() as ReturnType<typeof express.Router>);
   return (req, res) => {
     if (!tokenMatches(req, token)) {
       res.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Basic realm="release-radar admin"' }).end('admin token required\n');
       return;
     }
-    app(req as express.Request, res as express.Response);
+    app(req as Parameters<typeof app>[0], res as Parameters<typeof app>[1]);
   };
 }

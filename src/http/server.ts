@@ -46,7 +46,7 @@ async function readiness(deps: Deps): Promise<{ ok: boolean; problems: string[] 
 }
 
 export async function startHttpServer(deps: Deps, options: { host: string; port: number; adminToken?: string }): Promise<HttpServer> {
-  const admin = createAdminHandler(deps.queues, options.adminToken);
+  const admin = await createAdminHandler(deps.queues, options.adminToken);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === ADMIN_BASE || url.pathname.startsWith(`${ADMIN_BASE}/`)) {

@@ -1,6 +1,8 @@
 // Supported-versions pages ("Choose an image", "Choose a container image") → rows keyed by
 // (section, version label, accelerator), and snapshot diffs → date-change events.
-import * as cheerio from 'cheerio';
+import { isTag, type Element } from 'domhandler';
+import { findAll, getElementsByTagName, textContent } from 'domutils';
+import { parseDocument } from 'htmlparser2';
 import type { Framework } from '../domain/events.js';
 import type { LifecycleLine } from '../domain/lifecycle.js';
 import { cleanText } from './notes.js';
@@ -80,30 +82,48 @@ export function rowKey(section: string, label: string, accelerator: string): str
   return `${section}|${label}|${accelerator}`;
 }
 
+const text = (node: Element): string => cleanText(textContent(node));
+const cellsOf = (tr: Element, names: string[]): Element[] => tr.children.filter((c): c is Element => isTag(c) && names.includes(c.name));
+
+/**
+ * Each table with the heading that precedes it in document order (so a table wrapped in a
+ * <div class="devsite-table-wrapper"> still finds its section heading).
+ */
+function tablesWithSections(html: string): { table: Element; section: string }[] {
+  const doc = parseDocument(html, { decodeEntities: true });
+  const out: { table: Element; section: string }[] = [];
+  let section = '';
+  for (const el of findAll((e) => ['h2', 'h3', 'h4', 'table'].includes(e.name), doc.children)) {
+    if (el.name === 'table') out.push({ table: el, section });
+    else section = text(el);
+  }
+  return out;
+}
+
 export function parseVersionsTable(html: string): VersionsTable {
-  const $ = cheerio.load(html);
   const rows: VersionRow[] = [];
   const warnings: TableWarning[] = [];
-  const tables = $('table').toArray();
+  const tables = tablesWithSections(html);
   let matched = 0;
-  for (const table of tables) {
-    const headers = $(table).find('tr').first().children('th, td').toArray().map((c) => cleanText($(c).text()));
+  for (const { table, section: heading } of tables) {
+    const trs = getElementsByTagName('tr', [table]);
+    const headers = trs[0] ? cellsOf(trs[0], ['th', 'td']).map(text) : [];
     const columns = headers.map(columnOf);
     if (!columns.includes('eop') && !columns.includes('eoa') && !columns.includes('version')) continue; // not a versions table
     const missing = REQUIRED.filter((c) => !columns.includes(c));
-    const section = cleanText($(table).prevAll('h2, h3, h4').first().text()) || 'Versions';
+    const section = heading || 'Versions';
     if (missing.length > 0) {
       throw new TableShapeError(`table under "${section}" lacks column(s) ${missing.join(', ')} (headers: ${headers.join(' | ')})`);
     }
     matched++;
     const framework = frameworkOfSection(section);
-    for (const tr of $(table).find('tr').slice(1).toArray()) {
-      const cells = $(tr).children('td').toArray();
+    for (const tr of trs.slice(1)) {
+      const cells = cellsOf(tr, ['td']);
       if (cells.length === 0) continue;
       const cell = (c: Column): string => {
         const i = columns.indexOf(c);
         const el = i >= 0 ? cells[i] : undefined;
-        return el ? cleanText($(el).text()) : '';
+        return el ? text(el) : '';
       };
       const label = cell('version');
       const accelerator = cell('accelerator');

@@ -30,7 +30,7 @@ export function createDigestProcessor(deps: Deps): Processor<unknown, { events: 
     for (const channel of team.slack.channels) {
       jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events, purpose: 'digest', reminders: upcoming });
     }
-    await enqueueDeliveries(deps.queues, jobs, deps.clock());
+    await enqueueDeliveries(deps.queues, jobs, deps.clock(), deps.pacer);
     await deps.digests.finish(team.id, occurrence);
     return { events: events.length };
   };

@@ -2,7 +2,7 @@ import { UnrecoverableError, type Processor } from 'bullmq';
 import type { ReleaseEvent } from '../domain/events.js';
 import { stableId } from '../domain/ids.js';
 import { matchEvents, type PlannedAlert } from '../domain/matching.js';
-import { alertExtras, type AlertExtras } from '../domain/reminders.js';
+import { ALERT_EXTRA_KINDS, alertExtras, type AlertExtras } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import { MatchJobSchema, type DeliverJobInput } from '../queue/payloads.js';
@@ -23,16 +23,19 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
     const matches = matchEvents(events, deps.config.teams, { now, silences: await deps.silences.active(now) });
     // End-of-support and date-change alerts carry an upgrade suggestion and the new reminder
     // schedule, computed per team from what we know about end dates now.
-    const needsLifecycle = matches.some((m) => m.immediate.some((a) => a.event.framework !== null));
+    const needsLifecycle = matches.some((m) => m.immediate.some((a) => a.event.framework !== null && ALERT_EXTRA_KINDS.has(a.event.kind)));
     const [lines, notices] = needsLifecycle ? await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]) : [[], []];
     const jobs: DeliverJobInput[] = [];
     let digested = 0;
     let muted = 0;
+    const teamsById = new Map(deps.config.teams.map((t) => [t.id, t]));
     for (const m of matches) {
-      const team = deps.config.teams.find((t) => t.id === m.teamId);
+      const team = teamsById.get(m.teamId);
       if (!team) continue;
-      const today = localDate(now, team.timezone);
+      let today: string | null = null;
       const extrasOf = (e: ReleaseEvent): Record<string, AlertExtras> => {
+        if (!ALERT_EXTRA_KINDS.has(e.kind)) return {};
+        today ??= localDate(now, team.timezone);
         const x = alertExtras(team, e, lines, notices, today);
         return x ? { [e.id]: x } : {};
       };
@@ -75,7 +78,7 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
         digested += m.digest.length;
       }
     }
-    await enqueueDeliveries(deps.queues, jobs, now);
+    await enqueueDeliveries(deps.queues, jobs, now, deps.pacer);
     return { deliveries: jobs.length, digested, muted };
   };
 }

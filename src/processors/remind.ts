@@ -38,7 +38,7 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
       if (team.email.to.length > 0) {
         jobs.push({ deliveryId: stableId(batch, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, purpose: 'reminder', reminders: plan.due });
       }
-      await enqueueDeliveries(deps.queues, jobs, deps.clock());
+      await enqueueDeliveries(deps.queues, jobs, deps.clock(), deps.pacer);
       deps.metrics.reminders.inc({ team: team.id }, plan.due.length);
     }
     await deps.reminderLog.settle(team.id, plan.settle);

@@ -95,5 +95,5 @@ async function alertOperator(deps: Deps, incident: string, title: string, text: 
     purpose: 'alert' as const,
   }));
   if (operator.email.to.length > 0) jobs.push({ deliveryId: stableId('operator', incident, 'email'), teamId: 'operator', target: { type: 'email', to: operator.email.to }, events: [event], purpose: 'alert' });
-  await enqueueDeliveries(deps.queues, jobs, deps.clock());
+  await enqueueDeliveries(deps.queues, jobs, deps.clock(), deps.pacer);
 }

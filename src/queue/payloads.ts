@@ -30,21 +30,26 @@ export const EmailTargetSchema = z.object({ type: z.literal('email'), to: z.arra
 export const TargetSchema = z.discriminatedUnion('type', [SlackTargetSchema, EmailTargetSchema]);
 export type Target = z.infer<typeof TargetSchema>;
 
+/** Everything of a delivery but its events (producers validate a shared event once, not per job). */
+export const DeliverEnvelopeSchema = z.object({
+  /** Ledger key: one send per (events, team, target). */
+  deliveryId: z.string(),
+  teamId: z.string(),
+  target: TargetSchema,
+  /** "alert" for immediate deliveries, "digest" for the scheduled summary, "reminder" before end dates. */
+  purpose: z.enum(['alert', 'digest', 'reminder']),
+  /** Reminder deliveries: what is due. Digests: the upcoming end dates section. */
+  reminders: z.array(ReminderSchema).default([]),
+  /** Per event id: upgrade suggestion and new reminder schedule, computed for this team when matched. */
+  extras: z.record(z.string(), AlertExtrasSchema).default({}),
+  /** Held by quiet hours or a snooze: not sent before this ISO time. */
+  notBefore: z.string().nullable().default(null),
+});
+
 export const DeliverJobSchema = z
   .object({
-    /** Ledger key: one send per (events, team, target). */
-    deliveryId: z.string(),
-    teamId: z.string(),
-    target: TargetSchema,
+    ...DeliverEnvelopeSchema.shape,
     events: z.array(ReleaseEventSchema).default([]),
-    /** "alert" for immediate deliveries, "digest" for the scheduled summary, "reminder" before end dates. */
-    purpose: z.enum(['alert', 'digest', 'reminder']),
-    /** Reminder deliveries: what is due. Digests: the upcoming end dates section. */
-    reminders: z.array(ReminderSchema).default([]),
-    /** Per event id: upgrade suggestion and new reminder schedule, computed for this team when matched. */
-    extras: z.record(z.string(), AlertExtrasSchema).default({}),
-    /** Held by quiet hours or a snooze: not sent before this ISO time. */
-    notBefore: z.string().nullable().default(null),
   })
   .refine((d) => d.events.length > 0 || d.reminders.length > 0, { message: 'a delivery needs events or reminders' });
 export type DeliverJob = z.infer<typeof DeliverJobSchema>;

@@ -28,8 +28,24 @@ export class ChannelPacer {
 
   /** Milliseconds this delivery must wait before sending to `channel` (0 = now). */
   async reserve(channel: string, deliveryId: string): Promise<number> {
-    if (this.intervalMs <= 0) return 0;
-    const wait = await this.redis.eval(RESERVE, 2, `${this.prefix}:pace:${channel}`, `${this.prefix}:pace-slot:${deliveryId}`, Date.now(), this.intervalMs);
-    return Math.max(0, Number(wait));
+    const [wait] = await this.reserveMany([{ channel, deliveryId }]);
+    return wait ?? 0;
+  }
+
+  /**
+   * Slots for many deliveries in one round trip, in order. Producers reserve when they enqueue, so
+   * a delivery waits for its slot as a delayed job from the start instead of being picked up, found
+   * early and delayed (twice the work for every message after a channel's first).
+   */
+  async reserveMany(deliveries: { channel: string; deliveryId: string }[]): Promise<number[]> {
+    if (this.intervalMs <= 0 || deliveries.length === 0) return deliveries.map(() => 0);
+    const now = Date.now();
+    const pipeline = this.redis.pipeline();
+    for (const d of deliveries) pipeline.eval(RESERVE, 2, `${this.prefix}:pace:${d.channel}`, `${this.prefix}:pace-slot:${d.deliveryId}`, now, this.intervalMs);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, wait]) => {
+      if (err) throw err;
+      return Math.max(0, Number(wait));
+    });
   }
 }

@@ -2,7 +2,7 @@
 // every entry of the DLVM feed fixture. This module reads it, runs the real parser over the same
 // feed, and scores the two: per entry (for the golden test) and per kind (precision / recall).
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import yaml from 'js-yaml';
 import { z } from 'zod';
 import { NOTE_EVENT_KINDS, type ReleaseEvent } from '../../src/domain/events.js';
 import { extractEntry } from '../../src/ingest/extract.js';
@@ -33,7 +33,7 @@ export interface EntryComparison {
 }
 
 export async function compareWithGolden(): Promise<EntryComparison[]> {
-  const golden = GoldenSchema.parse(parseYaml(readFileSync(fixturePath('golden-events.yaml'), 'utf8')));
+  const golden = GoldenSchema.parse(yaml.load(readFileSync(fixturePath('golden-events.yaml'), 'utf8')));
   const feed = await parseFeed(readFileSync(fixturePath('release-notes.atom.xml'), 'utf8'));
   const byTitle = new Map(feed.entries.map((e) => [e.title, e]));
   if (golden.length !== feed.entries.length) throw new Error(`golden file has ${golden.length} entries, feed has ${feed.entries.length}`);
@@ -86,7 +86,7 @@ const HeldOutSchema = z.array(z.object({ slice: z.string(), kinds: z.array(z.str
  * delimited by our own `<!-- ### type=… -->` comment lines in the fixture.
  */
 export function compareHeldOut(): EntryComparison[] {
-  const labels = HeldOutSchema.parse(parseYaml(readFileSync(gcpFixture('heldout-kinds.yaml'), 'utf8')));
+  const labels = HeldOutSchema.parse(yaml.load(readFileSync(gcpFixture('heldout-kinds.yaml'), 'utf8')));
   const html = readFileSync(gcpFixture('section-examples-by-type.html'), 'utf8');
   const slices = html.split(/<!-- ### type=.*?-->/).slice(1);
   if (slices.length !== labels.length) throw new Error(`held-out labels: ${labels.length}, slices: ${slices.length}`);

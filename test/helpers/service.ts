@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
-import { stringify } from 'yaml';
+import yaml from 'js-yaml';
 import { loadEnv } from '../../src/config/env.js';
 import { loadConfig } from '../../src/config/load.js';
 import { JOB, STAGES } from '../../src/queue/names.js';
@@ -11,8 +11,8 @@ import { REDIS_URL } from './redis.js';
 
 export async function writeConfig(sources: unknown[], teams: unknown[]): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'rr-config-'));
-  await writeFile(path.join(dir, 'sources.yaml'), stringify({ sources }));
-  await writeFile(path.join(dir, 'teams.yaml'), stringify({ teams }));
+  await writeFile(path.join(dir, 'sources.yaml'), yaml.dump({ sources }));
+  await writeFile(path.join(dir, 'teams.yaml'), yaml.dump({ teams }));
   return dir;
 }
 

@@ -164,7 +164,7 @@ describe('operating release-radar', () => {
   it('the watchdog tells the operator once when a source stops working or goes silent, and once when it recovers', async () => {
     const configDir = await writeConfig([{ id: 'feed', kind: 'feed', url: `${docs.url}/feed.xml`, every: '10m' }], TEAMS);
     const sources = path.join(configDir, 'sources.yaml');
-    const yaml = (await import('yaml')).stringify({ sources: [{ id: 'feed', kind: 'feed', url: `${docs.url}/feed.xml`, every: '10m' }], operator: { slack: { channels: ['#ops'] } }, watchdog: { missedPolls: 3 } });
+    const yaml = (await import('js-yaml')).default.dump({ sources: [{ id: 'feed', kind: 'feed', url: `${docs.url}/feed.xml`, every: '10m' }], operator: { slack: { channels: ['#ops'] } }, watchdog: { missedPolls: 3 } });
     await writeFile(sources, yaml);
     service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_CHANNEL_INTERVAL_MS: '0' }, service: { clock: () => now } });
     const s = service;

@@ -1,0 +1,51 @@
+// parse_vs_rss_parser and event_loop_block_2mb_feed: the cost of reading release notes by meaning.
+import { performance } from 'node:perf_hooks';
+import Parser from 'rss-parser';
+import { extractEntries } from '../src/ingest/extract.js';
+import { parseFeed } from '../src/ingest/feed.js';
+import { feedOf, median, round, type Result } from './lib.js';
+
+export async function parseBench(): Promise<Result> {
+  // The same bytes, ten times over, so the run is long enough to time (about 0.8 MB).
+  const big = feedOf(10);
+  const bare = new Parser();
+  for (let i = 0; i < 3; i++) await bare.parseString(big); // warm-up
+  const baseline = await median(7, async () => {
+    await bare.parseString(big);
+  });
+  const ours = await median(7, async () => {
+    const { entries: list } = await parseFeed(big);
+    await extractEntries(list, { source: 'bench' });
+  });
+  const ratio = ours / baseline;
+  return { name: 'parse_vs_rss_parser', value: round(ours), unit: 'ms', baseline: round(baseline), ratio: round(ratio), goal: '<= 1.5', pass: ratio <= 1.5 };
+}
+
+/** Longest time the event loop went without running a 1 ms timer while `fn` ran. */
+async function longestBlock(fn: () => Promise<unknown>): Promise<number> {
+  let last = performance.now();
+  let longest = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  await fn();
+  await new Promise((r) => setTimeout(r, 5));
+  clearInterval(timer);
+  return longest;
+}
+
+export async function eventLoopBench(): Promise<Result> {
+  const big = feedOf(25); // ≈ 2 MB
+  const bare = new Parser();
+  await bare.parseString(big);
+  const baseline = await longestBlock(() => bare.parseString(big));
+  await parseFeed(big);
+  const ours = await longestBlock(async () => {
+    const { entries } = await parseFeed(big);
+    await extractEntries(entries, { source: 'bench' });
+  });
+  return { name: 'event_loop_block_2mb_feed', value: round(ours), unit: 'ms', baseline: round(baseline), ratio: round(ours / baseline), goal: 'value <= 50 ms', pass: ours <= 50 };
+}
+

@@ -1,0 +1,110 @@
+// idle_cpu_1000_sources and rss_mb_1k_sources_10k_teams: the all-in-one process (`release-radar
+// start`, a child process measured through /proc) with 1,000 sources that answer 304 and 10,000
+// teams, against the same process with one source and one team. Polling runs every 10 s instead of
+// every minute (six times the load, so the window holds enough polls); the CPU figure is scaled
+// back to one poll per source per minute.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
+import { writeConfig } from '../test/helpers/service.js';
+import { round, sleep, type Result } from './lib.js';
+
+const POLL_EVERY_S = 10;
+const WINDOW_S = 30;
+const CLK_TCK = 100; // Linux USER_HZ
+// The node flags of `npm start` (package.json), so the bench measures the process users run.
+const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').filter((w) => w.startsWith('--'));
+
+const FEED = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>tag:t</id><updated>2026-01-01T00:00:00Z</updated><entry><title>January 01, 2026</title><id>tag:t#1</id><updated>2026-01-01T00:00:00Z</updated><content type="html">&lt;h3&gt;Feature&lt;/h3&gt;&lt;p&gt;PyTorch 2.9 images are now available.&lt;/p&gt;</content></entry></feed>';
+
+interface Measured {
+  cpuShare: number;
+  rssMb: number;
+  peakMb: number;
+  notModified: number;
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ": state is field 3, utime 14 and stime 15 → indexes 11 and 12 here.
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+
+async function measure(sources: number, teams: number): Promise<Measured> {
+  let notModified = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.headers['if-none-match'] === '"v1"') {
+      notModified++;
+      res.writeHead(304, { etag: '"v1"' }).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/atom+xml', etag: '"v1"' }).end(FEED);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const prefix = `rrbench-${randomBytes(4).toString('hex')}`;
+  const configDir = await writeConfig(
+    Array.from({ length: sources }, (_, i) => ({ id: `s${i}`, kind: 'feed', url: `${base}/feed-${i}.xml`, every: `${POLL_EVERY_S}s` })),
+    Array.from({ length: teams }, (_, i) => ({ id: `team-${i}`, name: `Team ${i}`, slack: { channels: [`#c${i}`] }, subscriptions: [{ frameworks: ['pytorch'], versions: '>=2.4' }] })),
+  );
+  const child = spawn('node', [...START_FLAGS, path.resolve('bin/release-radar.js'), 'start'], {
+    env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: configDir, HTTP_PORT: '0', LOG_LEVEL: 'warn', ALLOW_PRIVATE_SOURCES: 'true', OUTBOX_DIR: path.join(configDir, 'outbox') },
+    stdio: 'ignore',
+  });
+  const pid = child.pid ?? 0;
+  try {
+    // Warm-up: every source polled once (200 + baseline) and then answering 304.
+    await waitFor(() => notModified >= sources, 'every source to answer 304 once', 180_000);
+    await sleep(2_000);
+    const cpu0 = cpuSeconds(pid);
+    const seen0 = notModified;
+    await sleep(WINDOW_S * 1000);
+    const cpuShare = (cpuSeconds(pid) - cpu0) / WINDOW_S;
+    return { cpuShare, rssMb: memoryMb(pid, 'VmRSS'), peakMb: memoryMb(pid, 'VmHWM'), notModified: notModified - seen0 };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await deletePrefix(prefix);
+  }
+}
+
+export async function processBenches(): Promise<Result[]> {
+  const small = await measure(1, 1);
+  const big = await measure(1_000, 10_000);
+  // Scaled back from one poll per 10 s to one per minute per source.
+  const scaled = big.cpuShare * (POLL_EVERY_S / 60) * 100;
+  const baseScaled = small.cpuShare * (POLL_EVERY_S / 60) * 100;
+  return [
+    {
+      name: 'idle_cpu_1000_sources',
+      value: round(scaled),
+      unit: '% of one core',
+      baseline: round(baseScaled),
+      ratio: round(scaled / Math.max(baseScaled, 0.01)),
+      goal: 'value <= 5 %',
+      pass: scaled <= 5,
+      note: `measured at one 304 poll per source every ${POLL_EVERY_S} s (${big.notModified} answers in ${WINDOW_S} s: ${round(big.cpuShare * 100)} % of a core), scaled to one per minute; baseline: 1 source, 1 team`,
+    },
+    {
+      name: 'rss_mb_1k_sources_10k_teams',
+      value: round(big.rssMb),
+      unit: 'MB',
+      baseline: round(small.rssMb),
+      ratio: round(big.rssMb / small.rssMb),
+      goal: 'value <= 150 MB',
+      pass: big.rssMb <= 150,
+      note: `resident memory of \`release-radar start\` after warm-up (peak ${round(big.peakMb)} MB); baseline: 1 source, 1 team`,
+    },
+  ];
+}

@@ -1,0 +1,72 @@
+// slack_1000_channels_throughput: 5,000 alerts to 1,000 channels (5 each) through the real deliver
+// stage with per-channel pacing (1 message per second per channel). Pacing per channel, not per
+// queue, means 1,000 channels together can receive close to 1,000 messages per second.
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { WebClient } from '@slack/web-api';
+import { pino } from 'pino';
+import { loadEnv } from '../src/config/env.js';
+import { TeamSchema } from '../src/config/schema.js';
+import { stableId } from '../src/domain/ids.js';
+import { enqueueDeliveries } from '../src/queue/producers.js';
+import { startService } from '../workers/service.js';
+import { makeEvent } from '../test/helpers/events.js';
+import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
+import { startSlackStub } from '../test/helpers/servers.js';
+import { round, type Result } from './lib.js';
+
+const CHANNELS = 1_000;
+const PER_CHANNEL = 5;
+
+export async function slackThroughputBench(): Promise<Result> {
+  const prefix = `rrbench-${randomBytes(4).toString('hex')}`;
+  const slack = await startSlackStub();
+  const channels = Array.from({ length: CHANNELS }, (_, i) => `#c${i}`);
+  const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl, DELIVER_CONCURRENCY: '128' });
+  const config = { sources: [], operator: null, watchdog: { every: '5m', missedPolls: 3 }, teams: [TeamSchema.parse({ id: 'all', name: 'All', slack: { channels }, subscriptions: [{ frameworks: ['all'] }] })] };
+  const service = await startService(env, config, pino({ level: 'silent' }), { stages: ['deliver'], scheduler: false, http: false });
+  // Event-major, as the match stage fans out: event k goes to every channel, then event k + 1.
+  const jobs = Array.from({ length: PER_CHANNEL }, (_, k) => k).flatMap((k) =>
+    channels.map((channel) => ({
+      deliveryId: stableId('bench', channel, String(k)),
+      teamId: 'all',
+      target: { type: 'slack' as const, channel },
+      events: [makeEvent(`${channel}-${k}`, { title: `message ${k} to ${channel}` })],
+      purpose: 'alert' as const,
+    })),
+  );
+  await enqueueDeliveries(service.deps.queues, jobs, new Date(), service.deps.pacer);
+  await waitFor(() => slack.posted().length >= jobs.length, 'every message', 120_000);
+  const times = slack.posted().map((c) => c.receivedAt).sort((a, b) => a - b);
+  // Each channel's k-th message has its own one-second slot: the window ends one interval after the last.
+  const windowMs = (times.at(-1) ?? 0) - (times[0] ?? 0) + service.deps.pacer.intervalMs;
+  const rate = jobs.length / (windowMs / 1000);
+  await service.close();
+  await deletePrefix(prefix);
+
+  // Baseline: the raw SDK posting the same number of messages, unpaced, same concurrency.
+  const client = new WebClient('xoxb-bench', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 128 }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        await client.chat.postMessage({ channel: channels[i % CHANNELS] ?? '#c0', text: `raw ${i}` });
+      }
+    }),
+  );
+  const rawRate = jobs.length / ((performance.now() - t0) / 1000);
+  await slack.close();
+  const ratio = rate / CHANNELS;
+  return {
+    name: 'slack_1000_channels_throughput',
+    value: Math.round(rate),
+    unit: 'msg/s',
+    baseline: Math.round(rawRate),
+    ratio: round(ratio),
+    goal: 'value / 1000 >= 0.9',
+    pass: ratio >= 0.9,
+    note: `${jobs.length} paced deliveries to ${CHANNELS} channels; ratio = msg/s ÷ 1,000 (the most 1,000 channels at 1 msg/s allow); baseline = raw SDK unpaced msg/s`,
+  };
+}
