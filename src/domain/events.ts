@@ -1,6 +1,7 @@
 // The typed events release-radar produces. Zod is the single source of these boundary types:
 // parser output, job payloads and the CLI's JSON lines all go through ReleaseEventSchema.
 import { z } from 'zod';
+import { stableId } from './ids.js';
 
 export const FRAMEWORKS = ['tensorflow', 'pytorch', 'base', 'r', 'jax', 'other'] as const;
 export const FrameworkSchema = z.enum(FRAMEWORKS);
@@ -103,4 +104,32 @@ export function describeSubject(event: Pick<ReleaseEvent, 'framework' | 'version
   const name = frameworkLabel(event.framework);
   if (!event.version) return name;
   return `${name} ${event.version}${event.scope === 'and-earlier' ? ' and earlier' : ''}`;
+}
+
+/**
+ * A message release-radar says itself (a test message, a watchdog alert), as an event so that it
+ * travels and renders like every other alert: kind "other", about no framework.
+ */
+export function notice(key: string, at: Date, content: { title: string; text: string; url: string | null }): ReleaseEvent {
+  const id = stableId('notice', key);
+  return ReleaseEventSchema.parse({
+    id,
+    source: 'release-radar',
+    entryId: key,
+    noteId: id,
+    publishedAt: at.toISOString(),
+    kind: 'other',
+    framework: null,
+    version: null,
+    scope: null,
+    release: null,
+    cuda: null,
+    python: null,
+    os: null,
+    cves: [],
+    imageFamilies: [],
+    noteType: null,
+    update: false,
+    ...content,
+  });
 }

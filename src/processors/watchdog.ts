@@ -1,6 +1,6 @@
 import type { Processor } from 'bullmq';
 import { parseDuration } from '../domain/duration.js';
-import { ReleaseEventSchema, type ReleaseEvent } from '../domain/events.js';
+import { notice } from '../domain/events.js';
 import { stableId } from '../domain/ids.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import type { DeliverJobInput } from '../queue/payloads.js';
@@ -65,28 +65,7 @@ async function alertOperator(deps: Deps, incident: string, title: string, text: 
   deps.logger.error({ incident, title }, 'watchdog');
   const operator = deps.config.operator;
   if (!operator) return;
-  const event: ReleaseEvent = ReleaseEventSchema.parse({
-    id: stableId('watchdog', incident),
-    source: 'release-radar',
-    entryId: incident,
-    noteId: stableId('watchdog-note', incident),
-    publishedAt: deps.clock().toISOString(),
-    kind: 'other',
-    framework: null,
-    version: null,
-    scope: null,
-    release: null,
-    cuda: null,
-    python: null,
-    os: null,
-    cves: [],
-    imageFamilies: [],
-    noteType: null,
-    title,
-    text,
-    url,
-    update: false,
-  });
+  const event = notice(`watchdog|${incident}`, deps.clock(), { title, text, url });
   const jobs: DeliverJobInput[] = operator.slack.channels.map((channel) => ({
     deliveryId: stableId('operator', incident, 'slack', channel),
     teamId: 'operator',

@@ -6,7 +6,7 @@ import { Queue, type Job } from 'bullmq';
 import { createNotifiers } from '../../app.js';
 import { loadConfig, type AppConfig } from '../../config/load.js';
 import type { Env } from '../../config/env.js';
-import { ReleaseEventSchema, type ReleaseEvent } from '../../domain/events.js';
+import { notice, ReleaseEventSchema, type ReleaseEvent } from '../../domain/events.js';
 import { matchEvents, whyNot } from '../../domain/matching.js';
 import { renderAlertEmail, renderSlackAlert } from '../../domain/render.js';
 import { extractEntries } from '../../ingest/extract.js';
@@ -246,28 +246,11 @@ export function registerOperateCommands(program: Command): void {
 }
 
 function testEvent(teamName: string): ReleaseEvent {
-  const now = new Date().toISOString();
-  return ReleaseEventSchema.parse({
-    id: 'f'.repeat(32),
-    source: 'release-radar',
-    entryId: 'send-test',
-    noteId: 'f'.repeat(32),
-    publishedAt: now,
-    kind: 'other',
-    framework: null,
-    version: null,
-    scope: null,
-    release: null,
-    cuda: null,
-    python: null,
-    os: null,
-    cves: [],
-    imageFamilies: [],
-    noteType: null,
+  const now = new Date();
+  return notice(`send-test|${teamName}|${now.toISOString()}`, now, {
     title: `release-radar test message for ${teamName}`,
-    text: `If you can read this, release-radar can reach this channel (${now}).`,
+    text: `If you can read this, release-radar can reach this channel (${now.toISOString()}).`,
     url: null,
-    update: false,
   });
 }
 
