@@ -42,6 +42,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
   const { slack, email } = createNotifiers(env);
   return {
     config,
+    teams: new Map(config.teams.map((t) => [t.id, t])),
     redis,
     prefix,
     queues: createQueues(redis, prefix, { deliverBackoffMs: env.DELIVER_BACKOFF_MS }),

@@ -128,8 +128,8 @@ export function alertExtras(team: TeamConfig, event: ReleaseEvent, lines: Lifecy
   let schedule: AlertExtras['schedule'] = [];
   const moved = event.kind === 'end-of-patch-changed' ? 'end-of-patch' : event.kind === 'end-of-availability-changed' ? 'end-of-availability' : null;
   if (moved && event.dates?.to) {
-    const pseudo = lines.find((l) => l.framework === event.framework && l.version === event.version) ?? null;
-    const lead = pseudo ? leadDaysFor(team, pseudo, moved) : [];
+    const line = lines.find((l) => l.framework === event.framework && l.version === event.version) ?? null;
+    const lead = line ? leadDaysFor(team, line, moved) : [];
     schedule = upcomingSchedule(event.dates.to, lead, today);
   }
   return { upgrade, schedule };

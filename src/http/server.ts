@@ -20,8 +20,10 @@ async function refreshGauges(deps: Deps): Promise<void> {
     for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue: name, state }, Number(n));
   }
   const now = deps.clock().getTime();
+  const states = await deps.sources.getMany(deps.config.sources.map((s) => s.id));
   for (const s of deps.config.sources) {
-    const st = await deps.sources.get(s.id);
+    const st = states.get(s.id);
+    if (!st) continue;
     if (st.lastSuccessAt) deps.metrics.secondsSinceSuccess.set({ source: s.id }, Math.max(0, (now - Date.parse(st.lastSuccessAt)) / 1000));
   }
 }
@@ -75,7 +77,7 @@ export async function startHttpServer(deps: Deps, options: { host: string; port:
         return;
       default: {
         const calendar = /^\/teams\/([a-z0-9][a-z0-9-]*)\/calendar\.ics$/.exec(url.pathname);
-        const team = calendar ? deps.config.teams.find((t) => t.id === calendar[1]) : undefined;
+        const team = calendar?.[1] ? deps.teams.get(calendar[1]) : undefined;
         if (team) {
           const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
           res

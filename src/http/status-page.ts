@@ -8,8 +8,10 @@ import type { Deps } from '../processors/deps.js';
 export async function renderStatusPage(deps: Deps): Promise<string> {
   const now = deps.clock();
   const sourceRows: string[] = [];
+  const states = await deps.sources.getMany(deps.config.sources.map((s) => s.id));
   for (const s of deps.config.sources) {
-    const st = await deps.sources.get(s.id);
+    const st = states.get(s.id);
+    if (!st) continue;
     const health = st.failing ? `<span class="bad">failing</span>` : st.lastSuccessAt ? `<span class="ok">ok</span>` : 'not polled yet';
     const silent = st.silentEntries > 0 ? ` <span class="bad">${st.silentEntries} new entries without events</span>` : '';
     sourceRows.push(

@@ -27,7 +27,7 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
     const data = DeliverJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed delivery job: ${data.error.message}`);
     const d = data.data;
-    const team = deps.config.teams.find((t) => t.id === d.teamId);
+    const team = deps.teams.get(d.teamId);
     const teamName = team?.name ?? d.teamId;
     const channelType = d.target.type;
 

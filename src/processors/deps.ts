@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/load.js';
+import type { TeamConfig } from '../config/schema.js';
 import type { Metrics } from '../http/metrics.js';
 import type { EmailNotifier, SlackNotifier } from '../notify/notifier.js';
 import type { Queues } from '../queue/queues.js';
@@ -18,6 +19,8 @@ import type { EventLog } from '../stores/event-log.js';
 /** Everything a processor may use, passed explicitly: no clients created at import time. */
 export interface Deps {
   config: AppConfig;
+  /** config.teams by id: every delivery looks its team up, and there may be 10,000 of them. */
+  teams: ReadonlyMap<string, TeamConfig>;
   redis: Redis;
   prefix: string;
   queues: Queues;

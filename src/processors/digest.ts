@@ -16,7 +16,7 @@ export function createDigestProcessor(deps: Deps): Processor<unknown, { events: 
   return async (job) => {
     const data = DigestJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed digest job: ${data.error.message}`);
-    const team = deps.config.teams.find((t) => t.id === data.data.teamId);
+    const team = deps.teams.get(data.data.teamId);
     if (!team) throw new UnrecoverableError(`team "${data.data.teamId}" is not configured`);
     const occurrence = stableId(job.id ?? '', String(job.timestamp));
     const events = await deps.digests.take(team.id, occurrence);

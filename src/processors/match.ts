@@ -28,9 +28,8 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
     const jobs: DeliverJobInput[] = [];
     let digested = 0;
     let muted = 0;
-    const teamsById = new Map(deps.config.teams.map((t) => [t.id, t]));
     for (const m of matches) {
-      const team = teamsById.get(m.teamId);
+      const team = deps.teams.get(m.teamId);
       if (!team) continue;
       let today: string | null = null;
       const extrasOf = (e: ReleaseEvent): Record<string, AlertExtras> => {

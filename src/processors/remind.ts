@@ -17,7 +17,7 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
   return async (job) => {
     const data = RemindJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed remind job: ${data.error.message}`);
-    const team = deps.config.teams.find((t) => t.id === data.data.teamId);
+    const team = deps.teams.get(data.data.teamId);
     if (!team) throw new UnrecoverableError(`team "${data.data.teamId}" is not configured`);
     const now = deps.clock();
     // A muted team gets no reminders; nothing is recorded, so they are planned again once it ends.

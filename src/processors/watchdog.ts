@@ -24,8 +24,10 @@ export function createWatchdogProcessor(deps: Deps): Processor<unknown, { proble
   return async () => {
     const now = deps.clock();
     const found: SourceCheck[] = [];
+    const states = await deps.sources.getMany(deps.config.sources.map((s) => s.id));
     for (const source of deps.config.sources) {
-      const state = await deps.sources.get(source.id);
+      const state = states.get(source.id);
+      if (!state) continue;
       const interval = parseDuration(source.every) ?? 600_000;
       // Never polled successfully: count from when the watchdog first looked at the source.
       const sinceKey = `${deps.prefix}:watchdog:since:${source.id}`;
