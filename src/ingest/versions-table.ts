@@ -75,7 +75,9 @@ function versionOf(framework: Framework, label: string, family: string | null): 
     if (cu) return cu.length <= 2 ? `${cu[0]}.${cu.slice(1)}` : `${cu.slice(0, 2)}.${cu.slice(2)}`;
     return family ? (parseImageFamily(family)?.cuda ?? null) : null;
   }
-  return /^(\d+\.\d+(?:\.\d+)?)/.exec(label)?.[1] ?? null;
+  // "2.4 (Python 3.10)" or "PyTorch 2.4": the first X.Y that is not a Python/CUDA/OS version.
+  const cleaned = label.replace(/\((?:[^)]*)\)/g, ' ').replace(/\b(?:python|py|cuda|cu|ubuntu|debian)\s*[\d.]+/gi, ' ');
+  return /(?:^|\s)(\d+\.\d+(?:\.\d+)?)\b/.exec(cleaned)?.[1] ?? null;
 }
 
 export function rowKey(section: string, label: string, accelerator: string): string {
@@ -109,14 +111,16 @@ export function parseVersionsTable(html: string): VersionsTable {
     const trs = getElementsByTagName('tr', [table]);
     const headers = trs[0] ? cellsOf(trs[0], ['th', 'td']).map(text) : [];
     const columns = headers.map(columnOf);
-    if (!columns.includes('eop') && !columns.includes('eoa') && !columns.includes('version')) continue; // not a versions table
+    // A supported-versions table is one with an end date column; other tables on the page (regions,
+    // Python versions, container URIs without dates) are not ours to judge.
+    if (!columns.includes('eop') && !columns.includes('eoa')) continue;
     const missing = REQUIRED.filter((c) => !columns.includes(c));
     const section = heading || 'Versions';
     if (missing.length > 0) {
       throw new TableShapeError(`table under "${section}" lacks column(s) ${missing.join(', ')} (headers: ${headers.join(' | ')})`);
     }
     matched++;
-    const framework = frameworkOfSection(section);
+    const sectionFramework = frameworkOfSection(section);
     for (const tr of trs.slice(1)) {
       const cells = cellsOf(tr, ['td']);
       if (cells.length === 0) continue;
@@ -126,6 +130,9 @@ export function parseVersionsTable(html: string): VersionsTable {
         return el ? text(el) : '';
       };
       const label = cell('version');
+      // One table for every framework ("PyTorch 2.4", "TensorFlow 2.17" rows under a neutral
+      // heading): the row names its framework.
+      const framework = sectionFramework === 'other' ? frameworkOfSection(label) : sectionFramework;
       const accelerator = cell('accelerator');
       const family = cell('family') || null;
       const eopText = cell('eop');

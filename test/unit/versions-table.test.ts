@@ -65,10 +65,26 @@ describe('DLVM supported-versions table', () => {
     expect(added).toMatchObject({ version: '2.10', endOfPatch: '2028-07-01', endOfAvailability: '2028-12-31' });
   });
 
+  it('reads one table for all frameworks, where each row names its framework', () => {
+    const html =
+      '<h2>Supported versions</h2><div class="devsite-table-wrapper"><table><thead><tr><th>ML framework version</th><th>Supported accelerators</th><th>End of patch and support date</th><th>End of availability date</th><th>Container path</th></tr></thead>' +
+      '<tbody><tr><td>PyTorch 2.4 (Python 3.10)</td><td>GPU</td><td>Jul 24, 2025</td><td>Jul 24, 2026</td><td>us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310</td></tr>' +
+      '<tr><td>TensorFlow 2.17</td><td>CPU</td><td>Jul 11, 2025</td><td>To be determined</td><td></td></tr></tbody></table></div>';
+    expect(parseVersionsTable(html).rows.map((r) => [r.framework, r.version, r.endOfPatch, r.endOfAvailability, r.imageFamily])).toEqual([
+      ['pytorch', '2.4', '2025-07-24', '2026-07-24', 'us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310'],
+      ['tensorflow', '2.17', '2025-07-11', null, null],
+    ]);
+  });
+
   it('marks a page whose table lost a column as broken, with the reason', () => {
     const broken = fixture('dlvm/versions-table.html').replace(/<th>End of availability date<\/th>/g, '<th>Notes</th>');
     expect(() => parseVersionsTable(broken)).toThrow(TableShapeError);
     expect(() => parseVersionsTable(broken)).toThrow(/table under "Base versions" lacks column\(s\) eoa/);
     expect(() => parseVersionsTable('<html><body><p>Moved.</p></body></html>')).toThrow(/no table found/);
+    // Other tables on the page are left alone; a page whose tables all lost their dates is broken.
+    const withOtherTable = fixture('dlvm/versions-table.html').replace('</h1>', '</h1><table><tr><th>Framework version</th><th>Python</th></tr><tr><td>2.4</td><td>3.10</td></tr></table>');
+    expect(parseVersionsTable(withOtherTable).rows).toHaveLength(52);
+    const noDates = fixture('dlvm/versions-table.html').replace(/<th>End of (availability|patch and support) date<\/th>/g, '<th>Notes</th>');
+    expect(() => parseVersionsTable(noDates)).toThrow(/no supported-versions table found/);
   });
 });
