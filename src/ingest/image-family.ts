@@ -1,6 +1,9 @@
 // Image family / image names by their grammar, e.g.
-//   pytorch-2-4-cu124-debian-11-py310, common-cu129-ubuntu-2404-nvidia-580, tf-2-12-cpu-debian-11-py310,
-//   tf2-ent-2-7-cpu, common-cpu-v20250310-debian-11-py310-conda, pytorch-1-12-<VERSION_DATE>-py310.
+//   DLVM image families: pytorch-2-4-cu124-debian-11-py310, common-cu129-ubuntu-2404-nvidia-580,
+//   tf-2-12-cpu-debian-11-py310, tf2-ent-2-7-cpu, common-cpu-v20250310-debian-11-py310-conda,
+//   pytorch-1-12-<VERSION_DATE>-py310;
+//   DLC container images: pytorch-cu124.2-4.py310, tf-cpu.2-17.py310, base-cu124.py310
+//   (…/deeplearning-platform-release/gcr.io/<name>).
 import type { Framework } from '../domain/events.js';
 
 export interface ImageFamily {
@@ -23,10 +26,29 @@ const PREFIXES: [RegExp, Framework][] = [
 ];
 
 /** Candidate family names inside free text. */
-export const FAMILY_IN_TEXT = /\b(?:common|tf2?|tensorflow|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+\b/g;
+export const FAMILY_IN_TEXT =
+  /\b(?:(?:base|pytorch|tf2?|jax|r)-(?:cpu|gpu|tpu|cu\d{2,3})(?:\.\d+-\d+(?:-\d+)?)?\.py\d{2,3}|(?:common|tf2?|tensorflow|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+)\b/g;
+
+// DLC: <framework>-<accelerator>[.<major>-<minor>[-<patch>]].py<XY>
+const CONTAINER = /^(base|pytorch|tf2?|jax|r)-(cpu|gpu|tpu|cu\d{2,3})(?:\.(\d+)-(\d+)(?:-(\d+))?)?\.py(\d)(\d+)$/;
+const CONTAINER_FRAMEWORK: Record<string, Framework> = { base: 'base', pytorch: 'pytorch', tf: 'tensorflow', tf2: 'tensorflow', jax: 'jax', r: 'r' };
+
+function parseContainer(name: string): ImageFamily | null {
+  const m = CONTAINER.exec(name);
+  if (!m) return null;
+  const [, prefix = '', acc = '', major, minor, patch, pyMajor, pyMinor] = m;
+  const framework = CONTAINER_FRAMEWORK[prefix] ?? null;
+  const cuda = /^cu\d+$/.test(acc) ? cudaFromCompact(acc.slice(2)) : null;
+  const accelerator = cuda ? 'gpu' : (acc as 'cpu' | 'gpu' | 'tpu');
+  const version = framework === 'base' ? cuda : major && minor ? [major, minor, patch].filter(Boolean).join('.') : null;
+  return { name, framework, version, cuda, python: `${pyMajor ?? ''}.${pyMinor ?? ''}`, os: null, accelerator };
+}
 
 export function parseImageFamily(name: string): ImageFamily | null {
   const clean = name.trim().replace(/<\/?var>/g, '');
+  // A container path (…/gcr.io/pytorch-cu124.2-4.py310) is read by its last segment.
+  const container = parseContainer(clean.split('/').pop() ?? clean);
+  if (container) return container;
   const match = PREFIXES.find(([re]) => re.test(clean));
   if (!match) return null;
   const [prefixRe, framework] = match;

@@ -115,7 +115,9 @@ function buildNote(raw: RawNote): Note {
   if (first && isTag(first) && first.tagName === 'p') {
     const strong = childTags(first, ['strong', 'b']);
     const pText = text(first);
-    if (strong.length === 1 && strong[0] && text(strong[0]) === pText && pText !== '') {
+    // "<p><strong>M129 release</strong></p>", or a bare "<p>M125 release</p>" line.
+    const bareLabel = /^M\d+(?:\.\d+)?\s+(?:release|update)s?(?:\s+updates?)?$/i.test(pText);
+    if ((strong.length === 1 && strong[0] && text(strong[0]) === pText && pText !== '') || bareLabel) {
       label = pText;
       nodes = nodes.slice(1);
     }

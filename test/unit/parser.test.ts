@@ -149,6 +149,19 @@ describe('note → events: the hazards', () => {
     expect(brief('<h3>Feature</h3><p>TensorFlow 2.0 upgraded to: Beta 1.</p>')).toEqual([['patch-update', 'tensorflow', '2.0', 'exact']]);
   });
 
+  it('reads Deep Learning Containers notes: container paths name framework, version and CUDA', () => {
+    const out = events(
+      '<h3>Feature</h3><p>M125 release</p><p>The following container images are now available:</p><ul>' +
+        '<li><code>us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310</code></li>' +
+        '<li><code>us-docker.pkg.dev/deeplearning-platform-release/gcr.io/tf-cpu.2-17.py310</code></li></ul>',
+    );
+    expect(out.map((e) => [e.kind, e.framework, e.version, e.cuda, e.python])).toEqual([
+      ['new-image', 'pytorch', '2.4', '12.4', '3.10'],
+      ['new-image', 'tensorflow', '2.17', null, '3.10'],
+    ]);
+    expect(parseImageFamily('base-cu124.py310')).toMatchObject({ framework: 'base', version: '12.4' });
+  });
+
   it('parses image family names by their grammar', () => {
     expect(parseImageFamily('pytorch-2-4-cu124-debian-11-py310')).toMatchObject({ framework: 'pytorch', version: '2.4', cuda: '12.4', os: 'Debian 11', python: '3.10' });
     expect(parseImageFamily('common-cu129-ubuntu-2404-nvidia-580')).toMatchObject({ framework: 'base', version: '12.9', cuda: '12.9', os: 'Ubuntu 24.04' });
