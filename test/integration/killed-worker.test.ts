@@ -71,7 +71,8 @@ describe('a deliver worker killed mid-delivery', () => {
     const killedAt = Date.now();
     await new Promise((r) => first.once('exit', r));
     // In the send window: the request reached Slack, the answer did not reach the worker in time.
-    const inWindow = new Set(stub.calls.filter((c) => c.receivedAt <= killedAt && (c.respondedAt === null || c.respondedAt > killedAt)).map((c) => String(c.body.text)));
+    // (A request already written to the socket still arrives a moment after the signal.)
+    const inWindow = new Set(stub.calls.filter((c) => c.receivedAt <= killedAt + 500 && (c.respondedAt === null || c.respondedAt > killedAt)).map((c) => String(c.body.text)));
 
     startWorker();
     const wanted = new Set(jobs.map((j) => j.events[0]?.title ?? ''));
