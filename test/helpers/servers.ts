@@ -110,7 +110,9 @@ export async function startSlackStub(): Promise<SlackStub> {
   let ts = 1_700_000_000;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const receivedAt = Date.now();
-    void readBody(req).then(async (text) => {
+    req.socket.on('error', () => undefined); // a killed client resets the connection
+    void readBody(req).catch(() => null).then(async (text) => {
+      if (text === null) return;
       const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
       const call: SlackCall = { method, token: req.headers.authorization?.replace(/^Bearer /, ''), body: parseForm(text, req.headers['content-type']), receivedAt, respondedAt: null, ts: null };
       calls.push(call);
@@ -172,6 +174,8 @@ export async function startMailSink(options: { port?: number } = {}): Promise<Ma
         .catch((err: Error) => callback(err));
     },
   });
+  // A client that dies mid-conversation (a killed worker) resets its connection: not our failure.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', () => resolve()));
   const port = (server.server.address() as AddressInfo).port;
   return {
