@@ -12,7 +12,7 @@ import { parseFeed } from '../src/ingest/feed.js';
 import { createMatchProcessor } from '../src/processors/match.js';
 import type { MatchJob } from '../src/queue/payloads.js';
 import { deletePrefix, REDIS_URL } from '../test/helpers/redis.js';
-import { feedXml, round, type Result } from './lib.js';
+import { feedXml, percentile, round, type Result } from './lib.js';
 
 export async function fanoutBench(): Promise<Result> {
   const teams = 10_000;
@@ -28,23 +28,43 @@ export async function fanoutBench(): Promise<Result> {
   const { entries } = await parseFeed(feedXml);
   const event = entries.flatMap((e) => extractEntry(e, { source: 'bench' })).flatMap((n) => n.events).find((e) => e.framework === 'pytorch')!;
   const process = createMatchProcessor(deps);
-  const job: MatchJob = { sourceId: 'bench', batchId: 'b', events: [event] };
-  const t0 = performance.now();
-  await process({ data: job } as never, undefined);
-  const ours = performance.now() - t0;
-
-  // Baseline: raw addBulk of the same number of jobs with the same payload size, same Redis.
   const raw = new Queue('raw', { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
   const payload = { deliveryId: 'x'.repeat(32), teamId: 'team-0', target: { type: 'slack', channel: '#c0' }, events: [event], purpose: 'alert' };
-  const t1 = performance.now();
-  await raw.addBulk(Array.from({ length: teams }, (_, i) => ({ name: 'raw', data: payload, opts: { jobId: `raw-${i}` } })));
-  const baseline = performance.now() - t1;
+  // Both sides warm (JIT, connections) and timed alike: the median of three runs each, alternating,
+  // every run a fresh fan-out (a new batch id, new job ids).
+  const oursRuns: number[] = [];
+  const baseRuns: number[] = [];
+  for (let run = 0; run < 4; run++) {
+    const job: MatchJob = { sourceId: 'bench', batchId: `b${run}`, events: [{ ...event, id: `${event.id.slice(0, 30)}${run}0` }] };
+    const t0 = performance.now();
+    await process({ data: job } as never, undefined);
+    const ours = performance.now() - t0;
+    // Baseline: raw addBulk of as many jobs with the same payload, same Redis.
+    const t1 = performance.now();
+    await raw.addBulk(Array.from({ length: teams }, (_, i) => ({ name: 'raw', data: payload, opts: { jobId: `raw-${run}-${i}` } })));
+    const baseline = performance.now() - t1;
+    if (run > 0) {
+      oursRuns.push(ours);
+      baseRuns.push(baseline);
+    }
+  }
+  const ours = percentile(oursRuns, 50);
+  const baseline = percentile(baseRuns, 50);
   await raw.close();
   await closeDeps(deps);
   await deletePrefix(prefix);
   const oursRate = teams / (ours / 1000);
   const baseRate = teams / (baseline / 1000);
   const ratio = oursRate / baseRate;
-  return { name: 'fanout_vs_addbulk', value: Math.round(oursRate), unit: 'jobs/s', baseline: Math.round(baseRate), ratio: round(ratio), goal: '>= 0.5', pass: ratio >= 0.5 };
+  return {
+    name: 'fanout_vs_addbulk',
+    value: Math.round(oursRate),
+    unit: 'jobs/s',
+    baseline: Math.round(baseRate),
+    ratio: round(ratio),
+    goal: '>= 0.5',
+    pass: ratio >= 0.5,
+    note: `1 event × ${teams} teams through the match stage (match, pacing slots, validation, addBulk) vs raw addBulk of as many jobs; median of 3 warm runs each`,
+  };
 }
 
