@@ -18,6 +18,16 @@ export async function renderStatusPage(deps: Deps): Promise<string> {
       `<tr data-source="${escapeHtml(s.id)}"><td>${escapeHtml(s.id)}</td><td>${escapeHtml(s.kind)}</td><td>${health}${silent}</td><td>${escapeHtml(st.lastPollAt ?? '—')}</td><td>${escapeHtml(st.lastSuccessAt ?? '—')}</td><td>${escapeHtml(st.lastChangeAt ?? '—')}</td><td>${escapeHtml(st.lastError ?? '')}</td></tr>`,
     );
   }
+  // Queues: what is waiting, held, failed; dead letters need a person (`release-radar dlq list`).
+  const queueRows: string[] = [];
+  for (const [name, queue] of Object.entries(deps.queues) as [string, import('bullmq').Queue][]) {
+    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    const attention = name === 'deadLetter' ? (c.waiting ?? 0) > 0 : (c.failed ?? 0) > 0;
+    queueRows.push(
+      `<tr data-queue="${escapeHtml(name)}"><td>${escapeHtml(name)}</td><td>${c.waiting ?? 0}</td><td>${c.active ?? 0}</td><td>${c.delayed ?? 0}</td><td${attention ? ' class="bad"' : ''}>${c.failed ?? 0}</td></tr>`,
+    );
+  }
+  const deadLetters = (await deps.queues.deadLetter.getJobCounts('waiting')).waiting ?? 0;
   const recent = await deps.eventLog.recent(25);
   const eventRows = recent
     .map((e) => `<tr><td>${escapeHtml((e.publishedAt ?? '').slice(0, 10))}</td><td>${escapeHtml(e.kind)}</td><td>${escapeHtml(e.title)}</td><td>${escapeHtml(e.source)}</td></tr>`)
@@ -36,6 +46,7 @@ export async function renderStatusPage(deps: Deps): Promise<string> {
 <style>body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}.bad{color:#b00}.ok{color:#070}.muted{color:#777}.legend span{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px}small{font-weight:normal;color:#555}</style></head>
 <body><h1>release-radar</h1><p>Slack: ${escapeHtml(deps.slack.mode)} · Email: ${escapeHtml(deps.email.mode)} · ${escapeHtml(now.toISOString())}</p>
 <h2>Sources</h2><table id="sources"><tr><th>source</th><th>kind</th><th>health</th><th>last poll</th><th>last success</th><th>last change</th><th>last error</th></tr>${sourceRows.join('')}</table>
+<h2>Queues</h2>${deadLetters > 0 ? `<p class="bad">${deadLetters} dead letter(s): see <code>release-radar dlq list</code>, re-send with <code>release-radar dlq retry</code>.</p>` : ''}<table id="queues"><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed (held, paced, retrying)</th><th>failed</th></tr>${queueRows.join('')}</table>
 <h2>Recent events</h2>${recent.length > 0 ? `<table id="events"><tr><th>published</th><th>kind</th><th>title</th><th>source</th></tr>${eventRows}</table>` : '<p class="muted">None yet: the first poll of each source is a baseline.</p>'}
 <h2>Support timelines</h2>${legend}${teams}</body></html>`;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JOB } from '../../src/queue/names.js';
+import { renderStatusPage } from '../../src/http/status-page.js';
 import { syncSchedulers } from '../../src/queue/schedules.js';
 import type { Service } from '../../workers/service.js';
 import { makeEvent } from '../helpers/events.js';
@@ -102,6 +103,8 @@ describe('operating release-radar', () => {
     slack.script = ['channel_not_found', 'channel_not_found'];
     await service.deps.queues.match.add(JOB.match, { sourceId: 'x', batchId: 'b1', events: [makeEvent('torch-new', { version: '2.9', title: 'PyTorch 2.9 images' })] });
     await waitForIdle(service.deps.queues);
+    const page = renderStatusPage(service.deps);
+    expect(await page).toContain('2 dead letter(s): see <code>release-radar dlq list</code>');
     const listed = (await cli(configDir, ['dlq', 'list', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; code: string; team: string; target: string });
     expect(listed.map((l) => [l.code, l.team, l.target]).sort()).toEqual([
       ['channel_not_found', 'torch', '#torch'],
@@ -151,6 +154,8 @@ describe('operating release-radar', () => {
     expect(page).toContain('PyTorch 2.9 images are now available');
     expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-team="torch" data-today="2026-04-10"');
     expect(page.match(/class="patched"/g)?.length).toBeGreaterThan(3);
+    expect(page).toContain('<tr data-queue="deliver"><td>deliver</td><td>0</td><td>0</td><td>0</td><td>0</td></tr>');
+    expect(page).not.toContain('dead letter(s)');
 
     expect((await fetch(`${base}/admin/queues`)).status).toBe(401);
     expect((await fetch(`${base}/admin/queues`, { headers: { authorization: 'Bearer wrong-token-xxxxxxxxx' } })).status).toBe(401);
