@@ -239,6 +239,7 @@ function scopeToTargetImages(text: string, mentions: Mention[]): Mention[] {
 /** "(for example: the image name common-cpu-…)", "For example, tf-2-12-gpu is renamed …": examples
  * illustrate; they do not say which framework a statement is about. */
 function withoutExamples(text: string): string {
+  if (!/example|e\.g\.|previously/i.test(text)) return text; // the common case: nothing to blank out
   return text
     .replace(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, (m) => ' '.repeat(m.length))
     .replace(/\bfor example\b[^.]*\.?/gi, (m) => ' '.repeat(m.length))
@@ -248,6 +249,7 @@ function withoutExamples(text: string): string {
 
 /** A paragraph made only of pointers and instructions ("To view …, see …. If you must …"). */
 function isInstruction(text: string): boolean {
+  if (!INSTRUCTION.test(text)) return false; // the first sentence must be one
   const sentences = text.split(/(?<=\.)\s+(?=[A-Z])/).filter((x) => x.trim());
   return sentences.length > 0 && sentences.every((x) => INSTRUCTION.test(x.trim()));
 }
