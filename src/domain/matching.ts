@@ -14,6 +14,7 @@ import { DateTime } from 'luxon';
 import type { Subscription, TeamConfig } from '../config/schema.js';
 import type { EventKind, Framework, ReleaseEvent } from './events.js';
 import { addDays } from './lifecycle.js';
+import { localDate } from './time.js';
 import { versionMatches } from './versions.js';
 
 export type Urgency = 'immediate' | 'digest';
@@ -88,6 +89,17 @@ export function configSilences(team: TeamConfig): Silence[] {
   return out;
 }
 
+/** A team's silences in force at `now`: its config ones and the CLI ones that name it. */
+export function silencesInForce(team: TeamConfig, cliSilences: Silence[], now: Date): Silence[] {
+  const nowIso = now.toISOString();
+  return [...configSilences(team), ...cliSilences.filter((s) => s.teamId === team.id)].filter((s) => s.until > nowIso);
+}
+
+/** The mute that silences the whole team now, if any. */
+export function teamMute(silences: Silence[]): Silence | undefined {
+  return silences.find((s) => s.kind === 'mute' && s.subscription === null);
+}
+
 function snoozeCovers(s: Silence, event: ReleaseEvent): boolean {
   if (s.framework !== null && s.framework !== 'all') {
     if (s.framework === 'general' ? event.framework !== null : event.framework !== s.framework) return false;
@@ -140,15 +152,14 @@ export interface MatchContext {
  */
 export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[], ctx: MatchContext): TeamMatch[] {
   const out: TeamMatch[] = [];
-  const nowIso = ctx.now.toISOString();
   for (const team of teams) {
-    const silences = [...configSilences(team), ...(ctx.silences ?? []).filter((s) => s.teamId === team.id)].filter((s) => s.until > nowIso);
+    const silences = silencesInForce(team, ctx.silences ?? [], ctx.now);
     const mutes = silences.filter((s) => s.kind === 'mute');
     const snoozes = silences.filter((s) => s.kind === 'snooze');
-    const teamMuted = mutes.find((m) => m.subscription === null);
+    const teamMuted = teamMute(silences);
     // The team's local date, only when a rule needs it (most events are decided by kind alone).
     let todayMemo: string | null = null;
-    const today = (): string => (todayMemo ??= DateTime.fromJSDate(ctx.now, { zone: team.timezone }).toISODate() ?? nowIso.slice(0, 10));
+    const today = (): string => (todayMemo ??= localDate(ctx.now, team.timezone));
     const quiet = team.quietHours ? quietUntil(team, ctx.now) : null;
     const match: TeamMatch = { teamId: team.id, immediate: [], digest: [], muted: [] };
     for (const event of events) {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
-import { configSilences } from '../domain/matching.js';
+import { silencesInForce, teamMute } from '../domain/matching.js';
 import { planReminders } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
@@ -21,8 +21,7 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
     if (!team) throw new UnrecoverableError(`team "${data.data.teamId}" is not configured`);
     const now = deps.clock();
     // A muted team gets no reminders; nothing is recorded, so they are planned again once it ends.
-    const silences = [...configSilences(team), ...(await deps.silences.active(now))];
-    if (silences.some((s) => s.teamId === team.id && s.kind === 'mute' && s.subscription === null && s.until > now.toISOString())) return { due: 0 };
+    if (teamMute(silencesInForce(team, await deps.silences.active(now), now))) return { due: 0 };
     const today = localDate(now, team.timezone);
     const [lines, notices, done] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices(), deps.reminderLog.done(team.id)]);
     const plan = planReminders(team, lines, notices, today, done);
