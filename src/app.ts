@@ -9,6 +9,7 @@ import type { EmailNotifier, SlackNotifier } from './notify/notifier.js';
 import { createEmailOutbox, createSlackOutbox } from './notify/outbox.js';
 import { createSlackNotifier } from './notify/slack.js';
 import { createRedis } from './queue/connection.js';
+import { RedisHealth } from './queue/redis-health.js';
 import { closeQueues, createQueues } from './queue/queues.js';
 import type { Deps } from './processors/deps.js';
 import { DeliveryLedger } from './stores/ledger.js';
@@ -38,12 +39,16 @@ export function createNotifiers(env: Env): { slack: SlackNotifier; email: EmailN
 
 export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: BuildOptions = {}): Deps {
   const redis = createRedis(env.REDIS_URL);
+  const clock = options.clock ?? (() => new Date());
+  const health = new RedisHealth(logger, clock);
+  health.watchMain(redis);
   const prefix = env.QUEUE_PREFIX;
   const { slack, email } = createNotifiers(env);
   return {
     config,
     teams: new Map(config.teams.map((t) => [t.id, t])),
     redis,
+    health,
     prefix,
     queues: createQueues(redis, prefix, { deliverBackoffMs: env.DELIVER_BACKOFF_MS }),
     sources: new SourceStateStore(redis, prefix),
@@ -59,7 +64,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     eventLog: new EventLog(redis, prefix),
     slack,
     email,
-    clock: options.clock ?? (() => new Date()),
+    clock,
     logger,
     metrics: options.metrics ?? createMetrics(),
     fetch: { ...options.fetch, allowPrivate: env.ALLOW_PRIVATE_SOURCES },
@@ -67,6 +72,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  deps.health.stop();
   await closeQueues(deps.queues);
   await Promise.all([deps.slack.close(), deps.email.close()]);
   await deps.redis.quit().catch(() => deps.redis.disconnect());

@@ -16,10 +16,12 @@ import { createMatchProcessor } from '../src/processors/match.js';
 import { createParseProcessor } from '../src/processors/parse.js';
 import { createPollProcessor } from '../src/processors/poll.js';
 import { createRemindProcessor } from '../src/processors/remind.js';
+import { StateGuard } from '../src/processors/state-guard.js';
 import { createWatchdogProcessor } from '../src/processors/watchdog.js';
 import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { syncSchedulers } from '../src/queue/schedules.js';
+import { parseDuration } from '../src/domain/duration.js';
 
 export interface ServiceOptions extends BuildOptions {
   stages: readonly Stage[];
@@ -27,12 +29,16 @@ export interface ServiceOptions extends BuildOptions {
   http: boolean;
   /** Deliveries run concurrently across channels. */
   deliverConcurrency?: number;
+  /** How often the state guard checks that Redis still holds our state (default: half the shortest poll interval, at most 30 s). */
+  stateCheckMs?: number;
 }
 
 export interface Service {
   deps: Deps;
   workers: Worker[];
   http: HttpServer | null;
+  /** Present in processes that keep the schedulers (`start`, `worker --scheduler`). */
+  guard: StateGuard | null;
   close(): Promise<void>;
 }
 
@@ -57,6 +63,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   for (const stage of options.stages) {
     // Each worker gets its own connection: blocking commands must not share one.
     const connection = createRedis(env.REDIS_URL);
+    deps.health.watch(connection, stage);
     workerConnections.push(connection);
     const worker = new Worker(QUEUE[stage], PROCESSORS[stage](deps), {
       connection,
@@ -70,11 +77,20 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
       maxStalledCount: 10,
     });
     worker.on('failed', (job, err) => logger.warn({ stage, jobId: job?.id, err: err.message }, 'job failed'));
-    worker.on('error', (err) => logger.error({ stage, err: err.message }, 'worker error'));
+    // While Redis is away every worker reports connection errors several times a second: the health
+    // tracker logs one line per outage instead.
+    worker.on('error', (err) => {
+      if (!deps.health.connectionError(err, stage)) logger.error({ stage, err: err.message }, 'worker error');
+    });
     workers.push(worker);
   }
-  if (options.scheduler) await syncSchedulers(deps.queues, config);
-  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
+  let guard: StateGuard | null = null;
+  if (options.scheduler) {
+    await syncSchedulers(deps.queues, config);
+    guard = new StateGuard(deps, { checkEveryMs: options.stateCheckMs ?? stateCheckInterval(config) });
+    await guard.start();
+  }
+  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
   logger.info(
     { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, email: deps.email.mode, outbox: env.OUTBOX_DIR },
     'release-radar started',
@@ -83,6 +99,8 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      guard?.stop();
+      deps.health.stop();
       await http?.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workerConnections.map((c) => c.quit().catch(() => c.disconnect())));
@@ -90,7 +108,13 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     })();
     return closing;
   };
-  return { deps, workers, http, close };
+  return { deps, workers, http, guard, close };
+}
+
+/** Half the shortest poll interval, between 1 s and 30 s: lost schedulers come back within one poll interval. */
+function stateCheckInterval(config: AppConfig): number {
+  const shortest = Math.min(...config.sources.map((s) => parseDuration(s.every) ?? 600_000));
+  return Math.max(1_000, Math.min(30_000, Math.floor(shortest / 2)));
 }
 
 /** Runs until SIGINT/SIGTERM, then shuts down cleanly. */

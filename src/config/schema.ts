@@ -1,4 +1,7 @@
 // Zod schemas for config/sources.yaml and config/teams.yaml. Types come from z.infer.
+// Every object is strict: an unknown key is an error (with a "did you mean" from the loader), never
+// silently dropped. A typo such as `subscriptons:` or `delivery: digest` must not empty a team or
+// change how it is alerted without anyone noticing (Alertmanager's amtool check-config does the same).
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { EventKindSchema, FRAMEWORKS } from '../domain/events.js';
@@ -15,26 +18,51 @@ const Duration = z.string().refine((s) => {
   return ms !== null && ms >= 1_000;
 }, { message: 'expected a duration like "30s", "10m", "1h"' });
 
-export const SourceSchema = z.object({
-  id: Id,
-  kind: z.enum(['feed', 'versions-table']),
-  url: z.string().url(),
-  every: Duration.default('10m'),
-  /** In the all-products feed: keep only these products (the <h2> product titles). */
-  products: z.array(z.string()).optional(),
-  /** Where links in alerts point when an entry has none. */
-  homepage: z.string().url().optional(),
-});
-export type SourceConfig = z.infer<typeof SourceSchema>;
+/**
+ * Only http and https: a `file:`, `javascript:` or `gopher:` source is a way into the machine, not
+ * a release-notes feed. Credentials in the URL (https://user:password@host/…) are allowed: the
+ * fetcher sends them as an Authorization header, and every place that shows a URL redacts them.
+ */
+export const HttpUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an http:// or https:// URL' },
+);
+
+export const SourceSchema = z
+  .strictObject({
+    id: Id,
+    kind: z.enum(['feed', 'versions-table']),
+    /** One URL; or `urls:`, several in order of preference (the first that answers is used). */
+    url: HttpUrl.optional(),
+    urls: z.array(HttpUrl).min(1, 'give at least one URL').optional(),
+    every: Duration.default('10m'),
+    /** In the all-products feed: keep only these products (the <h2> product titles, matched loosely). */
+    products: z.array(z.string().min(1)).min(1, 'list at least one product, or remove the key').optional(),
+    /** Where links in alerts point when an entry has none. */
+    homepage: HttpUrl.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.url === undefined && s.urls === undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'a source needs `url:` (or `urls:`, a list in order of preference)' });
+    if (s.url !== undefined && s.urls !== undefined) ctx.addIssue({ code: 'custom', path: ['urls'], message: 'give either `url:` or `urls:`, not both' });
+  })
+  .transform(({ url, urls, ...rest }) => ({ ...rest, urls: urls ?? (url ? [url] : []) }));
+export type SourceConfig = z.output<typeof SourceSchema>;
 
 /** Where operator alerts (watchdog) go: the people who run release-radar, not the teams. */
-export const OperatorSchema = z.object({
-  slack: z.object({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
-  email: z.object({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
+export const OperatorSchema = z.strictObject({
+  slack: z.strictObject({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
+  email: z.strictObject({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
 });
 export type OperatorConfig = z.infer<typeof OperatorSchema>;
 
-export const WatchdogSchema = z.object({
+export const WatchdogSchema = z.strictObject({
   /** How often the watchdog looks at every source. */
   every: Duration.default('5m'),
   /** A source with no successful poll for this many of its intervals raises an operator alert. */
@@ -42,7 +70,7 @@ export const WatchdogSchema = z.object({
 });
 export type WatchdogConfig = z.infer<typeof WatchdogSchema>;
 
-export const SourcesFileSchema = z.object({
+export const SourcesFileSchema = z.strictObject({
   sources: z.array(SourceSchema).min(1, 'configure at least one source'),
   operator: OperatorSchema.optional(),
   watchdog: WatchdogSchema.default({ every: '5m', missedPolls: 3 }),
@@ -61,7 +89,7 @@ const VersionRange = z.string().refine((r) => isValidRange(r) && !/[<>]=?\s*\d+(
  */
 export const SubscribedFrameworkSchema = z.enum([...FRAMEWORKS, 'general', 'all']);
 
-export const SubscriptionSchema = z.object({
+export const SubscriptionSchema = z.strictObject({
   /** Optional name, shown in previews and usable with `release-radar mute --subscription`. */
   name: z.string().min(1).optional(),
   frameworks: z.array(SubscribedFrameworkSchema).min(1),
@@ -84,7 +112,7 @@ export const SubscriptionSchema = z.object({
    * (0 = on the day) and which dates. `days: []` turns reminders off for this subscription.
    */
   remind: z
-    .object({
+    .strictObject({
       days: z.array(z.number().int().min(0).max(3650)).default([...DEFAULT_REMIND_DAYS]),
       dates: z.array(z.enum(DATE_KINDS)).default([...DATE_KINDS]),
     })
@@ -92,9 +120,17 @@ export const SubscriptionSchema = z.object({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
-const Until = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO date or date-time, e.g. "2026-12-31" or "2026-12-31T18:00:00Z"' });
+/**
+ * A full ISO date or date-time with its zone: "2026-12-31", "2026-12-31T18:00:00Z",
+ * "2026-12-31T18:00+02:00". Anything shorter is refused: JavaScript reads `until: "2"` as the year
+ * 2001, which would silently end a mute long ago.
+ */
+const ISO_DATE_OR_DATETIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/;
+const Until = z.string().refine((s) => ISO_DATE_OR_DATETIME.test(s) && !Number.isNaN(Date.parse(s)), {
+  message: 'expected a full ISO date or date-time with a zone, e.g. "2026-12-31" or "2026-12-31T18:00:00Z"',
+});
 
-export const MuteSchema = z.object({
+export const MuteSchema = z.strictObject({
   until: Until,
   /** Index or name of one subscription; absent: the whole team. */
   subscription: z.union([z.number().int().min(0), z.string().min(1)]).optional(),
@@ -102,7 +138,7 @@ export const MuteSchema = z.object({
 });
 export type MuteConfig = z.infer<typeof MuteSchema>;
 
-export const SnoozeSchema = z.object({
+export const SnoozeSchema = z.strictObject({
   until: Until,
   /** Absent: every framework. */
   framework: SubscribedFrameworkSchema.optional(),
@@ -112,33 +148,34 @@ export const SnoozeSchema = z.object({
 });
 export type SnoozeConfig = z.infer<typeof SnoozeSchema>;
 
-export const DigestScheduleSchema = z.object({
+export const DigestScheduleSchema = z.strictObject({
   /** daily, or weekly on `day`. */
   every: z.enum(['daily', 'weekly']).default('daily'),
   day: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
   at: LocalTime.default('09:00'),
 });
 
-export const TeamSchema = z.object({
+export const TeamSchema = z.strictObject({
   id: Id,
   name: z.string().min(1),
   timezone: Timezone.default('UTC'),
-  slack: z.object({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
-  email: z.object({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
+  slack: z.strictObject({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
+  email: z.strictObject({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
   digest: DigestScheduleSchema.default({ every: 'daily', day: 'monday', at: '09:00' }),
   /**
    * Quiet hours in the team's time zone: non-urgent alerts found inside them are held until they
    * end (urgent ones — security, end of support, deprecations, dates within 14 days — still go).
    */
-  quietHours: z.object({ start: LocalTime, end: LocalTime }).optional(),
+  quietHours: z.strictObject({ start: LocalTime, end: LocalTime }).optional(),
   /** Silence the team (or one subscription, by index or name) until a time; matching alerts are dropped. */
   mutes: z.array(MuteSchema).default([]),
   /** Hold alerts (all, or about one framework/version) until a time; they are delivered then. */
   snoozes: z.array(SnoozeSchema).default([]),
   /** Local time of the daily reminder check (in the team's time zone). */
-  reminders: z.object({ at: LocalTime.default('09:00') }).default({ at: '09:00' }),
-  subscriptions: z.array(SubscriptionSchema).default([]),
+  reminders: z.strictObject({ at: LocalTime.default('09:00') }).default({ at: '09:00' }),
+  /** Required: a team without subscriptions would receive nothing, which is never what was meant. */
+  subscriptions: z.array(SubscriptionSchema).min(1, 'a team needs at least one subscription (without one it receives nothing)'),
 });
 export type TeamConfig = z.infer<typeof TeamSchema>;
 
-export const TeamsFileSchema = z.object({ teams: z.array(TeamSchema) });
+export const TeamsFileSchema = z.strictObject({ teams: z.array(TeamSchema) });

@@ -1,17 +1,49 @@
 // Status and metrics server (binds 127.0.0.1 unless configured): /healthz, /readyz, /metrics, the
 // status page at /, team calendars at /teams/<id>/calendar.ics and Bull Board at /admin/queues.
+// Every answer that needs Redis has a deadline: while Redis is away the endpoints answer fast with
+// 503 and the reason (a supervisor can act on it), and never hang on the dead connection.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import { teamCalendar } from '../domain/calendar.js';
 import type { Deps } from '../processors/deps.js';
+import type { StateGuard } from '../processors/state-guard.js';
 import { digestSchedulerId, pollSchedulerId, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
+import { redactText } from '../redact.js';
 import { ADMIN_BASE, createAdminHandler } from './admin.js';
-import { renderStatusPage } from './status-page.js';
+import { renderStatusPage, renderUnavailablePage, STATUS_PAGE_CSP } from './status-page.js';
 
 export interface HttpServer {
   url: string;
   close(): Promise<void>;
+}
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  adminToken?: string;
+  guard?: StateGuard | null;
+  /** Deadline of any Redis work behind one request (default 1.5 s: answers within 2 s). */
+  redisDeadlineMs?: number;
+  /** `POST /-/reload` (Alertmanager's): validate the config files again and apply them. */
+  reload?: () => Promise<{ ok: boolean; message: string }>;
+}
+
+export class DeadlineError extends Error {}
+
+/** The promise, or a DeadlineError after `ms`. The work itself goes on; only the answer stops waiting for it. */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(`${what}: Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** Problems that make this process unable to do its work; empty when healthy. */
+function redisProblem(deps: Deps): string | null {
+  const s = deps.health.status();
+  return s.up ? null : `redis: unreachable since ${s.downSince?.toISOString() ?? '?'} (${s.reason ?? 'unknown error'})`;
 }
 
 async function refreshGauges(deps: Deps): Promise<void> {
@@ -25,17 +57,13 @@ async function refreshGauges(deps: Deps): Promise<void> {
     const st = states.get(s.id);
     if (!st) continue;
     if (st.lastSuccessAt) deps.metrics.secondsSinceSuccess.set({ source: s.id }, Math.max(0, (now - Date.parse(st.lastSuccessAt)) / 1000));
+    deps.metrics.unreadStatements.set({ source: s.id }, st.unreadStatements);
   }
 }
 
-async function readiness(deps: Deps): Promise<{ ok: boolean; problems: string[] }> {
+async function readiness(deps: Deps): Promise<string[]> {
   const problems: string[] = [];
-  try {
-    await deps.redis.ping();
-  } catch (err) {
-    problems.push(`redis: ${(err as Error).message}`);
-    return { ok: false, problems };
-  }
+  await deps.redis.ping();
   const ids = async (q: Queue): Promise<Set<string>> => new Set((await q.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key));
   const [polls, digests, reminders, watchdog] = await Promise.all([deps.queues.poll, deps.queues.digest, deps.queues.remind, deps.queues.watchdog].map(ids));
   for (const s of deps.config.sources) if (!polls?.has(pollSchedulerId(s.id))) problems.push(`no poll scheduler for source ${s.id}`);
@@ -44,42 +72,94 @@ async function readiness(deps: Deps): Promise<{ ok: boolean; problems: string[] 
     if (!reminders?.has(remindSchedulerId(t.id))) problems.push(`no reminder scheduler for team ${t.id}`);
   }
   if (!watchdog?.has(WATCHDOG_SCHEDULER_ID)) problems.push('no watchdog scheduler');
-  return { ok: problems.length === 0, problems };
+  return problems;
 }
 
-export async function startHttpServer(deps: Deps, options: { host: string; port: number; adminToken?: string }): Promise<HttpServer> {
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+export async function startHttpServer(deps: Deps, options: HttpOptions): Promise<HttpServer> {
   const admin = await createAdminHandler(deps.queues, options.adminToken);
+  const deadline = options.redisDeadlineMs ?? 1_500;
+  const json = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(`${JSON.stringify(body)}\n`);
+  };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === ADMIN_BASE || url.pathname.startsWith(`${ADMIN_BASE}/`)) {
       admin(req, res);
       return;
     }
-    if (req.method !== 'GET') {
-      res.writeHead(405).end();
+    if (url.pathname === '/-/reload') {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'POST' }).end();
+        return;
+      }
+      if (!options.reload) {
+        json(res, 404, { ok: false, message: 'reload is not available in this process' });
+        return;
+      }
+      const r = await options.reload();
+      json(res, r.ok ? 200 : 400, r);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
     switch (url.pathname) {
-      case '/healthz':
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
-        return;
-      case '/readyz': {
-        const r = await readiness(deps);
-        res.writeHead(r.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(r));
+      case '/healthz': {
+        // Liveness: this process can do its work. Redis away, or lost state it could not restore,
+        // is a reason for a supervisor to act (restart, page someone); both say why.
+        const problems = [redisProblem(deps), options.guard?.status().problem ?? null].filter((p): p is string => p !== null);
+        if (problems.length > 0) json(res, 503, { ok: false, problems });
+        else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
         return;
       }
-      case '/metrics':
-        await refreshGauges(deps);
+      case '/readyz': {
+        const down = redisProblem(deps);
+        if (down) return json(res, 503, { ok: false, problems: [down] });
+        try {
+          const problems = await withDeadline(readiness(deps), deadline, 'readiness');
+          json(res, problems.length === 0 ? 200 : 503, { ok: problems.length === 0, problems });
+        } catch (err) {
+          json(res, 503, { ok: false, problems: [`redis: ${redactText((err as Error).message)}`] });
+        }
+        return;
+      }
+      case '/metrics': {
+        // Process metrics and counters are always served; queue and source gauges need Redis.
+        const down = redisProblem(deps);
+        deps.metrics.redisUp.set(down ? 0 : 1);
+        if (!down) await withDeadline(refreshGauges(deps), deadline, 'metrics').catch(() => deps.metrics.redisUp.set(0));
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
         return;
-      case '/':
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(await renderStatusPage(deps));
+      }
+      case '/': {
+        const headers = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STATUS_PAGE_CSP, 'cache-control': 'no-store' };
+        const down = redisProblem(deps);
+        if (down) {
+          res.writeHead(503, headers).end(renderUnavailablePage(deps, down));
+          return;
+        }
+        try {
+          res.writeHead(200, headers).end(await withDeadline(renderStatusPage(deps, options.guard?.status() ?? null), deadline, 'status page'));
+        } catch (err) {
+          if (!(err instanceof DeadlineError)) throw err;
+          res.writeHead(503, headers).end(renderUnavailablePage(deps, `redis: ${err.message}`));
+        }
         return;
+      }
       default: {
         const calendar = /^\/teams\/([a-z0-9][a-z0-9-]*)\/calendar\.ics$/.exec(url.pathname);
         const team = calendar?.[1] ? deps.teams.get(calendar[1]) : undefined;
         if (team) {
-          const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
+          const [lines, notices] = await withDeadline(Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]), deadline, 'calendar');
           res
             .writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': `inline; filename="${team.id}.ics"` })
             .end(teamCalendar(team, lines, notices, deps.clock()).toString());
@@ -91,9 +171,10 @@ export async function startHttpServer(deps: Deps, options: { host: string; port:
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      deps.logger.error({ err: (err as Error).message, path: req.url }, 'http handler failed');
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
+      const deadlineHit = err instanceof DeadlineError;
+      if (!deadlineHit) deps.logger.error({ err: (err as Error).message, path: req.url }, 'http handler failed');
+      if (!res.headersSent) res.writeHead(deadlineHit ? 503 : 500, { 'content-type': 'text/plain' });
+      res.end(err instanceof DeadlineError ? `${redactText(err.message)}\n` : '');
     });
   });
   await new Promise<void>((resolve, reject) => {

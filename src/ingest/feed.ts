@@ -1,5 +1,11 @@
 // Atom/RSS document → entries, through rss-parser's parseString (never its URL fetcher).
+//
+// Every call builds its own parsers. An rss-parser instance holds one xml2js parser, and xml2js
+// in async mode keeps the document it is working on in that parser: two documents parsed at the
+// same moment by one instance get each other's entries or fail with "Unclosed root tag" (issue
+// #11). Nothing in this module is shared between calls.
 import Parser from 'rss-parser';
+import sax from 'sax';
 
 export interface FeedEntry {
   /** Atom <id> (RSS guid), stable across amendments of the same day-entry. */
@@ -10,6 +16,11 @@ export interface FeedEntry {
   html: string;
 }
 
+export interface ParsedFeed {
+  title: string | null;
+  entries: FeedEntry[];
+}
+
 export class FeedParseError extends Error {
   readonly code = 'parse-feed';
   constructor(message: string, options?: { cause?: unknown }) {
@@ -18,40 +29,63 @@ export class FeedParseError extends Error {
   }
 }
 
-// async: xml2js parses in chunks and yields between them, so a 2 MB feed does not hold the event
-// loop for its whole parse (measured: 130 ms in one block → at most ~12 ms at a time).
-const parser = new Parser({ xml2js: { async: true } });
-// In async mode an error thrown while rss-parser builds its result (e.g. "Invalid time value" for an
-// unreadable <updated>) is lost and the promise never settles. A deadline catches that, and the
-// synchronous parser then gives the real reason (blocking once, on the failure path only).
-const syncParser = new Parser();
+type RssFeed = Awaited<ReturnType<Parser['parseString']>>;
 
 function deadlineMs(xml: string): number {
   return 5_000 + (xml.length / 1_000_000) * 2_000;
 }
 
-async function parseWithDeadline(text: string): Promise<Awaited<ReturnType<typeof parser.parseString>>> {
+// async: xml2js parses in chunks and yields between them, so a 2 MB feed does not hold the event
+// loop for its whole parse. In async mode an error thrown while rss-parser builds its result (e.g.
+// "Invalid time value" for an unreadable <updated>) is lost and the promise never settles. A
+// deadline catches that, and a synchronous parser then gives the real reason (blocking once, on the
+// failure path only).
+async function parseWithDeadline(text: string): Promise<RssFeed> {
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), deadlineMs(text));
   });
   try {
-    const result = await Promise.race([parser.parseString(text), stuck]);
-    return result ?? (await syncParser.parseString(text));
+    const result = await Promise.race([new Parser({ xml2js: { async: true } }).parseString(text), stuck]);
+    return result ?? (await new Parser().parseString(text));
   } finally {
     clearTimeout(timer);
   }
 }
 
-export async function parseFeed(xml: string): Promise<{ title: string | null; entries: FeedEntry[] }> {
+/**
+ * Feeds never need a DTD. One that declares an internal subset (entities, "billion laughs",
+ * external entities) is refused outright, whatever the XML parser underneath would do with it. The
+ * check listens to sax's own doctype event (sax is the parser under xml2js), so a comment, a CDATA
+ * section or a processing instruction before the DOCTYPE cannot hide it, and it stops at the root
+ * element: a DOCTYPE can only come before it.
+ */
+export function refuseDtd(text: string): void {
+  const parser = sax.parser(false, { lowercase: true });
+  let refused: string | null = null;
+  let rootSeen = false;
+  parser.ondoctype = (doctype: string) => {
+    if (/\[|<!ENTITY/i.test(doctype)) refused = doctype;
+  };
+  parser.onopentag = () => {
+    rootSeen = true;
+  };
+  // Leniency: this pass only looks for the DOCTYPE; well-formedness is the real parser's job.
+  parser.onerror = () => {
+    (parser as { error: Error | null }).error = null;
+    parser.resume();
+  };
+  const CHUNK = 4096;
+  for (let i = 0; i < text.length && !rootSeen && refused === null; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
+  if (refused !== null) throw new FeedParseError('the document declares a DTD with an internal subset (entity declarations); refused: entity expansion and external entities are not allowed');
+}
+
+export async function parseFeed(xml: string): Promise<ParsedFeed> {
   const text = xml.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new FeedParseError('empty document');
   if (/^\s*<!doctype html|^\s*<html/i.test(text)) throw new FeedParseError('an HTML page, not a feed (check the source URL)');
-  // Feeds never need a DTD. One that declares entities is refused outright: no entity expansion
-  // ("billion laughs"), no external entities, whatever the XML parser underneath would do.
-  const prolog = text.slice(0, Math.max(0, text.search(/<(?![?!])/)) || 4096);
-  if (/<!DOCTYPE[^>]*\[|<!ENTITY/i.test(prolog)) throw new FeedParseError('the document declares a DTD with entities; refused (entity expansion and external entities are not allowed)');
-  let feed: Awaited<ReturnType<typeof parser.parseString>>;
+  refuseDtd(text);
+  let feed: RssFeed;
   try {
     feed = await parseWithDeadline(text);
   } catch (err) {

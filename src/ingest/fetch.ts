@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import ipaddr from 'ipaddr.js';
 import { Agent, fetch, type Response } from 'undici';
+import { redactText, redactUrl } from '../redact.js';
 
 export type FetchErrorCode =
   | 'private-address'
@@ -18,13 +19,16 @@ export type FetchErrorCode =
   | 'decode';
 
 export class FetchError extends Error {
+  /** The HTTP status, for `http-status` errors. */
+  readonly status: number | null;
   constructor(
     readonly code: FetchErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
     super(message, options);
     this.name = 'FetchError';
+    this.status = options?.status ?? null;
   }
 }
 
@@ -77,11 +81,22 @@ function agentFor(allowPrivate: boolean): Agent {
   return (publicOnly ??= new Agent({ connect: { lookup: guardedLookup } }));
 }
 
+/** One redirect followed on the way to the document. */
+export interface Redirect {
+  from: string;
+  to: string;
+  status: number;
+  /** 301 and 308: the resource moved for good; the configured URL should change. */
+  permanent: boolean;
+}
+
 export type FetchResult =
-  | { status: 'not-modified'; url: string }
+  | { status: 'not-modified'; url: string; redirects: Redirect[] }
   | {
       status: 'ok';
+      /** The final URL, after redirects, without credentials. */
       url: string;
+      redirects: Redirect[];
       text: string;
       contentType: string | null;
       etag: string | null;
@@ -91,6 +106,20 @@ export type FetchResult =
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * Credentials in a source URL (https://user:password@host/…) become an Authorization header: fetch
+ * refuses URLs with userinfo, and a URL is shown in logs and pages, a header is not.
+ */
+function splitCredentials(url: string): { url: string; authorization: string | null } {
+  const u = new URL(url);
+  if (!u.username && !u.password) return { url, authorization: null };
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
+}
 
 export async function fetchDocument(url: string, options: FetchOptions = {}): Promise<FetchResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -106,51 +135,70 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
   if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
   if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
 
-  let current = url;
+  const start = splitCredentials(url);
+  let current = start.url;
+  // The credentials go to the configured origin only: a redirect elsewhere does not carry them.
+  const credentialOrigin = new URL(current).origin;
+  const redirects: Redirect[] = [];
   const visited = new Set<string>();
   const dispatcher = agentFor(options.allowPrivate ?? false);
   for (let hop = 0; ; hop++) {
     // Literal IPs never reach the lookup: check them here, on every hop (redirects included).
     const host = new URL(current).hostname.replace(/^\[|\]$/g, '');
     if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
-      throw new FetchError('private-address', `${current}: ${host} is a non-public address (set ALLOW_PRIVATE_SOURCES=true to allow it)`);
+      throw new FetchError('private-address', `${redactUrl(current)}: ${host} is a non-public address (set ALLOW_PRIVATE_SOURCES=true to allow it)`);
     }
     let res: Response;
+    const hopHeaders = start.authorization && new URL(current).origin === credentialOrigin ? { ...headers, authorization: start.authorization } : headers;
     try {
-      res = await fetch(current, { headers, redirect: 'manual', signal, dispatcher });
+      res = await fetch(current, { headers: hopHeaders, redirect: 'manual', signal, dispatcher });
     } catch (err) {
       throw classifyNetworkError(err, current, timeoutMs);
     }
     if (res.status >= 300 && res.status < 400 && res.status !== 304) {
       await res.body?.cancel();
       const location = res.headers.get('location');
-      if (!location) throw new FetchError('bad-redirect', `${current} answered ${res.status} without a Location header`);
-      const next = new URL(location, current).toString();
-      visited.add(current);
-      if (visited.has(next) || hop + 1 > maxRedirects) {
-        throw new FetchError('too-many-redirects', `redirect loop or more than ${maxRedirects} redirects, last ${current} -> ${next}`);
+      if (!location) throw new FetchError('bad-redirect', `${redactUrl(current)} answered ${res.status} without a Location header`);
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new FetchError('bad-redirect', `${redactUrl(current)} redirected to an unreadable location "${redactText(location)}"`);
       }
-      current = next;
+      // Only http(s): a redirect to file:, data:, ftp: or javascript: is refused, never followed.
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new FetchError('bad-redirect', `${redactUrl(current)} redirected to ${redactUrl(next.toString())}: refused (only http and https redirects are followed)`);
+      }
+      if (next.username || next.password) {
+        throw new FetchError('bad-redirect', `${redactUrl(current)} redirected to a URL with credentials: refused`);
+      }
+      redirects.push({ from: current, to: next.toString(), status: res.status, permanent: res.status === 301 || res.status === 308 });
+      visited.add(current);
+      if (visited.has(next.toString()) || hop + 1 > maxRedirects) {
+        throw new FetchError('too-many-redirects', `redirect loop or more than ${maxRedirects} redirects, last ${redactUrl(current)} -> ${redactUrl(next.toString())}`);
+      }
+      current = next.toString();
       continue;
     }
     if (res.status === 304) {
       await res.body?.cancel();
-      return { status: 'not-modified', url: current };
+      return { status: 'not-modified', url: current, redirects };
     }
     if (res.status < 200 || res.status >= 300) {
       await res.body?.cancel();
-      throw new FetchError('http-status', `${current} answered HTTP ${res.status}`);
+      throw new FetchError('http-status', `${redactUrl(current)} answered HTTP ${res.status}`, { status: res.status });
     }
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
       await res.body?.cancel();
-      throw new FetchError('too-large', `${current} declares ${declared} bytes, over the ${maxBytes}-byte cap`);
+      throw new FetchError('too-large', `${redactUrl(current)} declares ${declared} bytes, over the ${maxBytes}-byte cap`);
     }
     const bytes = await readCapped(res, maxBytes, current, timeoutMs);
     const contentType = res.headers.get('content-type');
     return {
       status: 'ok',
       url: current,
+      redirects,
       text: decodeBody(bytes, contentType),
       contentType,
       etag: res.headers.get('etag'),
@@ -169,7 +217,7 @@ async function readCapped(res: Response, maxBytes: number, url: string, timeoutM
     for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
       const buf = chunk as Buffer;
       total += buf.length;
-      if (total > maxBytes) throw new FetchError('too-large', `${url} sent more than the ${maxBytes}-byte cap`);
+      if (total > maxBytes) throw new FetchError('too-large', `${redactUrl(url)} sent more than the ${maxBytes}-byte cap`);
       chunks.push(buf);
     }
   } catch (err) {
@@ -179,7 +227,8 @@ async function readCapped(res: Response, maxBytes: number, url: string, timeoutM
   return Buffer.concat(chunks, total);
 }
 
-function classifyNetworkError(err: unknown, url: string, timeoutMs: number): FetchError {
+function classifyNetworkError(err: unknown, rawUrl: string, timeoutMs: number): FetchError {
+  const url = redactUrl(rawUrl);
   const e = err as Error & { cause?: { code?: string; message?: string } };
   if (e?.cause?.code === 'EPRIVATEADDRESS') {
     return new FetchError('private-address', `${url}: ${e.cause.message ?? 'non-public address'} (set ALLOW_PRIVATE_SOURCES=true to allow it)`, { cause: err });
@@ -187,7 +236,7 @@ function classifyNetworkError(err: unknown, url: string, timeoutMs: number): Fet
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new FetchError('timeout', `${url} did not answer completely within ${timeoutMs} ms`, { cause: err });
   }
-  const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
+  const detail = redactText(e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err));
   return new FetchError('network', `cannot fetch ${url}: ${detail}`, { cause: err });
 }
 
@@ -219,7 +268,7 @@ export async function readDocument(fileOrUrl: string): Promise<{ text: string; u
   if (/^https?:\/\//i.test(fileOrUrl)) {
     // The operator's own command: any address they name is theirs to read.
     const res = await fetchDocument(fileOrUrl, { allowPrivate: true });
-    if (res.status !== 'ok') throw new FetchError('http-status', `${fileOrUrl} answered 304 to an unconditional request`);
+    if (res.status !== 'ok') throw new FetchError('http-status', `${redactUrl(fileOrUrl)} answered 304 to an unconditional request`);
     return { text: res.text, url: res.url };
   }
   const { readFile } = await import('node:fs/promises');

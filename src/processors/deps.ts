@@ -5,6 +5,7 @@ import type { TeamConfig } from '../config/schema.js';
 import type { Metrics } from '../http/metrics.js';
 import type { EmailNotifier, SlackNotifier } from '../notify/notifier.js';
 import type { Queues } from '../queue/queues.js';
+import type { RedisHealth } from '../queue/redis-health.js';
 import type { DeliveryLedger } from '../stores/ledger.js';
 import type { DigestBuffer } from '../stores/digest-buffer.js';
 import type { SeenStore } from '../stores/seen.js';
@@ -22,6 +23,8 @@ export interface Deps {
   /** config.teams by id: every delivery looks its team up, and there may be 10,000 of them. */
   teams: ReadonlyMap<string, TeamConfig>;
   redis: Redis;
+  /** Is Redis reachable? Fed by the connections' events; read by health endpoints without a round trip. */
+  health: RedisHealth;
   prefix: string;
   queues: Queues;
   sources: SourceStateStore;

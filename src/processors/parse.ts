@@ -1,4 +1,5 @@
-import { UnrecoverableError, type Processor } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DelayedError, UnrecoverableError, type Processor } from 'bullmq';
 import type { SourceConfig } from '../config/schema.js';
 import type { ReleaseEvent } from '../domain/events.js';
 import { extractEntries, type ExtractedNote } from '../ingest/extract.js';
@@ -8,11 +9,21 @@ import { diffTables, linesOfTable, parseVersionsTable } from '../ingest/versions
 import { JOB, jobId } from '../queue/names.js';
 import { ParseJobSchema, type MatchJob, type ParseJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
+import { alertOperator } from './operator.js';
+import { currentRecovery } from './state-guard.js';
 
 export interface ParseResult {
   baseline: boolean;
   events: number;
+  /** A newer document of this source had already been parsed; this one was not applied. */
+  stale?: boolean;
 }
+
+// Two documents of one source must not be parsed at the same time: both would diff against the
+// same snapshot and seen sets, and the older one could be stored over the newer. A per-source lock;
+// a job that finds it taken waits a moment as a delayed job (no attempt spent).
+const LOCK_MS = 60_000;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * Document → new events → one match job. The first successful parse of a source is its baseline
@@ -20,25 +31,39 @@ export interface ParseResult {
  * durably queued; a crash in between re-parses into the same job id and the ledger stops resends.
  */
 export function createParseProcessor(deps: Deps): Processor<unknown, ParseResult> {
-  return async (job) => {
+  return async (job, token) => {
     const data = ParseJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed parse job: ${data.error.message}`);
     const payload = data.data;
     const source = deps.config.sources.find((s) => s.id === payload.sourceId);
-    if (!source) throw new UnrecoverableError(`source "${payload.sourceId}" is not configured`);
-    const body = await deps.redis.get(payload.bodyKey);
-    if (body === null) throw new UnrecoverableError(`document ${payload.bodyKey} expired before it was parsed`);
-    const now = deps.clock();
+    if (!source) return { baseline: false, events: 0 }; // removed from the config since it was fetched
+    const lockKey = `${deps.prefix}:parse-lock:${source.id}`;
+    const lockToken = randomUUID();
+    if ((await deps.redis.set(lockKey, lockToken, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+      await job.moveToDelayed(Date.now() + 250 + Math.floor(Math.random() * 250), token);
+      throw new DelayedError();
+    }
     try {
-      return source.kind === 'feed' ? await parseFeedSource(deps, source, payload, body, now) : await parseTableSource(deps, source, payload, body, now);
-    } catch (err) {
-      if (err instanceof UnrecoverableError) throw err;
-      const code = (err as { code?: string }).code ?? 'parse-error';
-      const reason = (err as Error).message;
-      await deps.sources.markFailing(source.id, code.startsWith('parse-') ? code : `parse-${code}`, reason, now);
-      await deps.sources.keepFailedBody(source.id, payload.bodyKey);
-      deps.logger.warn({ source: source.id, code, reason }, 'document could not be parsed; source marked failing, raw body kept');
-      throw new UnrecoverableError(`${source.id}: ${reason}`);
+      const state = await deps.sources.get(source.id);
+      if (state.lastParsedFetchedAt && payload.fetchedAt < state.lastParsedFetchedAt) return { baseline: false, events: 0, stale: true };
+      const body = await deps.redis.get(payload.bodyKey);
+      if (body === null) throw new UnrecoverableError(`document ${payload.bodyKey} expired before it was parsed`);
+      const now = deps.clock();
+      try {
+        const result = source.kind === 'feed' ? await parseFeedSource(deps, source, payload, body, now) : await parseTableSource(deps, source, payload, body, now);
+        await deps.sources.update(source.id, { lastParsedFetchedAt: payload.fetchedAt });
+        return result;
+      } catch (err) {
+        if (err instanceof UnrecoverableError) throw err;
+        const code = (err as { code?: string }).code ?? 'parse-error';
+        const reason = (err as Error).message;
+        await deps.sources.markFailing(source.id, code.startsWith('parse-') ? code : `parse-${code}`, reason, now);
+        await deps.sources.keepFailedBody(source.id, payload.bodyKey);
+        deps.logger.warn({ source: source.id, code, reason }, 'document could not be parsed; source marked failing, raw body kept');
+        throw new UnrecoverableError(`${source.id}: ${reason}`);
+      }
+    } finally {
+      await deps.redis.eval(RELEASE, 1, lockKey, lockToken);
     }
   };
 }
@@ -62,6 +87,7 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
     await deps.seen.markSeen(source.id, entryIds, noteIds, now);
     await deps.sources.update(source.id, { baselineAt: now.toISOString(), failing: false, lastError: null, lastErrorCode: null });
     deps.logger.info({ source: source.id, entries: entries.length, notes: notes.length }, 'baseline recorded; nothing sent');
+    await reportRecoveryBaseline(deps, source, notes);
     return { baseline: true, events: 0 };
   }
   const knownNotes = await deps.seen.knownNotes(source.id, noteIds);
@@ -81,6 +107,30 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   return { baseline: false, events: events.length };
 }
 
+/**
+ * A baseline taken after Redis lost its state (see state-guard.ts) is not a first start: notes
+ * published while the state was gone were never alerted. They are not sent to teams (the baseline
+ * cannot tell them from notes sent before the loss), but the operator gets their list, once per
+ * source and recovery, so nothing is silently lost.
+ */
+async function reportRecoveryBaseline(deps: Deps, source: SourceConfig, notes: ExtractedNote[]): Promise<void> {
+  const recovery = await currentRecovery(deps);
+  if (!recovery) return;
+  // Entries are dated by day (Google: midnight Pacific), so the window opens a day early.
+  const from = new Date(Date.parse(recovery.lostAfter) - 24 * 3600_000).toISOString();
+  const inWindow = notes.flatMap((n) => n.events).filter((e) => (e.publishedAt ?? '') >= from);
+  const first = await deps.redis.set(`${deps.prefix}:recovery-reported:${recovery.id}:${source.id}`, '1', 'EX', 14 * 24 * 3600, 'NX');
+  if (first !== 'OK') return;
+  const list = inWindow.slice(0, 30).map((e) => `- ${(e.publishedAt ?? '').slice(0, 10)} ${e.title}${e.url ? ` (${e.url})` : ''}`);
+  const text =
+    source.kind === 'versions-table'
+      ? `Source ${source.id} recorded a new snapshot of its supported-versions table after Redis lost its state. Changes made to the table between ${recovery.lostAfter} and ${recovery.detectedAt} are not reported as changes; its current end dates are known again and reminders continue from them.`
+      : inWindow.length === 0
+      ? `Source ${source.id} recorded a new baseline after Redis lost its state; none of its entries is dated after ${recovery.lostAfter}, so nothing was missed.`
+      : `Source ${source.id} recorded a new baseline after Redis lost its state. These ${inWindow.length} event(s) come from entries dated in or just before the window ${recovery.lostAfter} – ${recovery.detectedAt} and were NOT sent to teams (they may or may not have been sent before the loss):\n${list.join('\n')}${inWindow.length > 30 ? `\n… and ${inWindow.length - 30} more` : ''}`;
+  await alertOperator(deps, `recovery-baseline|${recovery.id}|${source.id}`, `release-radar: ${source.id} re-baselined after lost state (${inWindow.length} event(s) in the window)`, text, source.homepage ?? null);
+}
+
 async function recordEndOfSupportNotices(deps: Deps, events: ReleaseEvent[]): Promise<void> {
   for (const e of events) {
     if (e.kind !== 'end-of-support-reached' || !e.framework || !e.version || !/^\d+(\.\d+)*$/.test(e.version) || !e.publishedAt) continue;
@@ -98,6 +148,7 @@ async function parseTableSource(deps: Deps, source: SourceConfig, payload: Parse
   if (!previous) {
     await deps.snapshots.put(source.id, table.rows, now);
     await deps.sources.update(source.id, { baselineAt: now.toISOString(), failing: false, lastError: null, lastErrorCode: null });
+    await reportRecoveryBaseline(deps, source, []);
     return { baseline: true, events: 0 };
   }
   const events = diffTables(previous.rows, table.rows).map((c) => tableChangeToEvent(c, source.id, source.homepage ?? payload.url, now));

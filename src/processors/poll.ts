@@ -1,59 +1,132 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Processor } from 'bullmq';
-import { fetchDocument, FetchError } from '../ingest/fetch.js';
+import type { SourceConfig } from '../config/schema.js';
+import { stableId } from '../domain/ids.js';
+import { fetchDocument, FetchError, type FetchResult } from '../ingest/fetch.js';
 import { JOB, jobId } from '../queue/names.js';
 import { PollJobSchema, type ParseJob } from '../queue/payloads.js';
+import { redactUrl } from '../redact.js';
+import type { SourceState } from '../stores/source-state.js';
 import type { Deps } from './deps.js';
+import { alertOperator } from './operator.js';
 
 const BODY_TTL_SECONDS = 7 * 24 * 3600;
 
 export type PollOutcome = 'changed' | 'unchanged' | 'failed';
 
-/** Fetches one source; only a changed document goes on to the parse stage. */
+interface Attempt {
+  url: string;
+  error: FetchError | Error;
+}
+
+/**
+ * Fetches one source; only a changed document goes on to the parse stage. A source may list several
+ * URLs in order of preference (Google's docs move from cloud.google.com to docs.cloud.google.com):
+ * every poll tries them in that order and uses the first that answers, so the preferred one takes
+ * over again as soon as it works. When a source moves (a permanent redirect, a 404/410 on the
+ * preferred URL, a fallback taking over) the operator is told once.
+ */
 export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: PollOutcome }> {
   return async (job) => {
     const data = PollJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed poll job: ${data.error.message}`);
     const source = deps.config.sources.find((s) => s.id === data.data.sourceId);
-    if (!source) throw new UnrecoverableError(`source "${data.data.sourceId}" is not configured`);
+    if (!source) return { outcome: 'unchanged' }; // removed from the config since the job was queued
     const now = deps.clock();
     const state = await deps.sources.get(source.id);
 
-    let result: Awaited<ReturnType<typeof fetchDocument>>;
-    try {
-      result = await fetchDocument(source.url, { validators: { etag: state.etag, lastModified: state.lastModified }, ...deps.fetch });
-    } catch (err) {
-      const code = err instanceof FetchError ? `fetch-${err.code}` : 'fetch-error';
-      await deps.sources.markFailing(source.id, code, (err as Error).message, now);
+    const attempts: Attempt[] = [];
+    let answered: { url: string; result: FetchResult } | null = null;
+    for (const url of source.urls) {
+      // Validators belong to the URL that issued them.
+      const validators = url === state.activeUrl ? { etag: state.etag, lastModified: state.lastModified } : {};
+      try {
+        answered = { url, result: await fetchDocument(url, { validators, ...deps.fetch }) };
+        break;
+      } catch (err) {
+        attempts.push({ url, error: err as Error });
+      }
+    }
+    await tellIfMoved(deps, source, state, attempts, answered);
+    if (!answered) {
+      const last = attempts[attempts.length - 1]?.error;
+      const code = last instanceof FetchError ? `fetch-${last.code}` : 'fetch-error';
+      const message = attempts.map((a) => a.error.message).join('; then ');
+      await deps.sources.markFailing(source.id, code, message, now);
       deps.metrics.polls.inc({ source: source.id, outcome: 'failed' });
-      deps.logger.warn({ source: source.id, code, err: (err as Error).message }, 'poll failed');
+      deps.logger.warn({ source: source.id, code, err: message }, 'poll failed');
       return { outcome: 'failed' };
     }
+    const { url, result } = answered;
+    const where = { activeUrl: url, finalUrl: result.url };
 
     // A document that failed to parse stays failing until it changes; only fetch errors clear here.
     const clearsFailure = !state.lastErrorCode || state.lastErrorCode.startsWith('fetch-');
     const healthy = clearsFailure ? { failing: false, lastError: null, lastErrorCode: null } : {};
     if (result.status === 'not-modified') {
-      await deps.sources.update(source.id, { ...healthy, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
+      await deps.sources.update(source.id, { ...healthy, ...where, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
       deps.metrics.polls.inc({ source: source.id, outcome: 'unchanged' });
       return { outcome: 'unchanged' };
     }
     const hash = createHash('sha256').update(result.text).digest('hex').slice(0, 32);
     const validators = { etag: result.etag, lastModified: result.lastModified };
+    const bodyKey = deps.sources.bodyKey(source.id, hash);
+    const enqueueParse = async (suffix: string[]): Promise<void> => {
+      await deps.redis.set(bodyKey, result.text, 'EX', BODY_TTL_SECONDS);
+      const payload: ParseJob = { sourceId: source.id, bodyKey, bodyHash: hash, fetchedAt: now.toISOString(), url: result.url };
+      await deps.queues.parse.add(JOB.parse, payload, { jobId: jobId('parse', source.id, hash, ...suffix) });
+    };
     if (hash === state.lastHash) {
-      await deps.sources.update(source.id, { ...healthy, ...validators, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
+      // An unchanged document that failed to parse is parsed again now and then (every 10 minutes at
+      // most): a parse that failed for a passing reason, or a parser fixed by an upgrade, heals
+      // without waiting for Google to change the page.
+      if (state.lastErrorCode?.startsWith('parse-')) await enqueueParse(['retry', String(Math.floor(now.getTime() / 600_000))]);
+      await deps.sources.update(source.id, { ...healthy, ...validators, ...where, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
       deps.metrics.polls.inc({ source: source.id, outcome: 'unchanged' });
       return { outcome: 'unchanged' };
     }
 
-    const bodyKey = deps.sources.bodyKey(source.id, hash);
-    await deps.redis.set(bodyKey, result.text, 'EX', BODY_TTL_SECONDS);
-    const payload: ParseJob = { sourceId: source.id, bodyKey, bodyHash: hash, fetchedAt: now.toISOString(), url: result.url };
-    await deps.queues.parse.add(JOB.parse, payload, { jobId: jobId('parse', source.id, hash) });
+    await enqueueParse([]);
     // Validators and hash are recorded only once the parse job is durably queued.
-    await deps.sources.update(source.id, { ...validators, lastHash: hash, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString(), lastChangeAt: now.toISOString(), ...(clearsFailure ? healthy : {}) });
+    await deps.sources.update(source.id, { ...validators, ...where, lastHash: hash, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString(), lastChangeAt: now.toISOString(), ...(clearsFailure ? healthy : {}) });
     deps.metrics.polls.inc({ source: source.id, outcome: 'changed' });
-    deps.logger.info({ source: source.id, bytes: result.bytes, hash }, 'source changed');
+    deps.logger.info({ source: source.id, url: redactUrl(result.url), bytes: result.bytes, hash }, 'source changed');
     return { outcome: 'changed' };
   };
+}
+
+/** One operator message per move (the incident id is derived from what moved, so it is sent once). */
+async function tellIfMoved(deps: Deps, source: SourceConfig, state: SourceState, attempts: Attempt[], answered: { url: string; result: FetchResult } | null): Promise<void> {
+  const notices: { key: string; title: string; text: string }[] = [];
+  const preferred = source.urls[0];
+  // With fallbacks, a dead preferred URL is masked (the source stays healthy), so it is told here.
+  // A source with one URL that answers 404 fails, and the watchdog tells that once per incident.
+  for (const a of source.urls.length > 1 ? attempts : []) {
+    if (a.url !== preferred || !(a.error instanceof FetchError) || (a.error.status !== 404 && a.error.status !== 410)) continue;
+    notices.push({
+      key: `gone|${a.url}|${a.error.status}`,
+      title: `release-radar: source ${source.id}: its preferred URL answers HTTP ${a.error.status}`,
+      text: `${redactUrl(a.url)} answers HTTP ${a.error.status}${answered ? `; ${redactUrl(answered.url)} answered instead` : ' and no other configured URL answered'}. Update sources.yaml (sources[id=${source.id}].urls) or check with \`release-radar doctor\`.`,
+    });
+  }
+  if (answered) {
+    for (const r of answered.result.redirects.filter((x) => x.permanent)) {
+      notices.push({
+        key: `redirect|${r.from}|${r.to}`,
+        title: `release-radar: source ${source.id} moved permanently`,
+        text: `${redactUrl(r.from)} answers ${r.status} (moved permanently) to ${redactUrl(r.to)}. It is followed; put the new URL first in sources.yaml (sources[id=${source.id}].urls).`,
+      });
+    }
+    if (answered.url !== preferred && answered.url !== state.activeUrl) {
+      notices.push({
+        key: `fallback|${answered.url}`,
+        title: `release-radar: source ${source.id} now uses a fallback URL`,
+        text: `${redactUrl(preferred ?? '')} did not answer (${attempts.map((a) => a.error.message).join('; ') || 'no answer'}); ${redactUrl(answered.url)} answered and is used until the preferred URL works again.`,
+      });
+    }
+  }
+  for (const n of notices) {
+    const first = await deps.redis.set(`${deps.prefix}:source-moved:${source.id}:${stableId(n.key)}`, deps.clock().toISOString(), 'EX', 30 * 24 * 3600, 'NX');
+    if (first === 'OK') await alertOperator(deps, `source-moved|${source.id}|${n.key}`, n.title, n.text, source.homepage ?? null);
+  }
 }

@@ -1,10 +1,8 @@
 import type { Processor } from 'bullmq';
 import { parseDuration } from '../domain/duration.js';
-import { notice } from '../domain/events.js';
-import { stableId } from '../domain/ids.js';
-import { enqueueDeliveries } from '../queue/producers.js';
-import type { DeliverJobInput } from '../queue/payloads.js';
+import { redactText } from '../redact.js';
 import type { Deps } from './deps.js';
+import { alertOperator } from './operator.js';
 
 export type WatchdogProblem = 'stale' | 'silent';
 
@@ -38,7 +36,7 @@ export function createWatchdogProcessor(deps: Deps): Processor<unknown, { proble
         [
           'stale',
           silentFor > deps.config.watchdog.missedPolls * interval,
-          `source ${source.id} has had no successful poll for ${Math.round(silentFor / 60_000)} min (${deps.config.watchdog.missedPolls} intervals of ${source.every})${state.lastError ? `; last error: ${state.lastError}` : ''}`,
+          `source ${source.id} has had no successful poll for ${Math.round(silentFor / 60_000)} min (${deps.config.watchdog.missedPolls} intervals of ${source.every})${state.lastError ? `; last error: ${redactText(state.lastError)}` : ''}`,
         ],
         ['silent', state.silentEntries > 0, `source ${source.id}: ${state.silentEntries} new entr${state.silentEntries === 1 ? 'y' : 'ies'} parsed to zero events; has the page format changed?`],
       ];
@@ -48,33 +46,17 @@ export function createWatchdogProcessor(deps: Deps): Processor<unknown, { proble
           found.push({ sourceId: source.id, problem, message });
           deps.metrics.watchdog.set({ source: source.id, problem }, 1);
           const opened = await deps.redis.set(incidentKey, now.toISOString(), 'NX');
-          if (opened === 'OK') await alertOperator(deps, `${source.id}-${problem}-${now.toISOString()}`, `release-radar: ${message}`, message, source.homepage ?? source.url);
+          if (opened === 'OK') await alertOperator(deps, `watchdog|${source.id}-${problem}-${now.toISOString()}`, `release-radar: ${message}`, message, source.homepage ?? source.urls[0] ?? null);
         } else {
           deps.metrics.watchdog.set({ source: source.id, problem }, 0);
           const openedAt = await deps.redis.get(incidentKey);
           if (openedAt) {
             await deps.redis.del(incidentKey);
-            await alertOperator(deps, `${source.id}-${problem}-${openedAt}-recovered`, `release-radar: source ${source.id} recovered (${problem} since ${openedAt})`, `Source ${source.id} is healthy again.`, source.url);
+            await alertOperator(deps, `watchdog|${source.id}-${problem}-${openedAt}-recovered`, `release-radar: source ${source.id} recovered (${problem} since ${openedAt})`, `Source ${source.id} is healthy again.`, source.homepage ?? source.urls[0] ?? null);
           }
         }
       }
     }
     return { problems: found.length };
   };
-}
-
-async function alertOperator(deps: Deps, incident: string, title: string, text: string, url: string): Promise<void> {
-  deps.logger.error({ incident, title }, 'watchdog');
-  const operator = deps.config.operator;
-  if (!operator) return;
-  const event = notice(`watchdog|${incident}`, deps.clock(), { title, text, url });
-  const jobs: DeliverJobInput[] = operator.slack.channels.map((channel) => ({
-    deliveryId: stableId('operator', incident, 'slack', channel),
-    teamId: 'operator',
-    target: { type: 'slack' as const, channel },
-    events: [event],
-    purpose: 'alert' as const,
-  }));
-  if (operator.email.to.length > 0) jobs.push({ deliveryId: stableId('operator', incident, 'email'), teamId: 'operator', target: { type: 'email', to: operator.email.to }, events: [event], purpose: 'alert' });
-  await enqueueDeliveries(deps.queues, jobs, deps.clock(), deps.pacer);
 }

@@ -1,9 +1,10 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { redactText, redactUrl } from '../redact.js';
 
 export class RedisUnavailableError extends Error {
   constructor(url: string, cause: unknown) {
     super(
-      `cannot reach Redis at ${url} (${(cause as Error)?.message ?? String(cause)}).\n` +
+      `cannot reach Redis at ${redactUrl(url)} (${redactText((cause as Error)?.message ?? String(cause))}).\n` +
         'Start one with:  docker compose up -d redis\n' +
         'or:              redis-server --daemonize yes --bind 127.0.0.1 --port 6379\n' +
         'or point REDIS_URL at a running Redis.',

@@ -14,7 +14,26 @@ export interface SourceState {
   baselineAt: string | null;
   /** New entries of the last changed document that parsed to zero events (a format change?). */
   silentEntries: number;
+  /** Statements of the last parsed document whose kind the parser did not understand. */
+  unreadStatements: number;
+  /** The configured URL that answered last (sources may list several, in order of preference). */
+  activeUrl: string | null;
+  /** Where that URL led after redirects. */
+  finalUrl: string | null;
+  /** fetchedAt of the newest document parsed: an older one arriving late is not applied over it. */
+  lastParsedFetchedAt: string | null;
 }
+
+/** A statement the parser read but could not classify (shown on the status page). */
+export interface UnreadStatement {
+  source: string;
+  entry: string;
+  text: string;
+  reason: string;
+  at: string;
+}
+
+const UNREAD_KEPT = 20;
 
 function stateOf(h: Record<string, string>): SourceState {
   const s = (k: string): string | null => h[k] ?? null;
@@ -30,6 +49,10 @@ function stateOf(h: Record<string, string>): SourceState {
     lastErrorCode: s('lastErrorCode'),
     baselineAt: s('baselineAt'),
     silentEntries: Number(h.silentEntries ?? 0),
+    unreadStatements: Number(h.unreadStatements ?? 0),
+    activeUrl: s('activeUrl'),
+    finalUrl: s('finalUrl'),
+    lastParsedFetchedAt: s('lastParsedFetchedAt'),
   };
 }
 
@@ -90,6 +113,30 @@ export class SourceStateStore {
 
   failedBodyKey(sourceId: string): string {
     return `${this.prefix}:failed-body:${sourceId}`;
+  }
+
+  private unreadKey(sourceId: string): string {
+    return `${this.prefix}:unread:${sourceId}`;
+  }
+
+  /** Replaces the source's latest unread statements (from its last parsed document). */
+  async setUnread(sourceId: string, statements: UnreadStatement[]): Promise<void> {
+    const multi = this.redis.multi().del(this.unreadKey(sourceId));
+    const kept = statements.slice(0, UNREAD_KEPT);
+    if (kept.length > 0) multi.rpush(this.unreadKey(sourceId), ...kept.map((u) => JSON.stringify(u)));
+    multi.hset(this.key(sourceId), 'unreadStatements', String(statements.length));
+    await multi.exec();
+  }
+
+  /** The latest unread statements of these sources, newest documents first, at most `limit`. */
+  async unread(sourceIds: string[], limit: number): Promise<UnreadStatement[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of sourceIds) pipeline.lrange(this.unreadKey(id), 0, limit - 1);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies
+      .flatMap(([err, list]) => (err ? [] : (list as string[]).map((raw) => JSON.parse(raw) as UnreadStatement)))
+      .sort((a, b) => b.at.localeCompare(a.at))
+      .slice(0, limit);
   }
 
   async keepFailedBody(sourceId: string, bodyKey: string): Promise<void> {

@@ -150,7 +150,7 @@ describe('operating release-radar', () => {
       expect(metrics).toContain(name);
     }
     const page = await (await fetch(`${base}/`)).text();
-    expect(page).toContain('<tr data-source="images"><td>images</td><td>versions-table</td><td><span class="ok">ok</span>');
+    expect(page).toContain(`<tr data-source="images"><td>images</td><td>versions-table</td><td><code>${docs.url}/images.html</code></td><td><span class="ok">ok</span>`);
     expect(page).toContain('PyTorch 2.9 images are now available');
     expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-team="torch" data-today="2026-04-10"');
     expect(page.match(/class="patched"/g)?.length).toBeGreaterThan(3);

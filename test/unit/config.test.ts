@@ -40,7 +40,7 @@ describe('config loading', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^teams\.yaml: teams\[0\]\.quietHours\.start: expected HH:MM/),
-        expect.stringMatching(/^teams\.yaml: teams\[0\]\.mutes\[0\]\.until: expected an ISO date/),
+        expect.stringMatching(/^teams\.yaml: teams\[0\]\.mutes\[0\]\.until: expected a full ISO date/),
         'teams.yaml: teams[0].mutes[1].subscription: no such subscription (got "3")',
         'teams.yaml: teams[0].mutes[2].subscription: no such subscription (got "nope")',
         expect.stringMatching(/^teams\.yaml: teams\[0\]\.snoozes\[0\]\.versions: invalid version range/),
