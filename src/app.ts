@@ -50,7 +50,12 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     redis,
     health,
     prefix,
-    queues: createQueues(redis, prefix, { deliverBackoffMs: env.DELIVER_BACKOFF_MS }),
+    queues: createQueues(redis, prefix, {
+      deliverBackoffMs: env.DELIVER_BACKOFF_MS,
+      onError: (err, queue) => {
+        if (!health.connectionError(err, `queue:${queue}`)) logger.error({ queue, err: err.message }, 'queue error');
+      },
+    }),
     sources: new SourceStateStore(redis, prefix),
     seen: new SeenStore(redis, prefix),
     snapshots: new SnapshotStore(redis, prefix),

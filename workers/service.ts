@@ -80,7 +80,11 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     // While Redis is away every worker reports connection errors several times a second: the health
     // tracker logs one line per outage instead.
     worker.on('error', (err) => {
-      if (!deps.health.connectionError(err, stage)) logger.error({ stage, err: err.message }, 'worker error');
+      if (deps.health.connectionError(err, stage)) return;
+      // A job that was running when Redis lost its data cannot be finished: its key is gone. The
+      // state guard reports the loss as a whole; each such job is one line, not an error storm.
+      if (/Missing key for job/.test(err.message)) logger.warn({ event: 'job-lost', stage, err: err.message }, 'a running job vanished from Redis (state lost?)');
+      else logger.error({ stage, err: err.message }, 'worker error');
     });
     workers.push(worker);
   }

@@ -11,6 +11,7 @@ import {
 } from '../domain/render.js';
 import { DeliveryError } from '../notify/notifier.js';
 import { JOB } from '../queue/names.js';
+import { redactText } from '../redact.js';
 import { DeliverJobSchema, type DeadLetter, type DeliverJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
 
@@ -127,7 +128,7 @@ async function deadLetter(deps: Deps, job: Job, failure: DeliveryError): Promise
     jobId: job.id ?? null,
     data: job.data,
     code: failure.code,
-    reason: failure.message,
+    reason: redactText(failure.message),
     failedAt: deps.clock().toISOString(),
   };
   await deps.queues.deadLetter.add(JOB.deadLetter, letter, { jobId: `dl-${job.id ?? Date.now()}` });

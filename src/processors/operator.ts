@@ -15,10 +15,11 @@ import type { Deps } from './deps.js';
  */
 export async function alertOperator(deps: Deps, incident: string, title: string, text: string, url: string | null): Promise<void> {
   const safe = { title: redactText(title), text: redactText(text), url: url ? redactUrl(url) : null };
-  deps.logger.error({ incident, title: safe.title }, 'operator alert');
+  deps.logger.error({ incident: redactText(incident), title: safe.title }, 'operator alert');
   const operator = deps.config.operator;
   if (!operator) return;
-  const event = notice(`operator|${incident}`, deps.clock(), safe);
+  // The incident key may hold a source URL: the event carries it redacted (delivery ids hash it).
+  const event = notice(`operator|${redactText(incident)}`, deps.clock(), safe);
   const jobs: DeliverJobInput[] = operator.slack.channels.map((channel) => ({
     deliveryId: stableId('operator', incident, 'slack', channel),
     teamId: 'operator',

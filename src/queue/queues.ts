@@ -29,12 +29,21 @@ export interface Queues {
 export interface QueueTuning {
   /** First retry delay of a failed delivery; doubles each attempt (default 5 s). */
   deliverBackoffMs?: number;
+  /**
+   * Errors of a queue's connection. Without a listener BullMQ prints each one with console.error,
+   * several a second while Redis is away; with one, the caller decides (one line per outage).
+   */
+  onError?: (err: Error, queue: string) => void;
 }
 
 export function createQueues(connection: ConnectionOptions, prefix: string, tuning: QueueTuning = {}): Queues {
   const options = (name: keyof typeof QUEUE): DefaultJobOptions =>
     name === 'deliver' && tuning.deliverBackoffMs !== undefined ? { ...JOB_OPTIONS.deliver, backoff: { type: 'exponential', delay: tuning.deliverBackoffMs } } : JOB_OPTIONS[name];
-  const make = (name: keyof typeof QUEUE): Queue => new Queue(QUEUE[name], { connection, prefix, defaultJobOptions: options(name) });
+  const make = (name: keyof typeof QUEUE): Queue => {
+    const queue = new Queue(QUEUE[name], { connection, prefix, defaultJobOptions: options(name) });
+    queue.on('error', (err: Error) => (tuning.onError ? tuning.onError(err, name) : undefined));
+    return queue;
+  };
   return { poll: make('poll'), parse: make('parse'), match: make('match'), deliver: make('deliver'), digest: make('digest'), remind: make('remind'), watchdog: make('watchdog'), deadLetter: make('deadLetter') };
 }
 

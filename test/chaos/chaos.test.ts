@@ -5,9 +5,7 @@
 // "delivered N, lost L, duplicated D": L must be 0, and every duplicate must have been inside the
 // send window (in flight at a kill or while Redis was down).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +14,7 @@ import { JOB, QUEUE } from '../../src/queue/names.js';
 import { makeEvent } from '../helpers/events.js';
 import { startMailSink, startSlackStub, type MailSink, type SlackStub } from '../helpers/servers.js';
 import { writeConfig } from '../helpers/service.js';
+import { freePort, startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 
 const BIN = path.resolve('bin/release-radar.js');
 const TEAMS = 10;
@@ -23,17 +22,6 @@ const CHANNELS_PER_TEAM = 19;
 const BATCHES = 10;
 const EXPECTED_SLACK = TEAMS * CHANNELS_PER_TEAM * BATCHES; // 1,900
 const EXPECTED_EMAIL = TEAMS * BATCHES; // 100
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -47,33 +35,23 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
 
 describe('chaos', () => {
   const children = new Set<ChildProcess>();
-  let redisProcess: ChildProcess | null = null;
+  let redis: OwnRedis | null = null;
   let slack: SlackStub | null = null;
   let mail: MailSink | null = null;
 
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
-    redisProcess?.kill('SIGKILL');
+    await redis?.close();
     await slack?.close();
     await mail?.close();
   });
 
   it('kills, Redis restart, Slack storms, SMTP outage: nothing lost, duplicates only inside the send window', async () => {
-    const redisPort = await freePort();
     const smtpPort = await freePort();
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'rr-chaos-redis-'));
-    const redisUrl = `redis://127.0.0.1:${redisPort}`;
-    const startRedis = async (): Promise<void> => {
-      redisProcess = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' });
-      await until(async () => {
-        const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-        probe.on('error', () => undefined);
-        const pong = await probe.connect().then(() => probe.ping()).catch(() => 'no');
-        probe.disconnect();
-        return pong === 'PONG';
-      }, 'redis-server to start', 10_000);
-    };
-    await startRedis();
+    // AOF on, fsync always: the restart below must keep every job (this suite is about losing nothing).
+    redis = await startOwnRedis({ persistence: true });
+    const redisUrl = redis.url;
+    const own = redis;
 
     const t0 = Date.now();
     const at = (): number => Date.now() - t0;
@@ -149,12 +127,9 @@ describe('chaos', () => {
     })();
     await sleep(6_000);
     const downAt = Date.now();
-    const admin = new Redis(redisUrl, { maxRetriesPerRequest: 0, retryStrategy: () => null });
-    admin.on('error', () => undefined);
-    await admin.shutdown().catch(() => undefined); // graceful: the AOF is complete
-    admin.disconnect();
+    await own.shutdown(); // graceful: the AOF is complete
     await sleep(2_000);
-    await startRedis();
+    await own.start();
     redisDown = [downAt, Date.now()];
     await sleep(Math.max(0, 10_000 - at()));
     mail = await startMailSink({ port: smtpPort });

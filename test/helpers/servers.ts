@@ -19,17 +19,25 @@ export interface DocumentServer {
   url: string;
   /** Replace what a path serves; ETag follows the content. */
   serve(path: string, body: string, contentType?: string): void;
-  requests: { path: string; ifNoneMatch: string | undefined }[];
+  /** Answer this path only to requests with these Basic credentials ("user:password"), else 401. */
+  requireAuth(path: string, credentials: string): void;
+  requests: { path: string; ifNoneMatch: string | undefined; authorization: string | undefined }[];
   close(): Promise<void>;
 }
 
 export async function startDocumentServer(): Promise<DocumentServer> {
   const docs = new Map<string, { body: string; type: string; etag: string }>();
+  const auth = new Map<string, string>();
   const requests: DocumentServer['requests'] = [];
   let version = 0;
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    requests.push({ path, ifNoneMatch: req.headers['if-none-match'] });
+    requests.push({ path, ifNoneMatch: req.headers['if-none-match'], authorization: req.headers.authorization });
+    const needed = auth.get(path);
+    if (needed && req.headers.authorization !== `Basic ${Buffer.from(needed).toString('base64')}`) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="feeds"' }).end('unauthorized');
+      return;
+    }
     const doc = docs.get(path);
     if (!doc) {
       res.writeHead(404).end('not found');
@@ -46,6 +54,9 @@ export async function startDocumentServer(): Promise<DocumentServer> {
     url,
     serve(path, body, contentType = 'application/atom+xml; charset=utf-8') {
       docs.set(path, { body, type: contentType, etag: `"v${++version}"` });
+    },
+    requireAuth(path, credentials) {
+      auth.set(path, credentials);
     },
     requests,
     close: () => closeServer(server),

@@ -62,6 +62,9 @@ const CASES: { id: string; kind?: 'versions-table'; route: Route; code: string |
   { id: 'entity-bomb', route: send(BOMB), code: 'parse-feed' },
   { id: 'invalid-date', route: send(atom(entry('2026-13-45', '<h3>Feature</h3><p>x</p>'))), code: 'parse-feed' },
   { id: 'external-entity', route: send(XXE), code: 'parse-feed' },
+  // A comment holding "<a" once fooled a text scan for the DOCTYPE; the parser's own event is not fooled.
+  { id: 'dtd-behind-comment', route: send(`<?xml version="1.0"?><!-- <a --><!DOCTYPE feed [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><feed xmlns="http://www.w3.org/2005/Atom"><title>&lol2;</title></feed>`), code: 'parse-feed' },
+  { id: 'redirect-to-file', route: (res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end(), code: 'fetch-bad-redirect' },
   { id: 'declared-latin1', route: send(Buffer.from(atom(entry('2026-07-01', '<h3>Feature</h3><p>Caf\u00e9 images</p>'), '<?xml version="1.0" encoding="ISO-8859-1"?>'), 'latin1')), code: null },
   { id: 'wrongly-declared-utf8', route: send(Buffer.from(atom(entry('2026-07-01', '<h3>Feature</h3><p>Caf\u00e9 images</p>')), 'latin1'), 'application/atom+xml; charset=utf-8'), code: null },
   { id: 'bom', route: send(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(atom(entry('2026-07-01', '<h3>Feature</h3><p>x</p>')))])), code: null },
@@ -119,6 +122,8 @@ describe('bad input', () => {
     for (const c of CASES.filter((x) => x.code !== null)) expect((await service.deps.sources.get(c.id)).lastError).toBeTruthy();
     // The raw document of a parse failure is kept for diagnosis.
     expect(await service.deps.redis.get(service.deps.sources.failedBodyKey('html-page'))).toContain('Sign in to continue');
+    expect((await service.deps.sources.get('dtd-behind-comment')).lastError).toMatch(/declares a DTD/);
+    expect((await service.deps.sources.get('redirect-to-file')).lastError).toMatch(/redirected to file:\/\/\/etc\/passwd: refused \(only http and https/);
     // An unreadable date fails with rss-parser's own reason (not a hang).
     expect((await service.deps.sources.get('invalid-date')).lastError).toContain('Invalid time value');
     // The ten-thousand-entry feed was read whole (its baseline).

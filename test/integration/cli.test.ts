@@ -110,7 +110,7 @@ describe('release-radar CLI', () => {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/release_radar_polls_total\{source="dlvm",outcome="changed"\} 1/);
       const page = await (await fetch(`${url}/`)).text();
-      expect(page).toContain('<tr data-source="dlvm"><td>dlvm</td><td>feed</td><td><span class="ok">ok</span>');
+      expect(page).toMatch(/<tr data-source="dlvm"><td>dlvm<\/td><td>feed<\/td><td><code>http:\/\/127\.0\.0\.1:\d+\/f\.xml<\/code><\/td><td><span class="ok">ok<\/span>/);
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

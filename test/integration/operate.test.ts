@@ -149,7 +149,14 @@ describe('operating release-radar', () => {
     for (const name of ['release_radar_polls_total{source="images",outcome="changed"} 1', 'release_radar_queue_depth', 'release_radar_source_seconds_since_success{source="images"}', 'release_radar_deliveries_total']) {
       expect(metrics).toContain(name);
     }
-    const page = await (await fetch(`${base}/`)).text();
+    const pageResponse = await fetch(`${base}/`);
+    // No script may run on the status page, and it is not sniffed, framed or referred onwards.
+    expect(pageResponse.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; .*frame-ancestors 'none'/);
+    expect(pageResponse.headers.get('content-security-policy')).not.toMatch(/script-src|unsafe-inline/);
+    expect(pageResponse.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(pageResponse.headers.get('referrer-policy')).toBe('no-referrer');
+    const page = await pageResponse.text();
+    expect(page).not.toMatch(/<script|\sstyle="|\son[a-z]+=/i);
     expect(page).toContain(`<tr data-source="images"><td>images</td><td>versions-table</td><td><code>${docs.url}/images.html</code></td><td><span class="ok">ok</span>`);
     expect(page).toContain('PyTorch 2.9 images are now available');
     expect(page).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="timeline" data-team="torch" data-today="2026-04-10"');

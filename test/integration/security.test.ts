@@ -1,6 +1,7 @@
 // Issue #7, security: hostile feed content is neutralised in Slack and email, no secret reaches the
 // logs, source URLs that resolve to non-public addresses are refused unless allowed, and the admin
 // pages need their token.
+import { spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../src/ingest/fetch.js';
@@ -11,6 +12,7 @@ import { makeEvent } from '../helpers/events.js';
 import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/redis.js';
 import { startDocumentServer, startMailSink, startSlackStub, type DocumentServer, type MailSink, type SlackStub } from '../helpers/servers.js';
 import { pollNow, startTestService, writeConfig } from '../helpers/service.js';
+import { startOwnRedis } from '../helpers/redis-server.js';
 
 const HOSTILE_NOTE =
   '<h3>Security</h3><p><strong>M999 release</strong></p><p>PyTorch 2.4 images fix CVE-2026-1234. &lt;!channel&gt; @here &lt;@U123&gt; ' +
@@ -139,4 +141,123 @@ describe('security', () => {
     expect((await service.deps.sources.get('loopback-ip')).failing).toBe(false);
     await deletePrefix(`${prefix}-allowed`);
   });
+
+  it('no credential from any configured URL appears in logs, status page, metrics, outbox, alerts or dead letters', async () => {
+    // A secret in every URL and token the service knows.
+    const secret = {
+      feedPassword: 'FEED-PASSWORD-7c1d',
+      feedUser: 'FEEDUSER-4b2e',
+      queryToken: 'QUERY-TOKEN-93af',
+      redisPassword: 'REDIS-PASSWORD-1e8b',
+      smtpPassword: 'SMTP-PASSWORD-6d0c',
+      slackToken: 'xoxb-SLACK-TOKEN-55aa',
+      admin: 'ADMIN-TOKEN-0f0f0f0f0f0f',
+      homepage: 'HOMEPAGE-SECRET-2222',
+    };
+    const redis = await startOwnRedis({ password: secret.redisPassword });
+    let logs = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        logs += chunk.toString();
+        cb();
+      },
+    });
+    const host = new URL(docs.url).host;
+    docs.serve('/private.xml', feedWith('<h3>Feature</h3><p>Nothing yet.</p>', '2026-07-01'));
+    docs.requireAuth('/private.xml', `${secret.feedUser}:${secret.feedPassword}`);
+    const sources = [
+      // Basic auth in the URL: sent as an Authorization header, never shown.
+      { id: 'private', kind: 'feed', url: `http://${secret.feedUser}:${secret.feedPassword}@${host}/private.xml`, every: '1s', homepage: `https://ops:${secret.homepage}@notes.example/` },
+      // Fails (404), so its URL ends up in errors, the status page and the watchdog alert.
+      { id: 'gone', kind: 'feed', urls: [`http://${secret.feedUser}:${secret.feedPassword}@${host}/gone.xml?token=${secret.queryToken}`, `http://${host}/also-gone.xml?key=${secret.queryToken}`], every: '1s' },
+    ];
+    const configDir = await writeConfig(sources, [{ id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, email: { to: ['torch@example.com'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] }]);
+    const yamlText = (await import('js-yaml')).default.dump({ sources, operator: { slack: { channels: ['#ops'] }, email: { to: ['ops@example.com'] } }, watchdog: { every: '1s', missedPolls: 1 } });
+    await (await import('node:fs/promises')).writeFile(`${configDir}/sources.yaml`, yamlText);
+    const outbox = await (await import('node:fs/promises')).mkdtemp(`${(await import('node:os')).tmpdir()}/rr-secret-outbox-`);
+    slack.decide = () => 'invalid_auth'; // every Slack send is dead-lettered, with its payload
+    const env = {
+      REDIS_URL: redis.url,
+      SLACK_BOT_TOKEN: secret.slackToken,
+      SLACK_API_URL: slack.apiUrl,
+      SMTP_URL: `smtp://ops:${secret.smtpPassword}@127.0.0.1:1/?tls=off`,
+      ADMIN_TOKEN: secret.admin,
+      SLACK_CHANNEL_INTERVAL_MS: '0',
+      DELIVER_BACKOFF_MS: '10',
+      OUTBOX_DIR: outbox,
+    };
+    service = await startTestService({ prefix, configDir, logger: createLogger('debug', sink), env, service: { http: true } });
+    const s = service;
+    try {
+      await pollNow(s, 'private');
+      await pollNow(s, 'gone');
+      await waitForIdle(s.deps.queues);
+      expect((await s.deps.sources.get('private')).failing).toBe(false); // basic auth worked
+      expect(docs.requests.find((r) => r.path === '/private.xml')?.authorization).toBe(`Basic ${Buffer.from(`${secret.feedUser}:${secret.feedPassword}`).toString('base64')}`);
+      expect((await s.deps.sources.get('gone')).lastErrorCode).toBe('fetch-http-status');
+      // The watchdog looks twice, a second apart: "gone" is stale, the operator is alerted (Slack
+      // refuses the token → dead letter; SMTP cannot connect → retried, then dead letter).
+      await s.deps.queues.watchdog.add(JOB.watchdog, {});
+      await waitForIdle(s.deps.queues);
+      await new Promise((r) => setTimeout(r, 1_200));
+      await s.deps.queues.watchdog.add(JOB.watchdog, {});
+      await waitForIdle(s.deps.queues, 30_000);
+      await waitFor(async () => ((await s.deps.queues.deadLetter.getJobCounts('waiting')).waiting ?? 0) >= 2, 'dead letters for the operator alert', 20_000);
+
+      const base = s.http?.url ?? '';
+      const outputs: [string, string][] = [
+        ['logs', logs],
+        ['status page', await (await fetch(`${base}/`)).text()],
+        ['metrics', await (await fetch(`${base}/metrics`)).text()],
+        ['readyz', await (await fetch(`${base}/readyz`)).text()],
+        ['dead letters', JSON.stringify(await s.deps.queues.deadLetter.getJobs(['waiting'], 0, -1))],
+        ['slack wire', JSON.stringify(slack.calls.map((c) => c.body))],
+      ];
+      const cli = await runCli(['dlq', 'list', '--json'], { REDIS_URL: redis.url, QUEUE_PREFIX: prefix, CONFIG_DIR: configDir });
+      outputs.push(['dlq list --json', cli.stdout + cli.stderr]);
+      const unreachable = await runCli(['dlq', 'list'], { REDIS_URL: `redis://:${secret.redisPassword}@127.0.0.1:1`, QUEUE_PREFIX: prefix, CONFIG_DIR: configDir });
+      expect(unreachable.stderr).toContain('cannot reach Redis');
+      outputs.push(['cannot reach Redis', unreachable.stdout + unreachable.stderr]);
+      // The same alerts written to an outbox by a service without Slack and SMTP.
+      await s.close();
+      service = await startTestService({ prefix, configDir, env: { REDIS_URL: redis.url, OUTBOX_DIR: outbox, DELIVER_BACKOFF_MS: '10' } });
+      for (const letter of await service.deps.queues.deadLetter.getJobs(['waiting'], 0, -1)) {
+        const data = (letter.data as { data: import('../../src/queue/payloads.js').DeliverJobInput }).data;
+        await service.deps.queues.deliver.add(data.target.type === 'slack' ? JOB.slack : JOB.email, data, { jobId: `resend-${letter.id ?? ''}` });
+      }
+      await waitForIdle(service.deps.queues);
+      outputs.push(['outbox', await readTree(outbox)]);
+      expect(outputs.find(([name]) => name === 'outbox')?.[1]).toContain('release-radar: source gone has had no successful poll');
+
+      expect(outputs.find(([name]) => name === 'dlq list --json')?.[1]).toContain('gone');
+      for (const [name, text] of outputs) {
+        for (const [which, value] of Object.entries(secret)) { const i = text.indexOf(value); expect(i < 0, `${which} leaked into ${name}: ${text.slice(Math.max(0, i - 300), i + 100)}`).toBe(true); }
+      }
+      expect(logs).toContain('[redacted]');
+    } finally {
+      await service?.close();
+      service = null;
+      await redis.close();
+    }
+  }, 60_000);
 });
+
+async function readTree(dir: string): Promise<string> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  let out = '';
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out += await readFile(`${e.parentPath}/${e.name}`, 'utf8');
+  }
+  return out;
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/release-radar.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,4 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import yaml from 'js-yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -84,5 +85,59 @@ describe('config loading', () => {
     expect(env.HTTP_PORT).toBe(9000);
     expect(env.OUTBOX_DIR).toBe('./outbox');
     expect(() => loadEnv({ HTTP_PORT: 'eighty' })).toThrow(/environment: HTTP_PORT/);
+  });
+});
+
+// Issue #11: the typos people make, applied to the shipped config. Each must be refused with the
+// key (or value) named, its path, and a suggestion where one is close.
+describe('typos in the shipped config are refused, naming the key', () => {
+  type Files = { sources: Record<string, unknown>; teams: Record<string, unknown> };
+  const shipped = async (): Promise<Files> => ({
+    sources: yaml.load(await readFile('config/sources.yaml', 'utf8'), { schema: yaml.CORE_SCHEMA }) as Record<string, unknown>,
+    teams: yaml.load(await readFile('config/teams.yaml', 'utf8'), { schema: yaml.CORE_SCHEMA }) as Record<string, unknown>,
+  });
+  // Paths into the YAML documents, e.g. ['teams', 0, 'subscriptions'].
+  const at = (root: Record<string, unknown>, p: (string | number)[]): Record<string, unknown> =>
+    p.reduce<Record<string, unknown>>((node, k) => (node as Record<string | number, unknown>)[k] as Record<string, unknown>, root);
+  const rename = (root: Record<string, unknown>, p: (string | number)[], from: string, to: string): void => {
+    const node = at(root, p);
+    node[to] = node[from] ?? 'x';
+    delete node[from];
+  };
+  async function problemsOf(mutate: (f: Files) => void): Promise<string[]> {
+    const files = await shipped();
+    mutate(files);
+    const dir = await dirWith(yaml.dump(files.sources), yaml.dump(files.teams));
+    const err = await loadConfig(dir).then(() => null, (e: unknown) => e);
+    expect(err, 'the mistake was accepted').toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+
+  it('the shipped config itself is valid', async () => {
+    const files = await shipped();
+    await expect(loadConfig(await dirWith(yaml.dump(files.sources), yaml.dump(files.teams)))).resolves.toBeTruthy();
+  });
+
+  const cases: [string, (f: Files) => void, RegExp][] = [
+    ['subscriptons (the team would silently get nothing)', (f) => rename(f.teams, ['teams', 0], 'subscriptions', 'subscriptons'), /^teams\.yaml: teams\[0\]\.subscriptons: unknown key "subscriptons"; did you mean "subscriptions"\?/],
+    ['version instead of versions (would cover every version)', (f) => rename(f.teams, ['teams', 0, 'subscriptions', 0], 'versions', 'version'), /^teams\.yaml: teams\[0\]\.subscriptions\[0\]\.version: unknown key "version"; did you mean "versions"\?/],
+    ['delivery: digest (would send immediately)', (f) => { at(f.teams, ['teams', 0, 'subscriptions', 0]).delivery = 'digest'; }, /^teams\.yaml: teams\[0\]\.subscriptions\[0\]\.delivery: unknown key "delivery"; did you mean "deliver"\?/],
+    ['operater (watchdog alerts would go nowhere)', (f) => { f.sources.operater = { slack: { channels: ['#ops'] } }; }, /^sources\.yaml: operater: unknown key "operater"; did you mean "operator"\?/],
+    ['timzone', (f) => rename(f.teams, ['teams', 0], 'timezone', 'timzone'), /^teams\.yaml: teams\[0\]\.timzone: unknown key "timzone"; did you mean "timezone"\?/],
+    ['evry on a source', (f) => rename(f.sources, ['sources', 0], 'every', 'evry'), /^sources\.yaml: sources\[0\]\.evry: unknown key "evry"; did you mean "every"\?/],
+    ['evry on a digest', (f) => rename(f.teams, ['teams', 0, 'digest'], 'every', 'evry'), /^teams\.yaml: teams\[0\]\.digest\.evry: unknown key "evry"; did you mean "every"\?/],
+    ['prodcuts', (f) => { at(f.sources, ['sources', 0]).prodcuts = ['Deep Learning VM Images']; }, /^sources\.yaml: sources\[0\]\.prodcuts: unknown key "prodcuts"; did you mean "products"\?/],
+    ['missedPols', (f) => { f.sources.watchdog = { every: '5m', missedPols: 3 }; }, /^sources\.yaml: watchdog\.missedPols: unknown key "missedPols"; did you mean "missedPolls"\?/],
+    ['a javascript: source URL', (f) => { at(f.sources, ['sources', 0]).urls = ['javascript:alert(1)']; }, /^sources\.yaml: sources\[0\]\.urls\[0\]: expected an http:\/\/ or https:\/\/ URL \(got "javascript:alert\(1\)"\)/],
+    ['a file:// source URL', (f) => { at(f.sources, ['sources', 1]).urls = ['file:///etc/passwd']; }, /^sources\.yaml: sources\[1\]\.urls\[0\]: expected an http:\/\/ or https:\/\/ URL \(got "file:\/\/\/etc\/passwd"\)/],
+    ['a gopher:// source URL', (f) => { at(f.sources, ['sources', 2]).urls = ['gopher://example.com/1']; }, /^sources\.yaml: sources\[2\]\.urls\[0\]: expected an http:\/\/ or https:\/\/ URL \(got "gopher:\/\/example\.com\/1"\)/],
+    ['a mute until "2" (read as the year 2001)', (f) => { at(f.teams, ['teams', 0]).mutes = [{ until: '2' }]; }, /^teams\.yaml: teams\[0\]\.mutes\[0\]\.until: expected a full ISO date or date-time .*\(got "2"\)/],
+    ['a team with no subscriptions', (f) => { at(f.teams, ['teams', 1]).subscriptions = []; }, /^teams\.yaml: teams\[1\]\.subscriptions: a team needs at least one subscription/],
+    ['an unknown framework', (f) => { at(f.teams, ['teams', 0, 'subscriptions', 0]).frameworks = ['pytorh']; }, /^teams\.yaml: teams\[0\]\.subscriptions\[0\]\.frameworks\[0\]: unknown value "pytorh"; did you mean "pytorch"\?/],
+    ['an unknown kind', (f) => { at(f.teams, ['teams', 0, 'subscriptions', 1]).kinds = ['securty-update']; }, /^teams\.yaml: teams\[0\]\.subscriptions\[1\]\.kinds\[0\]: unknown value "securty-update"; did you mean "security-update"\?/],
+  ];
+  it.each(cases)('%s', async (_name, mutate, expected) => {
+    const problems = await problemsOf(mutate);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
   });
 });
