@@ -3,7 +3,13 @@
 import { z } from 'zod';
 import { stableId } from './ids.js';
 
-export const FRAMEWORKS = ['tensorflow', 'pytorch', 'base', 'r', 'jax', 'other'] as const;
+/**
+ * What an event can be about: the frameworks and runtimes machine images are built for. `base` is
+ * the Base / CUDA-only image line (its version is the CUDA version); `python` is Python itself as
+ * the subject (a Python version that stops being available); `other` is any other named image line
+ * (Theia, MXNet, RAPIDS…). The words that name each one are in src/ingest/reading/lexicon.ts.
+ */
+export const FRAMEWORKS = ['tensorflow', 'pytorch', 'base', 'r', 'jax', 'huggingface', 'vllm', 'sglang', 'ray', 'xgboost', 'scikit-learn', 'spark', 'python', 'other'] as const;
 export const FrameworkSchema = z.enum(FRAMEWORKS);
 export type Framework = z.infer<typeof FrameworkSchema>;
 
@@ -92,6 +98,14 @@ const FRAMEWORK_LABELS: Record<Framework, string> = {
   base: 'Base (CUDA)',
   r: 'R',
   jax: 'JAX',
+  huggingface: 'Hugging Face',
+  vllm: 'vLLM',
+  sglang: 'SGLang',
+  ray: 'Ray',
+  xgboost: 'XGBoost',
+  'scikit-learn': 'scikit-learn',
+  spark: 'Spark',
+  python: 'Python',
   other: 'Other',
 };
 

@@ -3,9 +3,10 @@
 // same ids, and an amended entry yields new ids only for its new notes.
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
-import { describeSubject, ReleaseEventSchema, type ReleaseEvent } from '../domain/events.js';
+import { describeSubject, type ReleaseEvent } from '../domain/events.js';
 import { normalizeText, stableId } from '../domain/ids.js';
-import { classifyNote, type Finding } from './classify.js';
+import type { Finding } from './reading/compose.js';
+import { readNote, type NoteReading } from './reading/read-note.js';
 import type { FeedEntry } from './feed.js';
 import { splitNotes, type Note } from './notes.js';
 
@@ -18,6 +19,8 @@ export interface ExtractedNote {
   entryId: string;
   noteId: string;
   note: Note;
+  /** How each statement was read (`parse --explain`, unread statements on the status page). */
+  reading: NoteReading;
   events: ReleaseEvent[];
 }
 
@@ -52,18 +55,27 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
     const noteId = noteIdOf(options.source, entry.id, note);
     if (seenNotes.has(noteId)) continue;
     seenNotes.add(noteId);
-    const merged = new Map<string, Finding>();
-    for (const f of classifyNote(note)) {
-      const key = `${f.kind}|${f.framework ?? ''}|${f.version ?? ''}|${note.release ?? ''}`;
-      if (seenKeys.has(key) && !merged.has(key)) continue; // already emitted by an earlier note of this entry
-      const prev = merged.get(key);
-      merged.set(key, prev ? mergeFindings(prev, f) : f);
-    }
-    for (const key of merged.keys()) seenKeys.add(key);
-    const events = [...merged.values()].map((f) => toEvent(f, note, noteId, entry, options.source));
-    out.push({ entryId: entry.id, noteId, note, events });
+    // An event an earlier note of this entry already stated (same product, kind, framework,
+    // version, release) is not stated twice.
+    const reading = readNote(note, { title: entry.title });
+    const events = readNoteEvents(note, entry, options.source, noteId, reading).filter((e) => !seenKeys.has(`${note.product ?? ''}|${eventKey(e)}`));
+    for (const e of events) seenKeys.add(`${note.product ?? ''}|${eventKey(e)}`);
+    out.push({ entryId: entry.id, noteId, note, reading, events });
   }
   return out;
+}
+
+const eventKey = (e: Pick<ReleaseEvent, 'kind' | 'framework' | 'version' | 'release'>): string => `${e.kind}|${e.framework ?? ''}|${e.version ?? ''}|${e.release ?? ''}`;
+
+/** The events one note states, on its own (no other note of the entry considered). */
+export function readNoteEvents(note: Note, entry: FeedEntry, source: string, noteId = noteIdOf(source, entry.id, note), reading: NoteReading = readNote(note, { title: entry.title })): ReleaseEvent[] {
+  const merged = new Map<string, Finding>();
+  for (const f of reading.findings) {
+    const key = `${f.kind}|${f.framework ?? ''}|${f.version ?? ''}`;
+    const prev = merged.get(key);
+    merged.set(key, prev ? mergeFindings(prev, f) : f);
+  }
+  return [...merged.values()].map((f) => toEvent(f, note, noteId, entry, source));
 }
 
 function mergeFindings(a: Finding, b: Finding): Finding {
@@ -103,7 +115,11 @@ function toEvent(f: Finding, note: Note, noteId: string, entry: FeedEntry, sourc
     update: false,
   };
   event.title = titleOf(event, note);
-  return ReleaseEventSchema.parse(event);
+  // Typed by construction; validated where it crosses a boundary: the parse stage validates the
+  // events it enqueues (MatchJobSchema), and `parse --json` lines are checked against the JSON
+  // Schema in the CLI tests. Parsing every event of every re-read document here cost more than
+  // reading it.
+  return event;
 }
 
 export function titleOf(e: ReleaseEvent, note?: Note): string {

@@ -22,7 +22,9 @@ const PREFIXES: [RegExp, Framework][] = [
   [/^pytorch(?=-)/, 'pytorch'],
   [/^r(?=-)/, 'r'],
   [/^jax(?=-)/, 'jax'],
-  [/^(?:xgboost|chainer|mxnet|cntk|caffe|rapids|theia|beam)(?=-)/, 'other'],
+  [/^xgboost(?=-)/, 'xgboost'],
+  [/^(?:sklearn|scikit-learn)(?=-)/, 'scikit-learn'],
+  [/^(?:chainer|mxnet|cntk|caffe|rapids|theia|beam)(?=-)/, 'other'],
 ];
 
 /** Candidate family names inside free text. */

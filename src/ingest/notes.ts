@@ -53,12 +53,11 @@ export function noteTypeOf(heading: string): NoteType {
 }
 
 export function cleanText(text: string): string {
+  // \s includes the no-break space. The text rendering leaves spaces before punctuation and inside
+  // parentheses around links/code; after the first pass every run of spaces is one space.
   return text
-    .replace(/\u00a0/g, ' ')
     .replace(/\s+/g, ' ')
-    // The text rendering leaves spaces before punctuation and inside parentheses around links/code.
-    .replace(/\s+([.,;:)])/g, '$1')
-    .replace(/\(\s+/g, '(')
+    .replace(/ (?=[.,;:)])|(?<=\() /g, '')
     .trim();
 }
 

@@ -7,7 +7,7 @@ import { parseFeed } from '../ingest/feed.js';
 import { tableChangeToEvent } from '../ingest/table-events.js';
 import { diffTables, linesOfTable, parseVersionsTable } from '../ingest/versions-table.js';
 import { JOB, jobId } from '../queue/names.js';
-import { ParseJobSchema, type MatchJob, type ParseJob } from '../queue/payloads.js';
+import { MatchJobSchema, ParseJobSchema, type MatchJob, type ParseJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
 import { alertOperator } from './operator.js';
 import { currentRecovery } from './state-guard.js';
@@ -70,7 +70,8 @@ export function createParseProcessor(deps: Deps): Processor<unknown, ParseResult
 
 async function enqueueMatch(deps: Deps, source: SourceConfig, payload: ParseJob, events: ReleaseEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const match: MatchJob = { sourceId: source.id, batchId: payload.bodyHash, events };
+  // Validated before it is queued (the producer's side of the boundary).
+  const match: MatchJob = MatchJobSchema.parse({ sourceId: source.id, batchId: payload.bodyHash, events });
   await deps.queues.match.add(JOB.match, match, { jobId: jobId('match', source.id, payload.bodyHash) });
   await deps.eventLog.record(events);
   for (const e of events) deps.metrics.events.inc({ kind: e.kind });

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import { NOTE_EVENT_KINDS, type ReleaseEvent } from '../../src/domain/events.js';
-import { extractEntry } from '../../src/ingest/extract.js';
+import { extractEntry, readNoteEvents } from '../../src/ingest/extract.js';
+import { devUnits, gcpNotes, type Split } from './dev-set.js';
+import { fixtureUrl } from './fixtures.js';
 import { parseFeed } from '../../src/ingest/feed.js';
 
 const fixtures = new URL('../../../test/fixtures/dlvm/', import.meta.url);
@@ -17,9 +19,12 @@ function fixturePath(name: string): URL {
 
 const GoldenSchema = z.array(z.object({ entry: z.string(), events: z.array(z.string()) }));
 
-/** "security-update r - M88 CVE-2021-44228,CVE-2021-45046": the label format of the golden file. */
-export function labelOf(e: Pick<ReleaseEvent, 'kind' | 'framework' | 'version' | 'scope' | 'release' | 'cves'>): string {
-  return [e.kind, e.framework ?? '-', e.version ?? '-', e.scope === 'and-earlier' ? 'and-earlier' : null, e.release, e.cves.length ? e.cves.join(',') : null]
+/**
+ * "security-update r - M88 CVE-2021-44228,CVE-2021-45046": the label format of the golden file.
+ * The development set's labels carry no CVE ids (`withCves: false`).
+ */
+export function labelOf(e: Pick<ReleaseEvent, 'kind' | 'framework' | 'version' | 'scope' | 'release' | 'cves'>, options: { withCves?: boolean } = {}): string {
+  return [e.kind, e.framework ?? '-', e.version ?? '-', e.scope === 'and-earlier' ? 'and-earlier' : null, e.release, (options.withCves ?? true) && e.cves.length ? e.cves.join(',') : null]
     .filter((x): x is string => !!x)
     .join(' ');
 }
@@ -40,7 +45,7 @@ export async function compareWithGolden(): Promise<EntryComparison[]> {
   return golden.map(({ entry: title, events: expected }) => {
     const entry = byTitle.get(title);
     if (!entry) throw new Error(`golden entry "${title}" is not in the feed`);
-    const actual = extractEntry(entry, { source: 'dlvm' }).flatMap((n) => n.events.map(labelOf));
+    const actual = extractEntry(entry, { source: 'dlvm' }).flatMap((n) => n.events.map((e) => labelOf(e)));
     return {
       entry: title,
       expected,
@@ -99,4 +104,43 @@ export function compareHeldOut(): EntryComparison[] {
 
 function gcpFixture(name: string): URL {
   return new URL(`../gcp/${name}`, fixturePath('x'));
+}
+
+const DevLabelsSchema = z.array(z.object({ unit: z.string(), events: z.array(z.string()) }));
+const DEV_LABEL_FILES = ['labels-gcp-1.yaml', 'labels-gcp-2.yaml', 'labels-gcp-3.yaml', 'labels-gcp-4.yaml', 'labels-aws.yaml'];
+
+/** Hand labels of the development set by unit id (test/fixtures/dev/labels-*.yaml). */
+export function devLabels(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of DEV_LABEL_FILES) {
+    for (const { unit, events } of DevLabelsSchema.parse(yaml.load(readFileSync(fixtureUrl(`dev/${file}`), 'utf8')))) {
+      if (out.has(unit)) throw new Error(`${file}: unit "${unit}" is labelled twice`);
+      out.set(unit, [...new Set(events)]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The development set, scored per unit (a Google note, an AWS section or file) on (kind, framework,
+ * version, and-earlier, release). `split` picks the part tuned on ("dev") or the part never looked
+ * at ("untouched"); callers print only totals for the untouched part.
+ */
+export async function compareDev(split: Split | 'all', set: 'gcp' | 'aws' | 'all' = 'all'): Promise<EntryComparison[]> {
+  const labels = devLabels();
+  const units = (await devUnits()).filter((u) => (split === 'all' || u.split === split) && (set === 'all' || u.set === set));
+  const notes = new Map((await gcpNotes()).map((n) => [n.id, n]));
+  return units.map((u) => {
+    const expected = labels.get(u.id);
+    if (!expected) throw new Error(`development unit "${u.id}" has no label`);
+    const events = u.set === 'gcp'
+      ? (() => {
+          const n = notes.get(u.id);
+          if (!n) throw new Error(`no note for ${u.id}`);
+          return readNoteEvents(n.note, n.entry, 'dev');
+        })()
+      : extractEntry(u.entry, { source: 'dev' }).flatMap((x) => x.events);
+    const actual = [...new Set(events.map((e) => labelOf(e, { withCves: false })))];
+    return { entry: u.id, expected, actual, missing: expected.filter((x) => !actual.includes(x)), unexpected: actual.filter((x) => !expected.includes(x)) };
+  });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyStatement } from '../../src/ingest/classify.js';
+import { readStatement } from '../../src/ingest/reading/read-note.js';
 import { extractEntry } from '../../src/ingest/extract.js';
 import { parseFeed, FeedParseError } from '../../src/ingest/feed.js';
 import { parseImageFamily } from '../../src/ingest/image-family.js';
@@ -108,7 +108,8 @@ describe('note → events: the hazards', () => {
     expect(brief('<h3>Feature</h3><p>TensorFlow 2.6 CPU and GPU images are deprecated. There will be no further updates to these images in future releases.</p>')).toEqual([
       ['deprecation', 'tensorflow', '2.6', 'exact'],
     ]);
-    expect(brief('<h3>Feature</h3><p>Starting with this release, Debian 10 Python 3.7 images are no longer available.</p>')).toEqual([['deprecation', null, null, null]]);
+    // Python itself is the subject when its version stops being offered.
+    expect(brief('<h3>Feature</h3><p>Starting with this release, Debian 10 Python 3.7 images are no longer available.</p>')).toEqual([['deprecation', 'python', '3.7', 'exact']]);
     expect(brief('<h3>Feature</h3><p>Added the CUDA version to the TensorFlow 2.15 image family name. For example, <code>tf-2-15-gpu</code> is renamed to <code>tf-2-15-cu121</code>.</p>')).toEqual([
       ['rename', 'tensorflow', '2.15', 'exact'],
     ]);
@@ -119,11 +120,11 @@ describe('note → events: the hazards', () => {
   });
 
   it('does not read package names as frameworks', () => {
-    expect(classifyStatement({ text: 'tensorflow_enterprise_addon package is renamed to tensorflow-cloud', context: null, codes: [] }, 'changed').map((f) => [f.kind, f.framework])).toEqual([
+    expect(readStatement({ text: 'tensorflow_enterprise_addon package is renamed to tensorflow-cloud', context: null, codes: [] }, 'changed', null, false).findings.map((f) => [f.kind, f.framework])).toEqual([
       ['rename', null],
     ]);
     // PyTorch/XLA images are a PyTorch image line; tensorflow-* names without a version or accelerator are packages.
-    expect(classifyStatement({ text: 'Released PyTorch/XLA 1.10.', context: null, codes: [] }, 'feature').map((f) => [f.kind, f.framework, f.version])).toEqual([['new-image', 'pytorch', '1.10']]);
+    expect(readStatement({ text: 'Released PyTorch/XLA 1.10.', context: null, codes: [] }, 'feature', null, false).findings.map((f) => [f.kind, f.framework, f.version])).toEqual([['new-image', 'pytorch', '1.10']]);
     expect(brief('<h3>Feature</h3><p>Upgraded tensorflow-cloud to 0.1.13.</p>')).toEqual([['dependency-update', null, null, null]]);
     expect(brief('<h3>Feature</h3><p>Jupyter libraries were moved to a Conda environment separate from the frameworks and base software libraries.</p>')).toEqual([['dependency-update', null, null, null]]);
   });

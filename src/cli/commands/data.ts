@@ -5,6 +5,7 @@ import { ReleaseEventSchema } from '../../domain/events.js';
 import { extractEntries } from '../../ingest/extract.js';
 import { parseFeed } from '../../ingest/feed.js';
 import { readDocument } from '../../ingest/fetch.js';
+import { explainJson, explainStatement } from '../../ingest/reading/explain.js';
 import { diffTables, parseVersionsTable } from '../../ingest/versions-table.js';
 import { loadAll, out } from '../context.js';
 
@@ -24,10 +25,29 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'one JSON object per line per event', false)
     .option('--source <id>', 'source id used in event ids', 'cli')
     .option('--product <name...>', 'in the all-products feed, keep only these products')
-    .action(async (input: string, opts: { json: boolean; source: string; product?: string[] }) => {
+    .option('--explain', 'per statement: the mentions found, the kind chosen and why, the events or why none', false)
+    .option('--entry <text>', 'only entries whose title or id contains this text')
+    .option('--latest <n>', 'only the newest n entries', (v: string) => Number.parseInt(v, 10))
+    .action(async (input: string, opts: { json: boolean; source: string; product?: string[]; explain: boolean; entry?: string; latest?: number }) => {
       const { text } = await readDocument(input);
-      const { entries } = await parseFeed(text);
+      let { entries } = await parseFeed(text);
+      if (opts.entry) entries = entries.filter((e) => e.title.includes(opts.entry ?? '') || e.id.includes(opts.entry ?? ''));
+      if (opts.latest !== undefined) entries = [...entries].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '')).slice(0, opts.latest);
+      let lastEntry = '';
       for (const note of await extractEntries(entries, { source: opts.source, ...(opts.product ? { products: opts.product } : {}) })) {
+        if (opts.explain) {
+          if (opts.json) {
+            for (const s of note.reading.statements) out(JSON.stringify({ entry: note.entryId, product: note.note.product, noteType: note.note.type, release: note.note.release, ...explainJson(s) }));
+            continue;
+          }
+          const entry = entries.find((e) => e.id === note.entryId);
+          if (note.entryId !== lastEntry) out(`\n${entry?.title ?? note.entryId}  (${note.entryId})`);
+          lastEntry = note.entryId;
+          out(`[${note.note.heading || 'no heading'}]${note.note.product ? ` ${note.note.product}` : ''}${note.note.label ? ` — ${note.note.label}` : ''}`);
+          for (const s of note.reading.statements) for (const line of explainStatement(s)) out(line);
+          out(`  ⇒ ${note.events.length ? note.events.map((e) => `${e.kind}: ${e.title}`).join('\n    ') : 'no events'}`);
+          continue;
+        }
         for (const e of note.events) out(opts.json ? JSON.stringify(e) : `${(e.publishedAt ?? '').slice(0, 10)}  ${e.kind.padEnd(22)} ${e.title}`);
       }
     });

@@ -1,0 +1,118 @@
+// Composition: a statement's mentions and predicate → the events it states. Which mentions are the
+// subject (the images a change lands in, not the package that moved; versioned mentions over bare
+// ones; one framework line named twice is its most specific version), and what a statement with no
+// subject, or with no understood kind, becomes. Pure.
+import type { EventKind, Framework } from '../../domain/events.js';
+import type { FrameworkMention, Mentions } from './mentions.js';
+import type { PredicateReading } from './predicates.js';
+import { allMatches } from './scan.js';
+
+export interface Finding {
+  kind: EventKind;
+  framework: Framework | null;
+  version: string | null;
+  scope: 'exact' | 'and-earlier' | null;
+  cuda: string | null;
+  python: string | null;
+  os: string | null;
+  cves: string[];
+  imageFamilies: string[];
+  text: string;
+}
+
+/** Kinds Python can be the subject of: a Python version stops (or starts) being offered. */
+const PYTHON_SUBJECT_KINDS = new Set<EventKind>(['end-of-support-reached', 'deprecation', 'new-image']);
+
+// "PyTorch has been removed from Theia IDE images": the images a change lands in are its subject.
+const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
+// "vLLM 0.6 containers with PyTorch 2.4": a framework named after "with" is what the subject bundles.
+const BUNDLED_BEFORE = /\b(?:with|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b[^.;:]*$/i;
+
+function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[] {
+  for (const m of allMatches(LANDS_IN, text)) {
+    const start = m.index + m[0].indexOf(m[1] ?? '');
+    const end = m.index + m[0].length;
+    const inside = new Set(mentions.filter((x) => x.start >= start && x.start < end).map((x) => x.framework));
+    // "Upgraded R from 4.4.1 to 4.4.2 for R VM images": the versioned mention of the same framework stays.
+    if (inside.size > 0) return mentions.filter((x) => inside.has(x.framework));
+  }
+  return mentions;
+}
+
+/** One framework line named twice ("TensorFlow 2.13 images … 2.13.2", "2.9.1 patch release for 2.9 images"): its most specific version. */
+function mostSpecific(versions: { v: string; scope: 'exact' | 'and-earlier' }[]): { v: string; scope: 'exact' | 'and-earlier' }[] {
+  return versions.filter((a) => !versions.some((b) => b.v !== a.v && b.v.startsWith(`${a.v}.`)));
+}
+
+export interface SubjectChoice {
+  subjects: FrameworkMention[];
+  /** Why mentions were set aside, for `parse --explain`. */
+  dropped: { mention: FrameworkMention; why: string }[];
+}
+
+export function chooseSubjects(text: string, mentions: Mentions, kind: EventKind | null): SubjectChoice {
+  const dropped: SubjectChoice['dropped'] = [];
+  const drop = (list: FrameworkMention[], keep: (m: FrameworkMention) => boolean, why: string): FrameworkMention[] =>
+    list.filter((m) => {
+      if (keep(m)) return true;
+      dropped.push({ mention: m, why });
+      return false;
+    });
+  let subjects = drop(mentions.frameworks, (m) => m.role === 'subject', 'not the subject');
+  for (const d of dropped) d.why = d.mention.role === 'example' ? 'an example' : d.mention.role === 'past' ? 'a past state' : d.mention.role === 'excluded' ? 'excluded ("except …")' : d.mention.role === 'library' ? 'a library named after the framework' : d.why;
+  // An image name read by its grammar repeats what the words already said.
+  const named = new Set(subjects.filter((m) => m.via === 'name').map((m) => m.framework));
+  subjects = drop(subjects, (m) => m.via === 'name' || !named.has(m.framework) || subjects.some((n) => n.via === 'name' && n.framework === m.framework && n.versions.length === 0), 'repeats a named framework');
+  const nonPython = subjects.filter((m) => m.framework !== 'python');
+  subjects = drop(subjects, (m) => m.framework !== 'python' || (nonPython.length === 0 && kind !== null && PYTHON_SUBJECT_KINDS.has(kind) && m.start < 40 && m.versions.length > 0), 'Python is a dependency here');
+  const lead = subjects[0];
+  subjects = drop(subjects, (m) => m === lead || m.framework === lead?.framework || !BUNDLED_BEFORE.test(text.slice(lead?.end ?? 0, m.start)), 'bundled by the subject ("with …")');
+  subjects = landsIn(text, subjects);
+  // "Added PyTorch 1.6 images … to add to our TensorFlow Enterprise builds": when some framework is
+  // named with a version, bare mentions of others are asides.
+  if (subjects.some((m) => m.versions.length > 0)) {
+    const versionedFrameworks = new Set(subjects.filter((m) => m.versions.length > 0).map((m) => m.framework));
+    subjects = drop(subjects, (m) => m.versions.length > 0 || versionedFrameworks.has(m.framework), 'an aside next to a versioned framework');
+  }
+  return { subjects, dropped };
+}
+
+export function composeFindings(text: string, mentions: Mentions, predicate: PredicateReading, subjects: FrameworkMention[]): Finding[] {
+  const kind: EventKind = predicate.kind ?? 'other';
+  const imageFamilies = mentions.images.map((f) => f.name);
+  // One shape for every finding (no object spread: this runs for every statement of a document).
+  const finding = (k: EventKind, framework: Framework | null, version: string | null, scope: Finding['scope'], cuda: string | null): Finding => ({
+    kind: k,
+    framework,
+    version,
+    scope,
+    cuda,
+    python: mentions.python,
+    os: mentions.os,
+    cves: mentions.cves,
+    imageFamilies,
+    text,
+  });
+  if (subjects.length === 0) return [finding(kind, null, null, null, mentions.cuda), ...predicate.also.map((k) => finding(k, null, null, null, mentions.cuda))];
+  const byFramework = new Map<Framework, FrameworkMention[]>();
+  for (const m of subjects) {
+    const list = byFramework.get(m.framework);
+    if (list) list.push(m);
+    else byFramework.set(m.framework, [m]);
+  }
+  const findings: Finding[] = [];
+  for (const [framework, list] of byFramework) {
+    // An upgrade names its target: "Upgraded R from 4.4.1 to 4.4.2", "Bumped PyTorch to 2.12.1".
+    const targets = kind === 'patch-update' ? list.filter((m) => m.upgradeTarget && m.versions.length > 0) : [];
+    // The version of an "other" package upgraded in the images is not a line teams subscribe to.
+    const chosen = targets.length > 0 ? targets : framework === 'other' && kind === 'dependency-update' ? [] : list.filter((m) => m.versions.length > 0);
+    if (chosen.length === 0) {
+      findings.push(finding(kind, framework, null, null, mentions.cuda));
+      continue;
+    }
+    const seen = new Map<string, { v: string; scope: 'exact' | 'and-earlier' }>();
+    for (const m of chosen) for (const v of m.versions) if (!seen.has(v)) seen.set(v, { v, scope: m.scope });
+    for (const { v, scope } of mostSpecific([...seen.values()])) findings.push(finding(kind, framework, v, scope, framework === 'base' ? v : mentions.cuda));
+  }
+  return findings;
+}

@@ -1,0 +1,188 @@
+// Mention extraction: what a statement names. Frameworks (by the lexicon's names, with the
+// qualifiers that may stand between a name and its version, and by image names read by their
+// grammar), the versions bound to each, the role each mention plays (the subject, an example, a
+// past state, an exclusion, a library that only carries the name), CVE ids, and the CUDA, Python
+// and OS versions stated. Pure: text in, mentions out.
+import type { Framework } from '../../domain/events.js';
+import { cudaFromCompact, FAMILY_IN_TEXT, parseImageFamily, type ImageFamily } from '../image-family.js';
+import { allMatches } from './scan.js';
+import { HintIndex, normalizeWords } from './words.js';
+import { BASE_QUALIFIER, EXCEPTION_BEFORE, FRAMEWORK_NAMES, LIBRARY_SUFFIX, QUALIFIER } from './lexicon.js';
+
+export type MentionRole = 'subject' | 'example' | 'past' | 'excluded' | 'library';
+
+export interface FrameworkMention {
+  framework: Framework;
+  /** As written: "Pytorch", "TensorFlow Enterprise", "tf-2-15-cu121". */
+  name: string;
+  start: number;
+  end: number;
+  /** Versions bound to this mention, as written ("2.4", "2.4.0", "2.x"); after "from A to B", only B. */
+  versions: string[];
+  /** "from 4.4.1 to 4.4.2", "2.3 to 2.3.2": the version it came from. */
+  fromVersion: string | null;
+  /** True when a version came after "to"/"upgraded to" (the target of an upgrade). */
+  upgradeTarget: boolean;
+  scope: 'exact' | 'and-earlier';
+  role: MentionRole;
+  via: 'name' | 'image';
+}
+
+export interface Mentions {
+  frameworks: FrameworkMention[];
+  cves: string[];
+  /** Image and container names read by their grammar (families, container paths). */
+  images: ImageFamily[];
+  cuda: string | null;
+  python: string | null;
+  os: string | null;
+}
+
+export const VERSION = String.raw`v?\d+(?:\.\d+){1,2}(?:[.-]?(?:rc|beta|alpha|post|dev)\.?\d*)?`;
+const LIST_SEPARATOR = String.raw`\s*(?:,\s*and|,\s*or|,|and|or|/|through|to)\s*`;
+export const VERSION_LIST = String.raw`(?:${VERSION}|\d+\.x)(?:${LIST_SEPARATOR}(?:${VERSION}|\d+\.x))*`;
+
+// Each name has its own pattern; a statement runs only the patterns of the names its words hint at
+// (most statements name no framework at all, and few name more than two). Used through allMatches.
+const NAMES = FRAMEWORK_NAMES.map((n) => ({ framework: n.framework, re: new RegExp(`(?<![\\w/.-])(?:${n.pattern})(?![\\w-])`, n.caseSensitive ? 'g' : 'gi') }));
+const NAME_WORDS = new HintIndex<number>(FRAMEWORK_NAMES.flatMap((n, i) => n.hints.map((h): [string, number] => [h, i])));
+const CUDA_WORDS = new HintIndex<true>([['cuda', true], ['image added', true]]);
+
+// After a name: qualifiers, then an optional version list with its scope.
+const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w))*\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
+const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
+const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
+const UPGRADED_TO_BEFORE = /\b(?:to|:)\s*(?:the latest patch version:?\s*)?(?:version\s+)?$/i;
+
+/** "2.12, 2.13, and 2.14" → three; "2.12 through 2.14" → 2.12, 2.13, 2.14; "from 2.8.3 to 2.8.4" → 2.8.4. */
+export function expandVersions(list: string): { versions: string[]; from: string | null; target: boolean } {
+  const versions: string[] = [];
+  let from: string | null = null;
+  let target = false;
+  const parts = list.split(/\s*(,\s*and|,\s*or|,|\band\b|\bor\b|\/|\bthrough\b|\bto\b)\s*/);
+  for (let i = 0; i < parts.length; i += 2) {
+    const v = (parts[i] ?? '').replace(/^v(?=\d)/, '');
+    const sep = parts[i - 1];
+    const prev = versions[versions.length - 1];
+    if (sep === 'through' && prev) {
+      const [pa, pb] = prev.split('.').map(Number);
+      const [ca, cb] = v.split('.').map(Number);
+      if (pa !== undefined && pb !== undefined && pa === ca && cb !== undefined && cb > pb && cb - pb <= 20) {
+        for (let m = pb + 1; m < cb; m++) versions.push(`${pa}.${m}`);
+      }
+    }
+    if (sep === 'to' && prev) {
+      // "from 2.8.3 to 2.8.4", "2.6.2 to 2.6.3": the statement is about the new version.
+      from = versions.pop() ?? null;
+      target = true;
+    }
+    if (v) versions.push(v);
+  }
+  return { versions, from, target };
+}
+
+/** Character ranges of examples ("(for example: …)", "for example, … .") and past states ("it was previously …"). */
+export function asideSpans(text: string): { start: number; end: number; role: 'example' | 'past' }[] {
+  if (!/example|e\.g\.|previously/i.test(text)) return [];
+  const spans: { start: number; end: number; role: 'example' | 'past' }[] = [];
+  const add = (re: RegExp, role: 'example' | 'past'): void => {
+    for (const m of allMatches(re, text)) spans.push({ start: m.index, end: m.index + m[0].length, role });
+  };
+  add(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, 'example');
+  add(/\bfor example\b[^.]*\.?/gi, 'example');
+  add(/\be\.g\.,?[^.;)]*/gi, 'example');
+  add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
+  return spans;
+}
+
+function roleAt(text: string, start: number, end: number, spans: ReturnType<typeof asideSpans>): MentionRole {
+  const aside = spans.find((s) => start >= s.start && start < s.end);
+  if (aside) return aside.role;
+  if (EXCEPTION_BEFORE.test(text.slice(Math.max(0, start - 24), start))) return 'excluded';
+  if (LIBRARY_SUFFIX.test(text.slice(end, end + 40))) return 'library';
+  return 'subject';
+}
+
+// "CUDA 12.4 VM images", "CUDA 11.3 Debian-10 image", "New image added: CUDA 10.1", "common CUDA 9.2 image":
+// CUDA-only images are Base images, their version the CUDA version.
+const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)/gi;
+
+function nameMentions(text: string, words: string[], spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
+  const out: FrameworkMention[] = [];
+  for (const i of NAME_WORDS.find(words)) {
+    const name = NAMES[i];
+    if (!name) continue;
+    for (const m of allMatches(name.re, text)) {
+      const framework = name.framework;
+      const start = m.index;
+      // "Swift for TensorFlow" is Swift's; "Swift for" is matched as its own name first.
+      if (framework === 'tensorflow' && /swift for\s*$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
+      const after = (framework === 'base' ? AFTER_BASE : AFTER_NAME).exec(text.slice(start + m[0].length));
+      const list = after?.[1] ?? (after?.[2] ? cudaFromCompact(after[2]) : undefined);
+      const parsed = list ? expandVersions(list) : { versions: [], from: null, target: false };
+      const end = start + m[0].length + (after?.[0].length ?? 0);
+      // "Bumped PyTorch to 2.12.1", "upgraded to TensorFlow 2.15.1": the version an upgrade goes to.
+      const viaTo = (after ? /\bto\b(?:\s+version)?\s*:?\s*$/i.test(after[0].slice(0, after[0].length - (list?.length ?? 0))) : false) || (parsed.versions.length > 0 && UPGRADED_TO_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
+      out.push({
+        framework,
+        name: m[0],
+        start,
+        end,
+        versions: parsed.versions.map((v) => v.replace(/^v(?=\d)/, '')),
+        fromVersion: parsed.from,
+        upgradeTarget: parsed.target || viaTo,
+        scope: AND_EARLIER.test(text.slice(end)) ? 'and-earlier' : 'exact',
+        role: roleAt(text, start, start + m[0].length, spans),
+        via: 'name',
+      });
+    }
+  }
+  if (CUDA_WORDS.find(words).size > 0) {
+    for (const m of allMatches(CUDA_IMAGE, text)) {
+      // "PyTorch 1.6 CUDA 11 images" are PyTorch images, not Base images.
+      if (out.some((x) => x.framework !== 'base' && x.framework !== 'python' && x.start < m.index)) continue;
+      if (out.some((x) => x.framework === 'base' && Math.abs(x.start - m.index) < 12)) continue;
+      const v = m[1] ?? m[2] ?? m[3];
+      if (v) out.push({ framework: 'base', name: m[0], start: m.index, end: m.index + m[0].length, versions: [v], fromVersion: null, upgradeTarget: false, scope: 'exact', role: roleAt(text, m.index, m.index + 4, spans), via: 'name' });
+    }
+  }
+  // A name inside another mention's span qualifies it ("Hugging Face PyTorch Inference 2.2").
+  out.sort((a, b) => a.start - b.start || b.end - a.end);
+  return out.filter((m, i) => !out.slice(0, i).some((p) => m.start >= p.start && m.start < p.end));
+}
+
+function imageMentions(text: string, codes: string[], spans: ReturnType<typeof asideSpans>): { images: ImageFamily[]; mentions: FrameworkMention[] } {
+  const inText = text.includes('-') ? allMatches(FAMILY_IN_TEXT, text).map((m) => ({ name: m[0], start: m.index })) : [];
+  const names = new Map<string, number>();
+  for (const c of codes) names.set(c, text.indexOf(c));
+  for (const t of inText) if (!names.has(t.name)) names.set(t.name, t.start);
+  const images: ImageFamily[] = [];
+  const mentions: FrameworkMention[] = [];
+  for (const [name, at] of names) {
+    const family = parseImageFamily(name);
+    if (!family) continue;
+    images.push(family);
+    if (!family.framework) continue;
+    const start = at >= 0 ? at : text.length;
+    const role: MentionRole = at >= 0 ? roleAt(text, start, start, spans) : /\bfor example\b|\be\.g\./i.test(text) ? 'example' : 'subject';
+    mentions.push({ framework: family.framework, name, start, end: start + name.length, versions: family.version ? [family.version] : [], fromVersion: null, upgradeTarget: false, scope: 'exact', role: role === 'library' ? 'subject' : role, via: 'image' });
+  }
+  return { images, mentions };
+}
+
+const pick = (re: RegExp, text: string): string | null => re.exec(text)?.[1] ?? null;
+
+/** `words` is normalizeWords(text), when the caller has it already. */
+export function findMentions(text: string, codes: string[] = [], words: string[] = normalizeWords(text)): Mentions {
+  const spans = asideSpans(text);
+  const byName = nameMentions(text, words, spans);
+  const { images, mentions: byImage } = imageMentions(text, codes, spans);
+  const lower = text.toLowerCase();
+  const cves = text.includes('CVE-') ? [...new Set(text.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [];
+  // "from CUDA 12.1 to CUDA 12.2": the CUDA the images have now.
+  const cuda = (lower.includes('cuda') ? (pick(/\bto cuda\s+(\d+(?:\.\d+)?)/i, text) ?? pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, text)) : null) ?? images.find((f) => f.cuda)?.cuda ?? null;
+  const python = (lower.includes('python') ? pick(/\bpython\s+(\d+(?:\.\d+)?)/i, text) : null) ?? images.find((f) => f.python)?.python ?? null;
+  const osMatch = lower.includes('debian') || lower.includes('ubuntu') ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
+  const os = osMatch ? `${(osMatch[1] ?? '').charAt(0).toUpperCase()}${(osMatch[1] ?? '').slice(1).toLowerCase()} ${osMatch[2] ?? ''}` : (images.find((f) => f.os)?.os ?? null);
+  return { frameworks: [...byName, ...byImage], cves, images, cuda, python, os };
+}

@@ -1,0 +1,179 @@
+// Predicate reading: which kind of change a statement states. By what the sentence says, not by
+// the section it sits in (DLVM security fixes sit under Feature, end-of-support notices under
+// Breaking), with two readings that keep words of one kind inside a statement of another from
+// deciding it:
+//   - "fix of X": a statement that starts by fixing something is a fix whatever its object
+//     mentions ("Fixed an issue where deprecated image families…", "Fixed the tag of…"), unless
+//     what it fixes is a vulnerability (then it is a security update);
+//   - negation: "There are no changes to Secure Boot" states no change.
+// Pure: the statement's words (and its lead-in) in, a kind and the cue that decided it out.
+import type { EventKind, NoteType } from '../../domain/events.js';
+import { DEPENDENCY_NOUN, IMAGE_NOUN } from './lexicon.js';
+import type { Mentions } from './mentions.js';
+import { HintIndex, normalizeWords } from './words.js';
+
+export interface PredicateReading {
+  /** Null: no kind of change was understood (the statement is "unread"). */
+  kind: EventKind | null;
+  /** The words that decided it, as matched. */
+  cue: string | null;
+  /** Which rule decided it, in a few words (shown by `parse --explain`). */
+  why: string;
+  /** Routine compound statements state two kinds: "Regular package refreshment and bug fixes". */
+  also: EventKind[];
+  /** Whether the statement's own words decided, or its lead-in ("The following … have reached end of support:"). */
+  from: 'statement' | 'lead-in' | null;
+}
+
+// A cue is a pattern and the words one of which it cannot match without. One pass of one pattern
+// over a statement finds which hint words it has (TRIGGERS below); only the cues they trigger run
+// their own, costlier pattern. The reader runs on every statement of every changed document.
+interface Cue {
+  re: RegExp;
+  hints: string[];
+  id: number;
+}
+const CUES: Cue[] = [];
+function cue(re: RegExp, hints: string[]): Cue {
+  const c = { re, hints, id: CUES.length };
+  CUES.push(c);
+  return c;
+}
+let hintIndex: HintIndex<number> | null = null;
+/** Built once, after every cue above is declared; read-only afterwards. */
+function cueIndex(): HintIndex<number> {
+  hintIndex ??= new HintIndex(CUES.flatMap((c) => c.hints.map((h): [string, number] => [h, c.id])));
+  return hintIndex;
+}
+
+/** A text and the cues its words can trigger; only those run their pattern. */
+export interface Words {
+  text: string;
+  first: (c: Cue) => string | null;
+  has: (c: Cue) => boolean;
+  /** The same cues tried on another form of this text (with its relative clauses taken out). */
+  firstIn: (c: Cue, other: string) => string | null;
+}
+
+export function words(text: string, normalized: string[] = normalizeWords(text)): Words {
+  const on = cueIndex().find(normalized);
+  const firstIn = (c: Cue, other: string): string | null => (on.has(c.id) ? (c.re.exec(other)?.[0] ?? null) : null);
+  const first = (c: Cue): string | null => firstIn(c, text);
+  return { text, first, has: (c) => first(c) !== null, firstIn };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Cues. Each is tried on the statement's own words first, then on its lead-in.
+
+const EOS = cue(/\breached (?:the |their |its )?end[- ]of[- ](?:(?:its |their )?(?:patch(?:es)? and |standard )?support|patch)(?: dates?| period)?|\bend[- ]of[- ]support (?:dates? )?(?:has|have) (?:passed|been reached)|\bend of (?:its |their )?support period|\b(?:is|are) no longer supported\b(?! (?:on|for|with|in (?:the )?(?:region|zone)))|\bsupport (?:has|have) ended\b|\bno longer (?:receives?|gets?) (?:support|patches|security (?:patches|updates))\b/i, ['support', 'end of', 'end-of']);
+const VULNERABILITY_OBJECT = cue(/\bCVE-\d{4}-\d{4,}|\bvulnerabilit(?:y|ies)\b|\bsecurity (?:issues?|flaws?|bugs?|holes?|problems?|vulnerabilit\w*)\b|\bexploit(?:s|able)?\b/i, ['cve-', 'vulnerab', 'security', 'exploit']);
+const SECURITY = cue(/\bCVE-\d{4}-\d{4,}|\b(?:fix|address|patch|mitigat|remediat|resolv|correct)\w*\s+(?:[\w.-]+\s+){0,5}vulnerabilit|\bvulnerabilit(?:y|ies)\b[^.]{0,80}\b(?:fix|patch|address|resolv|mitigat|discovered)\w*|\bsecurity (?:patch|fix|update|bulletin|advisor|release|vulnerabilit)\w*|\bscanned for (?:security )?vulnerabilities|\bexploit(?:s|able|ed)?\b/i, ['cve-', 'vulnerab', 'security', 'exploit']);
+const DEPRECATION = cue(/\bdeprecat\w*|\bno longer (?:be )?(?:available|published|updated|maintained|offered|provided|built|released|receive)\w*|\bno further (?:updates|releases|patches)\b|\bwill not (?:receive|get) (?:any )?(?:further |more )?(?:updates|patches|fixes)|\bwill (?:no longer|not) be (?:published|updated|released|built|available)|\bwill be (?:removed|turned down|shut down|retired|discontinued)\b|\bend[- ]of[- ]life\b|\bsunset\w*|\bshut ?down (?:is complete|was finalized|will)|\b(?:is|are|was|were|has been|have been) (?:shut down|retired|discontinued|blocklisted|turned down)\b|\bblocklisted\b|\barchive mode\b|\blast release (?:in which|that|with|to)\b|\b(?:does|do) not support\b|\bno longer supports?\b|\bdropped support\b|\bstopped (?:publishing|supporting|releasing)\b|\bunavailable\b(?! in)/i, ['deprecat', 'no longer', 'no further', 'will not', 'will no', 'will be', 'end-of-life', 'end of life', 'sunset', 'shut', 'retired', 'discontinued', 'blocklist', 'turned down', 'archive mode', 'last release', 'not support', 'dropped support', 'stopped', 'unavailable']);
+const RENAME = cue(/\brenamed?\b|\bwas changed to\b|\bis now (?:called|named)\b|\bnames? (?:was |were |is |are |has been |have been )?changed\b|\bnew names?\b|appended to the (?:image )?(?:family )?names?|\bnames? (?:have|has|now have|now has) [\w-]+ appended\b|\bchanges? the [\w-]+ (?:image )?(?:family )?names?\b/i, ['renam', 'changed to', 'now called', 'now named', 'name', 'append']);
+const KNOWN_ISSUE = cue(/\bknown issues?\b|\b(?:might|may|could|can) (?:fail|break|crash|hang|not work|be unable|cause|experience|encounter|return an error|see)\b|\bfails? (?:to|with|when|on|if|for)\b|\b(?:does|do)(?: not|n't) work\b|\bcan(?:not|'t) (?:be )?(?:provisioned|used|created|started|connect|install|load|run|start|find)\b|\bis incompatible\b|\bincompatib|\bworkaround\b|\b(?:don't|do not) use\b|\bare (?:affected|impacted) by\b|\bis not (?:yet )?supported (?:on|for|with)\b|\bunexpected(?:ly)?\b|\berrors? (?:occurs?|appears?|is returned)\b/i, ['known issue', 'might', 'may ', 'could', 'can ', 'fail', 'work', 'cannot', "can't", 'incompatib', 'workaround', "don't use", 'do not use', 'affected', 'impacted', 'not supported', 'not yet supported', 'unexpected', 'error']);
+const PATCH_WORDS = cue(/\bpatch (?:updates?|releases?|versions?(?: upgrades?)?)\b|\bupdated to the latest patch\b/i, ['patch']);
+const PRERELEASE = cue(/\b(?:alpha|beta|rc)\s*\d/i, ['alpha', 'beta', 'rc']);
+const UPGRADE_VERB = cue(/\b(?:upgrad(?:e|ed|es|ing)|updat(?:e|ed|es|ing)|bump(?:s|ed)?|refresh(?:es|ed)?|moved|migrated|pinned)\b/i, ['upgrad', 'updat', 'bump', 'refresh', 'moved', 'migrated', 'pinned']);
+const AVAILABLE = cue(/\b(?:is|are) (?:now )?(?:generally )?available\b|\bnow (?:generally )?available\b|\bcan now (?:create|use|deploy|select|run)\b|\b(?:is|are|has been|have been|was|were) (?:now )?(?:added|released|launched|introduced|published)\b|^(?:added|released|launched|introducing|introduced|new|publish(?:ed)?)\b|^(?:restored|re-enabled)\b|\binitial release of\b|^added (?:the )?[\w\s]{0,40}\bframework\b|\bout of experimental\b|\bfirst release\b|\bnow (?:offers|provides|ships)\b|\bintroduc(?:es|ed|ing)\b/i, ['available', 'can now', 'added', 'released', 'launched', 'introduc', 'published', 'new', 'restored', 're-enabled', 'initial release', 'out of experimental', 'first release', 'now offers', 'now provides', 'now ships', 'framework', 'publish']);
+// "Added X to the images", "now includes X": contents of images, not new images.
+const INTO_IMAGES = cue(/^added\s+(?!support\b)(?:the\s+)?[\w./+-]+(?:\s+[\w./+-]+){0,3}\s+(?:to|onto|into|in)\s+(?:the\s+|all\s+)?|\bnow includes?\b|\bnow bundles?\b/i, ['added', 'now include', 'now bundle']);
+const UPDATED_WITH_FIXES = cue(/\b(?:updated|upgraded|refreshed)\s+with\b[^.]*\bbug fixes\b/i, ['bug fixes']);
+const FIX_HEAD = /^(?:(?:misc\.?|miscellaneous|minor|various|several|regular|general|small|additional|other)\s+)?(?:bug\s+)?(?:fix(?:es|ed)?|fixing|bugfix(?:es)?|resolved|resolves|corrected|addressed (?:an?|the|several|some) (?:issue|bug|problem|regression)s?|patched (?:an?|the) (?:bug|regression|issue|problem))\b/i;
+const FIX_ANY = cue(/\bbug ?fix(?:es)?\b|\bfix(?:es|ed)? (?:(?:an?|the|several|some|two|three|multiple|various|known|minor|critical|many)\s+)?(?:[\w-]+\s+){0,3}(?:bugs?|issues?|problems?|crash(?:es)?|regressions?|errors?|leaks?|hangs?|failures?|illegal[- ]memory[- ]access)\b|\bto fix\b|\bresolv(?:ed|es) (?:an?|the) (?:issue|problem|bug)\b|\bno longer (?:causes?|crash(?:es)?|fails?|hangs?|returns? an error|shows?|attempts?|incorrectly|reports?)\b|\bnow correctly\b|\bto (?:resolve|address|correct) (?:an? |the |this |that )?(?:issue|problem|regression|bug|error|performance degradation|crash)|\bincludes fixes\b|\bincorrectly\b/i, ['fix', 'bugfix', 'resolv', 'no longer', 'correct', 'incorrect', 'to address', 'rolled']);
+const DEPENDENCY_SUPPORT = cue(/\bsupports?\s+(?:for\s+)?(?:using\s+)?(?:the\s+)?(?:cuda|python|ubuntu|debian|amazon linux|xla|conda|jupyter\w*|docker|nvidia|kernel|os|pip|uv)\b|\b(?:python|cuda|ubuntu|debian)\s+[\d.]+(?:,\s*(?:python|cuda|ubuntu|debian)\s+[\d.]+)*,?\s+(?:and\s+\w+\s+[\d.]+\s+)?support\b/i, ['support']);
+const CONTENT_CHANGE = cue(/\b(?:upgrad\w*|updat\w*|bump\w*|refresh\w*|re-?releas\w*|pinned|locked|moved|migrated|replac\w*|install(?:ed|s|ing)?|pre-?install(?:ed|s)?|preload(?:ed|s)?|now includes?|include[sd]?|now has|removed|re-enabled|now uses|switched to|compiled|added to|no longer (?:dependent|depends?) on|ships? with|now ships?|bundles?|now bundles)\b/i, ['upgrad', 'updat', 'bump', 'refresh', 'releas', 'pinned', 'locked', 'moved', 'migrated', 'replac', 'install', 'preinstall', 'pre install', 'preload', 'include', 'now has', 'removed', 're-enabled', 'now uses', 'switched', 'compiled', 'added to', 'depend', 'ship', 'bundle']);
+// "The Vertex SDK for Python is available across all …": a package, not an image, becomes available.
+const PACKAGE_AVAILABLE = cue(/\b(?:sdk|package|library|libraries|tool|plugin|extension|cli)s?\b[^.]*?\b(?:is|are) (?:now )?available\b/i, ['available']);
+const STRONG_CONTENT = cue(/\b(?:(?:is|are) )?now (?:included|installed|pre-?installed|bundled|shipped|preloaded)\b|^(?:uses|ships|includes|updates|upgrades|bundles)\b/i, ['now', 'uses', 'ships', 'include', 'updates', 'upgrades', 'bundles']);
+const NEW_DEFAULT = cue(/\b(?:is|are) now the default (?:os|python|cuda|driver|version|image)\b/i, ['now the default']);
+const ROUTINE_UPDATES = cue(/\b(?:package|software|library|libraries|dependency|dependencies|security) (?:updates|upgrades|refresh\w*)\b|\bregular package refresh\w*|\bmiscellaneous (?:software )?updates\b|\bupdated dependencies\b/i, ['updates', 'upgrades', 'refresh', 'updated dependencies']);
+// What most product notes are: a feature, a launch stage, a behaviour or pricing change. "other", understood.
+const FEATURE = /\byou can now\b|\bnow (?:supports?|lets|allows|enables|offers|provides|requires|uses)\b|\b(?:generally available|general availability|\(GA\)|in preview|\(preview\)|public preview|private preview)\b|^preview\b|\bis now (?:in|at)\b|\blets you\b|\ballows you\b|\benables you\b|\bpricing\b|\bwill (?:start|begin) charging\b|\bbilling\b|\bwe (?:strongly )?recommend\b|\brecommended\b|\bstarting (?:on|with|in|from)\b|\bis changing\b|\bchanged? the default\b|\bnew (?:feature|option|flag|setting|parameter|field|api|action|capability|metric)\b|\bsupport for\b|\bsupports?\b|\bavailable in\b|\bimproved?\b|\bimprovements?\b|\boptimiz\w*\b|\bperformance\b|\benhanc\w*\b|\badded\b|\badds\b|\bintroduc\w*|\bchanged\b|\bchanges\b|\bupdated (?:the )?(?:documentation|description|pricing|behavior|behaviour|ui|console|page|guide|limit|quota)\b|\b(?:is|are) now\b|\bcan now\b|\bno longer requires?\b/i;
+const BEHAVIOUR_START = /^(?:disabled|enabled|improved|allows?|allowed|increased|decreased|reduced|extended|expanded|simplified)\b/i;
+// "There are no changes to Secure Boot", "is not affected": the statement says nothing changed.
+const NOTHING_CHANGED = cue(/^(?:there (?:are|is|were|was) no (?:changes?|impact|action required)|no (?:changes? to|action is required)|(?:\S+\s+){0,6}(?:is|are) not (?:affected|impacted)\b)/i, ['no change', 'no impact', 'no action', 'not affected', 'not impacted']);
+
+
+/** The kinds whose cue words, found in the lead-in, carry over to its list items. */
+function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions): PredicateReading | null {
+  const text = t.text;
+  const found = (kind: EventKind, cue: string | null, why: string): PredicateReading => ({ kind, cue, why, also: [], from: own ? 'statement' : 'lead-in' });
+  let cue: string | null;
+  if ((cue = t.first(EOS))) return found('end-of-support-reached', cue, 'says support has ended');
+  if ((cue = t.first(SECURITY))) return found('security-update', cue, 'fixes vulnerabilities');
+  if ((cue = t.first(DEPRECATION))) return found('deprecation', cue, 'says it is deprecated or stops being available/updated');
+  if ((cue = t.first(RENAME))) return found('rename', cue, 'says names change');
+  if (own && noteType === 'issue' && !t.has(FIX_ANY)) return found('known-issue', null, 'an Issue note');
+  if ((cue = t.first(KNOWN_ISSUE)) && (noteType === 'issue' || noteType === 'breaking' || /\bknown issue|\bworkaround|\bdon't use|\bdo not use/i.test(cue))) return found('known-issue', cue, 'describes a current problem');
+  const frameworkSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'other' && m.framework !== 'python');
+  const versioned = mentions.frameworks.some((m) => m.role === 'subject' && m.versions.length > 0);
+  // An upgrade of a framework line is a patch update; of "other" image lines (MXNet, Chainer,
+  // RAPIDS) or of Python it is a dependency update of the images.
+  const upgradeTarget = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'python' && m.framework !== 'other' && m.upgradeTarget && m.versions.length > 0);
+  if ((cue = t.first(PATCH_WORDS)) && frameworkSubject) return found('patch-update', cue, 'a patch release of a framework');
+  if (t.has(UPGRADE_VERB) && upgradeTarget) return found('patch-update', t.first(UPGRADE_VERB), 'a framework upgraded to a version');
+  if (t.has(UPGRADE_VERB) && versioned && t.has(PRERELEASE)) return found('patch-update', t.first(PRERELEASE), 'a pre-release step of a framework version');
+  if (t.has(UPGRADE_VERB) && frameworkSubject && sameFrameworkTwice(mentions)) return found('patch-update', t.first(UPGRADE_VERB), 'a framework line moved to a newer version');
+  // A verb inside a relative clause describes, it does not report: "files that are available", "the packages that are installed".
+  const reported = text.replace(/\b(?:that|which|who) (?:is|are|was|were|has been|have been) \w+/gi, '');
+  const r = { first: (c: Cue): string | null => t.firstIn(c, reported) };
+  if ((cue = r.first(PACKAGE_AVAILABLE))) return found('dependency-update', cue, 'a package or tool becomes available');
+  const intoImages = own && t.has(INTO_IMAGES);
+  if ((cue = r.first(AVAILABLE)) && !intoImages) {
+    const lineSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'python');
+    if (versioned || mentions.images.some((f) => f.framework) || (lineSubject && (IMAGE_NOUN.test(text) || /\bframework\b/i.test(text)))) return found('new-image', cue, 'a framework image line becomes available');
+    // "Dataproc subminor image versions … are available", "Java 25 runtime is in Preview" (but not "Added Ubuntu 22.04 support for CPU images").
+    const plural = /\bimages\b|\bcontainers\b|\bcontainer images?\b|\bruntimes?\b|\bimage versions\b|\bbuilds\b|\bimage families\b/i.test(text);
+    const availableNow = /\bavailable\b/i.test(cue) && /\bimages?\b|\bcontainers?\b|\bruntimes?\b/i.test(text);
+    if (!/^added\b/i.test(cue) && !t.has(DEPENDENCY_SUPPORT) && (plural || availableNow) && !/\bfeature\b/i.test(text)) return found('new-image', cue, 'an image line becomes available');
+  }
+  // "… images have been updated with library upgrades and bug fixes": an update that brings fixes.
+  if ((cue = t.first(UPDATED_WITH_FIXES))) return { ...found('dependency-update', cue, 'images updated, with fixes'), also: ['fix'] };
+  if ((cue = t.first(ROUTINE_UPDATES))) return found('dependency-update', cue, 'routine package updates');
+  if (own && (cue = t.first(FIX_ANY))) return found('fix', cue, 'fixes a problem');
+  // Under Fixed, what is not an explicit version upgrade ("Upgraded X to v2.3") is a fix.
+  if (own && noteType === 'fixed' && !(t.has(CONTENT_CHANGE) && /\d+\.\d+|\bv\d/.test(text))) return found('fix', null, 'a Fixed note');
+  if (own && (cue = BEHAVIOUR_START.exec(text)?.[0] ?? null)) return found('other', cue, 'a behaviour change');
+  if ((cue = t.first(DEPENDENCY_SUPPORT)) || (cue = t.first(NEW_DEFAULT))) return found('dependency-update', cue, 'support for a dependency');
+  if ((cue = r.first(STRONG_CONTENT))) return found('dependency-update', cue, 'what the images contain changed');
+  if ((cue = r.first(CONTENT_CHANGE)) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+|\bv\d|\bversion \d/.test(text) || mentions.images.length > 0 || IMAGE_NOUN.test(text) || frameworkSubject)) {
+    return found('dependency-update', cue, 'what the images contain changed');
+  }
+  // "Added Jupytext.", "Added the PyTorch/XLA package": a package added to the images.
+  if (/^added\b(?!\s+support\b)/i.test(text) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+/.test(text) || t.has(INTO_IMAGES) || /^added (?:the )?[\w./+-]+(?: [\w./+-]+)?\.?$/i.test(text))) return found('dependency-update', 'added', 'a package added');
+  if (own && noteType === 'libraries') return found('dependency-update', null, 'a Libraries note');
+  if ((cue = FEATURE.exec(text)?.[0] ?? null)) return found('other', cue, 'a feature, launch or behaviour change');
+  return null;
+}
+
+/** "Upgraded TensorFlow 2.15 images to TensorFlow 2.15.1": one framework named twice, a newer version second. */
+function sameFrameworkTwice(mentions: Mentions): boolean {
+  const subjects = mentions.frameworks.filter((m) => m.role === 'subject' && m.versions.length > 0);
+  return subjects.some((a, i) => subjects.slice(i + 1).some((b) => b.framework === a.framework));
+}
+
+/**
+ * `contextWords` lets a note read its lead-in's words once for all its list items (a per-note
+ * cache, created by the caller: nothing is kept between notes).
+ */
+export function readPredicate(text: string, context: string | null, noteType: NoteType, mentions: Mentions, contextWords?: (context: string) => Words, normalized?: string[]): PredicateReading {
+  const t = words(text, normalized);
+  const nothing = t.first(NOTHING_CHANGED);
+  if (nothing) return { kind: null, cue: nothing, why: 'says nothing changed', also: [], from: 'statement' };
+  // "fix of X": a statement that starts by fixing is a fix, whatever else its object mentions.
+  const head = FIX_HEAD.exec(text)?.[0] ?? null;
+  if (head) {
+    const vuln = t.first(VULNERABILITY_OBJECT);
+    const reading: PredicateReading = vuln
+      ? { kind: 'security-update', cue: `${head} … ${vuln}`, why: 'fixes a vulnerability', also: [], from: 'statement' }
+      : { kind: 'fix', cue: head, why: 'starts by fixing something (its object does not decide the kind)', also: [], from: 'statement' };
+    if (t.has(ROUTINE_UPDATES) || /\b(?:and|&) (?:package |software |library )?(?:updates|upgrades)\b/i.test(text)) reading.also.push('dependency-update');
+    return reading;
+  }
+  const reading = readText(t, true, noteType, mentions) ?? (context ? readText(contextWords ? contextWords(context) : words(context), false, noteType, mentions) : null);
+  if (!reading) return { kind: null, cue: null, why: 'no kind of change understood', also: [], from: null };
+  // Routine compound statements: "Regular package refreshment and bug fixes", "security patches and package upgrades".
+  if (reading.kind !== 'fix' && /\bbug fixes\b/i.test(text)) reading.also.push('fix');
+  if ((reading.kind === 'security-update' || reading.kind === 'fix') && /\b(?:package |software |library )?(?:updates|upgrades|refreshment)\b/i.test(text)) reading.also.push('dependency-update');
+  return reading;
+}

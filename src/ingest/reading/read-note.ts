@@ -1,0 +1,130 @@
+// Reading one note: every statement ends as events or as an explicit "no event" with its reason,
+// so nothing is silently dropped. A statement whose kind is not understood still becomes an
+// `other` event (about its framework, if it names one) and is counted as unread, so subscribers
+// see it and the operator can see what the reader does not know yet. `parse --explain` prints
+// this reading.
+import type { Framework } from '../../domain/events.js';
+import type { Note, Statement } from '../notes.js';
+import { chooseSubjects, composeFindings, type Finding } from './compose.js';
+import { expandVersions, findMentions, VERSION_LIST, type FrameworkMention, type Mentions } from './mentions.js';
+import { readPredicate, words, type PredicateReading, type Words } from './predicates.js';
+import { normalizeWords } from './words.js';
+
+export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'nothing changed' | 'empty';
+
+export interface StatementReading {
+  text: string;
+  context: string | null;
+  mentions: FrameworkMention[];
+  predicate: PredicateReading | null;
+  dropped: { mention: FrameworkMention; why: string }[];
+  findings: Finding[];
+  /** Set when the statement yields no event, and why. */
+  noEvent: NoEventReason | null;
+  /** No kind of change was understood: the statement went out as `other` (or not at all). */
+  unread: boolean;
+}
+
+export interface NoteReading {
+  statements: StatementReading[];
+  findings: Finding[];
+}
+
+/** What the entry says about itself, for statements that name nothing: "PyTorch 2.13 — 2026-07-20". */
+export interface EntryContext {
+  title: string;
+}
+
+// Pointers and instructions carry no event: "To view the end of patch and support dates, see …".
+const INSTRUCTION = /^(?:to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b)/i;
+// Lists of what an image contains, not changes: "Tags: …", "Bundled versions: …".
+const INVENTORY = /^(?:tags|bundled versions|image uri|image uris|available tags|containers?|supported (?:instances|regions)|gpu instance type support|cpu instance type support)\s*:/i;
+
+function isInstruction(text: string): boolean {
+  if (!INSTRUCTION.test(text)) return false; // the first sentence must be one
+  const sentences = text.split(/(?<=\.)\s+(?=[A-Z])/).filter((x) => x.trim());
+  return sentences.length > 0 && sentences.every((x) => INSTRUCTION.test(x.trim()));
+}
+
+const noEvent = (s: Statement, reason: NoEventReason): StatementReading => ({ text: s.text, context: s.context, mentions: [], predicate: null, dropped: [], findings: [], noEvent: reason, unread: false });
+
+/** Mentions in an entry title ("PyTorch 2.12 — 2026-07-02", "AWS DLCs for PyTorch 2.6 Training"). */
+function titleSubject(entry: EntryContext | undefined): FrameworkMention | null {
+  if (!entry?.title) return null;
+  const subjects = findMentions(entry.title).frameworks.filter((m) => m.role === 'subject' && m.framework !== 'python');
+  return subjects.length === 1 ? (subjects[0] ?? null) : null;
+}
+
+const OWN_VERSION = new RegExp(String.raw`^(?:from\s+)?(${VERSION_LIST})`, 'i');
+
+/** What a note's statements share: the lead-ins' mentions and words, read once per note. */
+export interface NoteScope {
+  contextMentions: (context: string) => Mentions;
+  contextWords: (context: string) => Words;
+}
+
+export function noteScope(): NoteScope {
+  const mentions = new Map<string, Mentions>();
+  const cues = new Map<string, Words>();
+  return {
+    contextMentions: (c) => mentions.get(c) ?? (mentions.set(c, findMentions(c)), mentions.get(c) as Mentions),
+    contextWords: (c) => cues.get(c) ?? (cues.set(c, words(c)), cues.get(c) as Words),
+  };
+}
+
+export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope()): StatementReading {
+  if (s.text.trim() === '') return noEvent(s, 'empty');
+  if (isInstruction(s.text)) return noEvent(s, 'pointer');
+  if (INVENTORY.test(s.text)) return noEvent(s, 'inventory');
+  const normalized = normalizeWords(s.text);
+  let mentions: Mentions = findMentions(s.text, s.codes, normalized);
+  let subjectsFromContext = false;
+  if (!mentions.frameworks.some((m) => m.role === 'subject') && s.context) {
+    // "TensorFlow patch version upgrades:" / "From 2.8.3 to 2.8.4.": the framework is in the lead-in;
+    // only a list item that is itself a version ("From 2.8.3 to 2.8.4.", "2.6.4") replaces its versions.
+    const fromContext = scope.contextMentions(s.context);
+    const own = OWN_VERSION.exec(s.text)?.[1];
+    const ownVersions = own ? expandVersions(own) : null;
+    const frameworks = fromContext.frameworks
+      .filter((m) => m.role === 'subject')
+      .map((m) => (ownVersions ? { ...m, versions: ownVersions.versions, fromVersion: ownVersions.from, upgradeTarget: ownVersions.target || m.upgradeTarget, start: 0, end: 0 } : { ...m, start: 0, end: 0 }));
+    if (frameworks.length > 0) {
+      mentions = { ...mentions, frameworks: [...mentions.frameworks, ...frameworks] };
+      subjectsFromContext = true;
+    }
+  }
+  const predicate = readPredicate(s.text, s.context, noteType, mentions, scope.contextWords, normalized);
+  if (isHeading && predicate.kind === null) return noEvent(s, 'sub-heading');
+  if (predicate.kind === null && predicate.cue !== null) return { ...noEvent(s, 'nothing changed'), predicate };
+  const { subjects, dropped } = chooseSubjects(subjectsFromContext ? '' : s.text, mentions, predicate.kind);
+  // A statement that names no framework, inside an entry about one framework line, is about that line.
+  const withTitle = subjects.length === 0 && title && predicate.kind !== 'security-update' ? [title] : subjects.length > 0 && title ? subjects.map((m) => (m.versions.length === 0 && m.framework === title.framework ? { ...m, versions: title.versions } : m)) : subjects;
+  const full = s.context ? `${s.context} ${s.text}` : s.text;
+  const findings = composeFindings(full, mentions, predicate, withTitle);
+  return { text: s.text, context: s.context, mentions: mentions.frameworks, predicate, dropped, findings, noEvent: null, unread: predicate.kind === null };
+}
+
+export function readNote(note: Note, entry?: EntryContext): NoteReading {
+  const title = titleSubject(entry);
+  const leadIns = new Set(note.statements.map((s) => s.context).filter((c): c is string => c !== null));
+  // A statement that frames others without ending in ":" is a sub-heading (<h3 id>, <h4>).
+  const headings = new Set([...leadIns].filter((c) => !c.endsWith(':')));
+  const scope = noteScope();
+  const statements: StatementReading[] = note.statements.map((s) => {
+    if (leadIns.has(s.text) && s.text.endsWith(':')) return noEvent(s, 'lead-in');
+    return readStatement(s, note.type, title, headings.has(s.text), scope);
+  });
+  const findings = statements.flatMap((r) => r.findings);
+  if (findings.length === 0 && note.label) {
+    // A note that is only its label ("M93 release") still tells that a release happened. A note
+    // with no words at all (an empty entry, markup we cannot read) tells nothing: no event, and the
+    // watchdog reports entries like that.
+    findings.push({ kind: 'other', framework: title?.framework ?? null, version: title?.versions[0] ?? null, scope: title?.versions[0] ? 'exact' : null, cuda: null, python: null, os: null, cves: [], imageFamilies: [], text: note.text });
+  }
+  return { statements, findings };
+}
+
+/** Frameworks a reading names as subjects, for the status page's unread list. */
+export function frameworksOf(reading: StatementReading): Framework[] {
+  return [...new Set(reading.findings.map((f) => f.framework).filter((f): f is Framework => f !== null))];
+}
