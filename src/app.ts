@@ -53,7 +53,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     queues: createQueues(redis, prefix, {
       deliverBackoffMs: env.DELIVER_BACKOFF_MS,
       onError: (err, queue) => {
-        if (!health.connectionError(err, `queue:${queue}`)) logger.error({ queue, err: err.message }, 'queue error');
+        if (!health.error(err, `queue:${queue}`)) logger.error({ queue, err: err.message }, 'queue error');
       },
     }),
     sources: new SourceStateStore(redis, prefix),

@@ -80,7 +80,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     // While Redis is away every worker reports connection errors several times a second: the health
     // tracker logs one line per outage instead.
     worker.on('error', (err) => {
-      if (deps.health.connectionError(err, stage)) return;
+      if (deps.health.error(err, stage)) return;
       // A job that was running when Redis lost its data cannot be finished: its key is gone. The
       // state guard reports the loss as a whole; each such job is one line, not an error storm.
       if (/Missing key for job/.test(err.message)) logger.warn({ event: 'job-lost', stage, err: err.message }, 'a running job vanished from Redis (state lost?)');
@@ -88,6 +88,13 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     });
     workers.push(worker);
   }
+  // Redis refusing writes (out of memory, read-only replica, failed save) makes every worker retry
+  // in a tight loop: pause them until the health probe sees writes succeed again.
+  deps.health.startProbe(deps.redis, `${deps.prefix}:health-probe`);
+  deps.health.onChange((state) => {
+    if (state === 'refusing') for (const w of workers) void w.pause(true).catch(() => undefined);
+    else if (state === 'up') for (const w of workers) if (w.isPaused()) w.resume();
+  });
   let guard: StateGuard | null = null;
   if (options.scheduler) {
     await syncSchedulers(deps.queues, config);

@@ -40,10 +40,11 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** Problems that make this process unable to do its work; empty when healthy. */
+/** Why this process cannot do its work, or null when Redis is fine. */
 function redisProblem(deps: Deps): string | null {
   const s = deps.health.status();
-  return s.up ? null : `redis: unreachable since ${s.downSince?.toISOString() ?? '?'} (${s.reason ?? 'unknown error'})`;
+  if (s.up) return null;
+  return `redis: ${s.state === 'refusing' ? 'refuses writes' : 'unreachable'} since ${s.downSince?.toISOString() ?? '?'} (${s.reason ?? 'unknown error'})`;
 }
 
 async function refreshGauges(deps: Deps): Promise<void> {
@@ -117,6 +118,8 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
         // Liveness: this process can do its work. Redis away, or lost state it could not restore,
         // is a reason for a supervisor to act (restart, page someone); both say why.
         const problems = [redisProblem(deps), options.guard?.status().problem ?? null].filter((p): p is string => p !== null);
+        // A frozen Redis keeps its connection open: ask it, briefly, before saying ok.
+        if (problems.length === 0) await withDeadline(deps.redis.ping(), Math.min(deadline, 1_000), 'liveness').catch((err: unknown) => problems.push(`redis: ${redactText((err as Error).message)}`));
         if (problems.length > 0) json(res, 503, { ok: false, problems });
         else res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
         return;
@@ -148,7 +151,8 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
           return;
         }
         try {
-          res.writeHead(200, headers).end(await withDeadline(renderStatusPage(deps, options.guard?.status() ?? null), deadline, 'status page'));
+          const page = await withDeadline(renderStatusPage(deps, options.guard?.status() ?? null), deadline, 'status page');
+          res.writeHead(200, headers).end(page);
         } catch (err) {
           if (!(err instanceof DeadlineError)) throw err;
           res.writeHead(503, headers).end(renderUnavailablePage(deps, `redis: ${err.message}`));

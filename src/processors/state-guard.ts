@@ -10,7 +10,7 @@
 //     (upserts are idempotent);
 //   - every few checks it also verifies that every scheduler exists, and re-creates missing ones.
 import { randomUUID } from 'node:crypto';
-import { syncSchedulers } from '../queue/schedules.js';
+import { repairSchedulers, syncSchedulers } from '../queue/schedules.js';
 import type { Deps } from './deps.js';
 import { alertOperator } from './operator.js';
 
@@ -53,6 +53,7 @@ export class StateGuard {
   private checks = 0;
   private running: Promise<void> | null = null;
   private stopped = false;
+  private forceSchedulerCheck = false;
 
   constructor(
     private readonly deps: Deps,
@@ -78,7 +79,12 @@ export class StateGuard {
       logger.info({ event: 'state-marker-created' }, 'no release-radar state in Redis yet (first start, or its data was lost while no release-radar process ran): every source records a baseline first');
     }
     this.lastVerifiedAt = this.deps.clock();
-    this.deps.health.onRecovered(() => void this.check());
+    // After any Redis trouble, check everything at once, schedulers included: a write refused
+    // during the trouble may have lost a scheduler's next job.
+    this.deps.health.onRecovered(() => {
+      this.forceSchedulerCheck = true;
+      void this.check();
+    });
     this.timer = setInterval(() => void this.check(), this.options.checkEveryMs);
     this.timer.unref();
   }
@@ -113,8 +119,10 @@ export class StateGuard {
       if (current !== null && current === this.markerId) {
         this.lastVerifiedAt = this.deps.clock();
         this.checks++;
-        if (this.checks % (this.options.schedulerCheckEvery ?? 10) === 0) await this.ensureSchedulers();
-        else this.clearProblem();
+        if (this.forceSchedulerCheck || this.checks % (this.options.schedulerCheckEvery ?? 10) === 0) {
+          this.forceSchedulerCheck = false;
+          await this.ensureSchedulers();
+        } else this.clearProblem();
         return;
       }
       if (current !== null) {
@@ -159,11 +167,9 @@ export class StateGuard {
   }
 
   private async ensureSchedulers(): Promise<void> {
-    const { queues, config } = this.deps;
-    const [polls, digests, reminders, watchdog] = await Promise.all([queues.poll, queues.digest, queues.remind, queues.watchdog].map((q) => q.getJobSchedulersCount()));
-    if ((polls ?? 0) < config.sources.length || (digests ?? 0) < config.teams.length || (reminders ?? 0) < config.teams.length || (watchdog ?? 0) < 1) {
-      this.deps.logger.warn({ event: 'schedulers-missing', polls, digests, reminders, watchdog }, 'some job schedulers were missing; re-created them');
-      await syncSchedulers(queues, config);
+    const repaired = await repairSchedulers(this.deps.queues, this.deps.config, this.deps.clock().getTime());
+    if (repaired.missing.length > 0 || repaired.overdue.length > 0) {
+      this.deps.logger.warn({ event: 'schedulers-repaired', ...repaired }, 'job schedulers were missing or stuck (their next run long overdue); re-created them');
     }
     this.clearProblem();
   }

@@ -28,6 +28,9 @@ export interface OwnRedis {
   kill(): Promise<void>;
   /** SHUTDOWN: a clean stop (with persistence, the AOF is complete). */
   shutdown(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a frozen server whose connections stay open (a black hole). */
+  freeze(): void;
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -89,7 +92,16 @@ export async function startOwnRedis(options: OwnRedisOptions = {}): Promise<OwnR
       await exited;
       child = null;
     },
-    close: () => own.kill(),
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
+    },
+    close: async () => {
+      child?.kill('SIGCONT');
+      await own.kill();
+    },
   };
   await own.start();
   return own;
