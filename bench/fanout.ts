@@ -22,6 +22,7 @@ export async function fanoutBench(): Promise<Result> {
     sources: [],
     operator: null,
     watchdog: { every: '5m', missedPolls: 3 },
+    warnings: [],
     teams: Array.from({ length: teams }, (_, i) => TeamSchema.parse({ id: `team-${i}`, name: `Team ${i}`, slack: { channels: [`#c${i}`] }, subscriptions: [{ frameworks: ['pytorch'], deliver: 'immediate' }] })),
   };
   const deps = buildDeps(env, config, pino({ level: 'silent' }));

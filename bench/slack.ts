@@ -23,7 +23,7 @@ export async function slackThroughputBench(): Promise<Result> {
   const slack = await startSlackStub();
   const channels = Array.from({ length: CHANNELS }, (_, i) => `#c${i}`);
   const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl, DELIVER_CONCURRENCY: '128' });
-  const config = { sources: [], operator: null, watchdog: { every: '5m', missedPolls: 3 }, teams: [TeamSchema.parse({ id: 'all', name: 'All', slack: { channels }, subscriptions: [{ frameworks: ['all'] }] })] };
+  const config = { sources: [], operator: null, watchdog: { every: '5m', missedPolls: 3 }, warnings: [], teams: [TeamSchema.parse({ id: 'all', name: 'All', slack: { channels }, subscriptions: [{ frameworks: ['all'] }] })] };
   const service = await startService(env, config, pino({ level: 'silent' }), { stages: ['deliver'], scheduler: false, http: false });
   // Event-major, as the match stage fans out: event k goes to every channel, then event k + 1.
   const jobs = Array.from({ length: PER_CHANNEL }, (_, k) => k).flatMap((k) =>

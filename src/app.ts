@@ -29,9 +29,9 @@ export interface BuildOptions {
   fetch?: { timeoutMs?: number; maxBytes?: number };
 }
 
-export function createNotifiers(env: Env): { slack: SlackNotifier; email: EmailNotifier } {
+export function createNotifiers(env: Env, logger?: Logger): { slack: SlackNotifier; email: EmailNotifier } {
   const slack = env.SLACK_BOT_TOKEN
-    ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) })
+    ? createSlackNotifier({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}), ...(logger ? { logger } : {}) })
     : createSlackOutbox(env.OUTBOX_DIR);
   const email = env.SMTP_URL ? createEmailNotifier({ smtpUrl: env.SMTP_URL, from: env.MAIL_FROM }) : createEmailOutbox(env.OUTBOX_DIR, env.MAIL_FROM);
   return { slack, email };
@@ -43,7 +43,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
   const health = new RedisHealth(logger, clock);
   health.watchMain(redis);
   const prefix = env.QUEUE_PREFIX;
-  const { slack, email } = createNotifiers(env);
+  const { slack, email } = createNotifiers(env, logger);
   return {
     config,
     teams: new Map(config.teams.map((t) => [t.id, t])),
@@ -74,6 +74,12 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     metrics: options.metrics ?? createMetrics(),
     fetch: { ...options.fetch, allowPrivate: env.ALLOW_PRIVATE_SOURCES },
   };
+}
+
+/** A new config for every stage of this process: each reads deps.config at its next job. */
+export function applyConfig(deps: Deps, config: AppConfig): void {
+  deps.config = config;
+  deps.teams = new Map(config.teams.map((t) => [t.id, t]));
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {

@@ -5,9 +5,13 @@
 import { Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { buildDeps, closeDeps, type BuildOptions } from '../src/app.js';
+import { randomUUID } from 'node:crypto';
+import { applyConfig, buildDeps, closeDeps, type BuildOptions } from '../src/app.js';
+import { ConfigError, configFingerprint, loadConfig, type AppConfig } from '../src/config/load.js';
+import { InstanceRegistry } from '../src/stores/instances.js';
+import { configuredSecrets } from '../src/config/secrets.js';
+import { registerSecrets } from '../src/redact.js';
 import type { Env } from '../src/config/env.js';
-import type { AppConfig } from '../src/config/load.js';
 import { startHttpServer, type HttpServer } from '../src/http/server.js';
 import { createDeliverProcessor } from '../src/processors/deliver.js';
 import type { Deps } from '../src/processors/deps.js';
@@ -17,7 +21,7 @@ import { createParseProcessor } from '../src/processors/parse.js';
 import { createPollProcessor } from '../src/processors/poll.js';
 import { createRemindProcessor } from '../src/processors/remind.js';
 import { StateGuard } from '../src/processors/state-guard.js';
-import { createWatchdogProcessor } from '../src/processors/watchdog.js';
+import { createWatchdogProcessor, redisOutageKey } from '../src/processors/watchdog.js';
 import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { syncSchedulers } from '../src/queue/schedules.js';
@@ -33,12 +37,20 @@ export interface ServiceOptions extends BuildOptions {
   stateCheckMs?: number;
 }
 
+export interface ReloadResult {
+  ok: boolean;
+  message: string;
+}
+
 export interface Service {
   deps: Deps;
   workers: Worker[];
   http: HttpServer | null;
   /** Present in processes that keep the schedulers (`start`, `worker --scheduler`). */
   guard: StateGuard | null;
+  instances: InstanceRegistry;
+  /** Read the config files again; apply them if valid (SIGHUP, POST /-/reload). */
+  reload(): Promise<ReloadResult>;
   close(): Promise<void>;
 }
 
@@ -56,6 +68,7 @@ const PROCESSORS: Record<Stage, (deps: Deps) => Processor> = {
 const CONCURRENCY: Record<Exclude<Stage, 'deliver'>, number> = { poll: 8, parse: 2, match: 4, digest: 2, remind: 2, watchdog: 1 };
 
 export async function startService(env: Env, config: AppConfig, logger: Logger, options: ServiceOptions): Promise<Service> {
+  registerSecrets(configuredSecrets(env, config));
   await assertRedisReachable(env.REDIS_URL);
   const deps = buildDeps(env, config, logger, options);
   const workers: Worker[] = [];
@@ -93,7 +106,11 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   deps.health.startProbe(deps.redis, `${deps.prefix}:health-probe`);
   deps.health.onChange((state) => {
     if (state === 'refusing') for (const w of workers) void w.pause(true).catch(() => undefined);
-    else if (state === 'up') for (const w of workers) if (w.isPaused()) w.resume();
+    else if (state === 'up') for (const w of workers) if (w.isPaused()) void w.resume();
+    // Remembered in Redis, so the watchdog (in whichever process) does not report every source as
+    // stale for polls that could not run while Redis was away.
+    const ended = deps.health.lastProblem();
+    if (state === 'up' && ended) void deps.redis.set(redisOutageKey(deps.prefix), JSON.stringify({ from: ended.from.toISOString(), to: ended.to.toISOString() }), 'EX', 7 * 86_400).catch(() => undefined);
   });
   let guard: StateGuard | null = null;
   if (options.scheduler) {
@@ -101,7 +118,40 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     guard = new StateGuard(deps, { checkEveryMs: options.stateCheckMs ?? stateCheckInterval(config) });
     await guard.start();
   }
-  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
+  const instances = new InstanceRegistry(deps.redis, deps.prefix, { id: randomUUID(), stages: [...options.stages], scheduler: options.scheduler, startedAt: deps.clock().toISOString() }, deps.clock);
+  const heartbeat = async (): Promise<void> => {
+    if (!deps.health.status().up) return;
+    await instances.heartbeat(configFingerprint(deps.config)).catch(() => undefined);
+  };
+  await heartbeat();
+  const beat = setInterval(() => void heartbeat(), 15_000);
+  beat.unref();
+
+  // Alertmanager's reload: validate first; an invalid file changes nothing and says why; a valid one
+  // replaces the config every stage reads at its next job and re-plans the schedulers.
+  let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, message: '' });
+  const reload = (): Promise<ReloadResult> => {
+    reloading = reloading.then(async () => {
+      let next: AppConfig;
+      try {
+        next = await loadConfig(env.CONFIG_DIR);
+      } catch (err) {
+        const problems = err instanceof ConfigError ? err.problems : [(err as Error).message];
+        logger.error({ event: 'config-reload-refused', problems }, 'configuration reload refused; the running configuration stays in force');
+        return { ok: false, message: `invalid configuration, nothing changed:\n${problems.map((p) => `  - ${p}`).join('\n')}` };
+      }
+      const change = describeChange(deps.config, next);
+      for (const warning of next.warnings) logger.warn({ event: 'config-warning' }, warning);
+      registerSecrets(configuredSecrets(env, next));
+      applyConfig(deps, next);
+      if (options.scheduler) await syncSchedulers(deps.queues, next);
+      await heartbeat();
+      logger.info({ event: 'config-reloaded', ...change }, 'configuration reloaded');
+      return { ok: true, message: `configuration reloaded: ${change.summary}` };
+    });
+    return reloading;
+  };
+  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
   logger.info(
     { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, email: deps.email.mode, outbox: env.OUTBOX_DIR },
     'release-radar started',
@@ -111,6 +161,8 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   const close = (): Promise<void> => {
     closing ??= (async () => {
       guard?.stop();
+      clearInterval(beat);
+      if (deps.health.status().up) await instances.leave().catch(() => undefined);
       deps.health.stop();
       await http?.close();
       await Promise.all(workers.map((w) => w.close()));
@@ -119,7 +171,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     })();
     return closing;
   };
-  return { deps, workers, http, guard, close };
+  return { deps, workers, http, guard, instances, reload, close };
 }
 
 /** Half the shortest poll interval, between 1 s and 30 s: lost schedulers come back within one poll interval. */
@@ -128,10 +180,41 @@ function stateCheckInterval(config: AppConfig): number {
   return Math.max(1_000, Math.min(30_000, Math.floor(shortest / 2)));
 }
 
-/** Runs until SIGINT/SIGTERM, then shuts down cleanly. */
-export function closeOnSignals(service: Service, logger: Logger): void {
+/** What changed between two configs, in words and counts. */
+export function describeChange(before: AppConfig, after: AppConfig): { summary: string; sources: Record<string, string[]>; teams: Record<string, string[]> } {
+  const diff = <T extends { id: string }>(a: T[], b: T[]): Record<string, string[]> => {
+    const old = new Map(a.map((x) => [x.id, JSON.stringify(x)]));
+    const now = new Map(b.map((x) => [x.id, JSON.stringify(x)]));
+    return {
+      added: [...now.keys()].filter((id) => !old.has(id)),
+      removed: [...old.keys()].filter((id) => !now.has(id)),
+      changed: [...now.keys()].filter((id) => old.has(id) && old.get(id) !== now.get(id)),
+    };
+  };
+  const sources = diff(before.sources, after.sources);
+  const teams = diff(before.teams, after.teams);
+  const part = (name: string, d: Record<string, string[]>): string => `${name} +${d.added?.length ?? 0} -${d.removed?.length ?? 0} ~${d.changed?.length ?? 0}`;
+  return { summary: `${part('sources', sources)}, ${part('teams', teams)}`, sources, teams };
+}
+
+/**
+ * Runs until SIGINT/SIGTERM, then shuts down cleanly: within 15 s, or at once on a second signal
+ * (a shutdown during a Redis outage must not hang). SIGHUP reloads the config.
+ */
+export function handleSignals(service: Service, logger: Logger): void {
+  let stopping = false;
   const stop = (signal: string): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
     logger.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      logger.error({ signal }, 'shutdown did not finish within 15 s (Redis unreachable?); exiting');
+      process.exit(1);
+    }, 15_000);
+    deadline.unref();
     service
       .close()
       .then(() => process.exit(0))
@@ -140,6 +223,9 @@ export function closeOnSignals(service: Service, logger: Logger): void {
         process.exit(1);
       });
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => {
+    void service.reload().then((r) => (r.ok ? logger.info({ signal: 'SIGHUP' }, r.message) : logger.error({ signal: 'SIGHUP' }, r.message)));
+  });
 }

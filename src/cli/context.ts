@@ -6,6 +6,8 @@ import { loadEnv, type Env } from '../config/env.js';
 import { loadConfig, type AppConfig } from '../config/load.js';
 import type { TeamConfig } from '../config/schema.js';
 import { assertRedisReachable, createRedis } from '../queue/connection.js';
+import { configuredSecrets } from '../config/secrets.js';
+import { registerSecrets } from '../redact.js';
 
 export function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -13,7 +15,10 @@ export function out(line: string): void {
 
 export async function loadAll(): Promise<{ env: Env; config: AppConfig }> {
   const env = loadEnv();
+  // Secrets of the environment are known before the config is read: its errors are redacted too.
+  registerSecrets(configuredSecrets(env, null));
   const config = await loadConfig(env.CONFIG_DIR);
+  registerSecrets(configuredSecrets(env, config));
   return { env, config };
 }
 

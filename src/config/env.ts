@@ -7,7 +7,12 @@ const EnvSchema = z.object({
   /** Prefix of every Redis key and BullMQ queue; lets several installations share one Redis. */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('release-radar'),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
-  SLACK_API_URL: z.string().url().optional(),
+  /** Base URL of the Slack Web API. Credentials do not belong in it (the token does that). */
+  SLACK_API_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:$/.test(new URL(u).protocol) && !new URL(u).username && !new URL(u).password, { message: 'expected an http(s) URL without credentials (the token goes in SLACK_BOT_TOKEN)' })
+    .optional(),
   SMTP_URL: z.string().min(1).optional(),
   MAIL_FROM: z.string().default('release-radar <release-radar@localhost>'),
   OUTBOX_DIR: z.string().default('./outbox'),

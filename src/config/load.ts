@@ -1,11 +1,14 @@
 // Loads and validates config/sources.yaml and config/teams.yaml once, at start-up.
 // Every problem is reported together, each with its file and path, like `amtool check-config`.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 // js-yaml: a plain parse, ten times faster and a fraction of the memory of a full YAML document
 // model on a 10,000-team file (measured: 67 ms / +3 MB heap vs 671 ms / +113 MB).
 import yaml from 'js-yaml';
 import { closest, distance } from 'fastest-levenshtein';
+import { redactText } from '../redact.js';
+import { parseUntil } from '../domain/time.js';
 import type { z } from 'zod';
 import { SourcesFileSchema, TeamsFileSchema, type OperatorConfig, type SourceConfig, type TeamConfig, type WatchdogConfig } from './schema.js';
 
@@ -15,6 +18,8 @@ export interface AppConfig {
   /** Null: watchdog alerts are only logged, counted and shown on the status page. */
   operator: OperatorConfig | null;
   watchdog: WatchdogConfig;
+  /** Valid but probably not what was meant (a mute that already ended, no teams): said, not refused. */
+  warnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -46,12 +51,20 @@ async function loadFile<S extends z.ZodType>(dir: string, file: string, schema: 
   try {
     // YAML 1.2 core schema: `until: 2026-12-31` stays a string (not a Date), `at: 09:00` stays
     // "09:00" (not the sexagesimal number 540), `on`/`yes` stay words.
-    data = yaml.load(text, { schema: yaml.CORE_SCHEMA });
+    data = yaml.load(text, { schema: YAML_SCHEMA });
   } catch (err) {
     const where = err instanceof yaml.YAMLException ? ` at line ${err.mark.line + 1}` : '';
     problems.push(`${file}: YAML syntax error${where}: ${(err as Error).message.split('\n')[0] ?? ''}`);
     return null;
   }
+  // Aliases share objects, so a few hundred bytes can stand for billions of nodes ("alias bomb"):
+  // refuse what no real config needs before anything walks it.
+  if (nodeCount(data, 200_000) > 200_000) {
+    problems.push(`${file}: more than 200,000 values once YAML aliases are expanded; refused (an alias bomb?)`);
+    return null;
+  }
+  // Top-level keys starting with "x-" hold YAML anchors for reuse (docker compose's extension fields).
+  if (data && typeof data === 'object' && !Array.isArray(data)) data = Object.fromEntries(Object.entries(data).filter(([k]) => !k.startsWith('x-')));
   // Checks across list items run on the raw data too, so they are reported with every other problem.
   const before = problems.length;
   crossChecks(file, data, problems);
@@ -63,7 +76,7 @@ async function loadFile<S extends z.ZodType>(dir: string, file: string, schema: 
   return problems.length > before ? null : result.data;
 }
 
-const shown = (value: unknown): string => (typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value));
+const shown = (value: unknown): string => redactText(typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value)));
 
 /** The closest of `known` to what was typed, when it is close enough to be a typo. */
 export function didYouMean(typed: string, known: readonly string[]): string | null {
@@ -123,6 +136,24 @@ export function knownKeysAt(schema: unknown, p: readonly PropertyKey[]): string[
   return node?._zod.def.shape ? Object.keys(node._zod.def.shape) : [];
 }
 
+// YAML 1.2 core (no timestamps, no sexagesimal numbers, no yes/no booleans), plus merge keys
+// ("<<: *defaults") so teams can share settings.
+// (js-yaml exports its types at run time; its typings do not list them.)
+const YAML_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
+
+/** Values in a document, counting shared (aliased) ones every time they are reached; stops past `cap`. */
+function nodeCount(value: unknown, cap: number): number {
+  let n = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && n <= cap) {
+    const v = stack.pop();
+    n++;
+    if (Array.isArray(v)) stack.push(...(v as unknown[]));
+    else if (v && typeof v === 'object') stack.push(...Object.values(v as Record<string, unknown>));
+  }
+  return n;
+}
+
 function crossChecks(file: string, data: unknown, problems: string[]): void {
   const listKey = file === 'sources.yaml' ? 'sources' : 'teams';
   const list = (data as Record<string, unknown> | null)?.[listKey];
@@ -133,6 +164,13 @@ function crossChecks(file: string, data: unknown, problems: string[]): void {
     const id = entry.id;
     if (id !== undefined && seen.has(id)) problems.push(`${file}: ${listKey}[${i}].id: duplicate id "${typeof id === 'string' ? id : JSON.stringify(id)}"`);
     seen.add(id);
+    if (listKey === 'sources') {
+      const urls = Array.isArray(entry.urls) ? (entry.urls as unknown[]) : [];
+      urls.forEach((u, j) => {
+        if (urls.indexOf(u) !== j) problems.push(`${file}: sources[${i}].urls[${j}]: the same URL twice`);
+      });
+      if (entry.products !== undefined && entry.kind === 'versions-table') problems.push(`${file}: sources[${i}].products: only feeds have products (the all-products feed's <h2> titles); remove it or use kind: feed`);
+    }
     if (listKey === 'teams') {
       const slack = (entry.slack as { channels?: unknown[] } | undefined)?.channels ?? [];
       const email = (entry.email as { to?: unknown[] } | undefined)?.to ?? [];
@@ -157,10 +195,29 @@ function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
   return cur;
 }
 
+/** A short hash of the configuration in force, to tell processes with different configs apart. */
+export function configFingerprint(config: AppConfig): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12);
+}
+
 export async function loadConfig(dir: string): Promise<AppConfig> {
   const problems: string[] = [];
   const sources = await loadFile(dir, 'sources.yaml', SourcesFileSchema, problems);
   const teams = await loadFile(dir, 'teams.yaml', TeamsFileSchema, problems);
   if (problems.length > 0 || !sources || !teams) throw new ConfigError(problems);
-  return { sources: sources.sources, teams: teams.teams, operator: sources.operator ?? null, watchdog: sources.watchdog };
+  return { sources: sources.sources, teams: teams.teams, operator: sources.operator ?? null, watchdog: sources.watchdog, warnings: warningsOf(teams.teams, new Date()) };
+}
+
+function warningsOf(teams: TeamConfig[], now: Date): string[] {
+  const out: string[] = [];
+  if (teams.length === 0) out.push('teams.yaml: teams: no teams, so nothing will be sent to anyone');
+  teams.forEach((t, i) => {
+    for (const [key, list] of [['mutes', t.mutes], ['snoozes', t.snoozes]] as const) {
+      list.forEach((m, j) => {
+        const end = parseUntil(m.until, t.timezone);
+        if (end && end.getTime() <= now.getTime()) out.push(`teams.yaml: teams[${i}].${key}[${j}].until: ${m.until} is already past (in ${t.timezone}); this ${key === 'mutes' ? 'mute' : 'snooze'} is not in force`);
+      });
+    }
+  });
+  return out;
 }

@@ -8,6 +8,7 @@ import { EventKindSchema, FRAMEWORKS } from '../domain/events.js';
 import { DATE_KINDS } from '../domain/lifecycle.js';
 import { isValidRange } from '../domain/versions.js';
 import { parseDuration } from '../domain/duration.js';
+import { parseUntil } from '../domain/time.js';
 
 export const DEFAULT_REMIND_DAYS = [90, 30, 7, 1, 0] as const;
 
@@ -15,8 +16,8 @@ const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lowercase letters, digi
 
 const Duration = z.string().refine((s) => {
   const ms = parseDuration(s);
-  return ms !== null && ms >= 1_000;
-}, { message: 'expected a duration like "30s", "10m", "1h"' });
+  return ms !== null && ms >= 1_000 && ms <= 30 * 86_400_000;
+}, { message: 'expected a duration between 1s and 30d, like "30s", "10m", "6h"' });
 
 /**
  * Only http and https: a `file:`, `javascript:` or `gopher:` source is a way into the machine, not
@@ -120,14 +121,9 @@ export const SubscriptionSchema = z.strictObject({
 });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 
-/**
- * A full ISO date or date-time with its zone: "2026-12-31", "2026-12-31T18:00:00Z",
- * "2026-12-31T18:00+02:00". Anything shorter is refused: JavaScript reads `until: "2"` as the year
- * 2001, which would silently end a mute long ago.
- */
-const ISO_DATE_OR_DATETIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/;
-const Until = z.string().refine((s) => ISO_DATE_OR_DATETIME.test(s) && !Number.isNaN(Date.parse(s)), {
-  message: 'expected a full ISO date or date-time with a zone, e.g. "2026-12-31" or "2026-12-31T18:00:00Z"',
+/** A full ISO date or date-time with its zone (see parseUntil: a date is the start of that day in the team's zone). */
+const Until = z.string().refine((s) => parseUntil(s, 'UTC') !== null, {
+  message: 'expected a real full ISO date or date-time with a zone, e.g. "2026-12-31" or "2026-12-31T18:00:00Z"',
 });
 
 export const MuteSchema = z.strictObject({

@@ -9,6 +9,7 @@
 //     routine kinds in the digest;
 //  4. holds: quiet hours delay non-urgent immediate alerts to the end of the quiet window; snoozes
 //     delay matching alerts to the end of the snooze. Held alerts are delivered, never dropped.
+import { parseUntil } from './time.js';
 import picomatch from 'picomatch';
 import { DateTime } from 'luxon';
 import type { Subscription, TeamConfig } from '../config/schema.js';
@@ -75,16 +76,19 @@ export interface Silence {
   origin: 'config' | 'cli';
 }
 
+/** Config validation guarantees the format; a date is the start of that day in the team's zone. */
+const untilIso = (until: string, tz: string): string => (parseUntil(until, tz) ?? new Date(until)).toISOString();
+
 /** Silences declared in teams.yaml, as Silence records. */
 export function configSilences(team: TeamConfig): Silence[] {
   if (team.mutes.length === 0 && team.snoozes.length === 0) return [];
   const out: Silence[] = [];
   team.mutes.forEach((m, i) => {
     const subscription = typeof m.subscription === 'string' ? team.subscriptions.findIndex((s) => s.name === m.subscription) : (m.subscription ?? null);
-    out.push({ id: `config-mute-${team.id}-${i}`, teamId: team.id, kind: 'mute', subscription, framework: null, versions: null, until: new Date(m.until).toISOString(), reason: m.reason, origin: 'config' });
+    out.push({ id: `config-mute-${team.id}-${i}`, teamId: team.id, kind: 'mute', subscription, framework: null, versions: null, until: untilIso(m.until, team.timezone), reason: m.reason, origin: 'config' });
   });
   team.snoozes.forEach((s, i) => {
-    out.push({ id: `config-snooze-${team.id}-${i}`, teamId: team.id, kind: 'snooze', subscription: null, framework: s.framework ?? null, versions: s.versions ?? null, until: new Date(s.until).toISOString(), reason: s.reason, origin: 'config' });
+    out.push({ id: `config-snooze-${team.id}-${i}`, teamId: team.id, kind: 'snooze', subscription: null, framework: s.framework ?? null, versions: s.versions ?? null, until: untilIso(s.until, team.timezone), reason: s.reason, origin: 'config' });
   });
   return out;
 }

@@ -5,3 +5,18 @@ import { DateTime } from 'luxon';
 export function localDate(now: Date, tz: string): string {
   return DateTime.fromJSDate(now, { zone: tz }).toISODate() ?? now.toISOString().slice(0, 10);
 }
+
+/**
+ * A silence's end: a full ISO date ("2026-12-31": the start of that day in the team's time zone)
+ * or date-time with a zone ("2026-12-31T18:00:00Z", "…+02:00"). Anything else is null: JavaScript
+ * would read `until: "2"` as the year 2001 and "2027-02-30" as March 2, ending a mute silently.
+ */
+export function parseUntil(text: string, tz: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/.exec(text);
+  if (!m) return null;
+  const day = DateTime.fromObject({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, { zone: tz });
+  if (!day.isValid) return null; // 2027-02-30, 2026-13-01
+  if (!m[4]) return day.startOf('day').toJSDate();
+  const at = DateTime.fromISO(text, { setZone: true });
+  return at.isValid ? at.toJSDate() : null;
+}

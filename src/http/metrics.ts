@@ -13,6 +13,7 @@ export interface Metrics {
   watchdog: Gauge<'source' | 'problem'>;
   unreadStatements: Gauge<'source'>;
   redisUp: Gauge;
+  configMismatch: Gauge;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
@@ -27,6 +28,7 @@ export function createMetrics(withDefaults = true): Metrics {
     secondsSinceSuccess: new Gauge({ name: 'release_radar_source_seconds_since_success', help: 'Seconds since the last successful poll of each source', labelNames: ['source'], registers: [registry] }),
     watchdog: new Gauge({ name: 'release_radar_watchdog_problem', help: 'Watchdog problems per source (1 = present): stale (no successful poll for N intervals), silent (new entries parsed to zero events)', labelNames: ['source', 'problem'], registers: [registry] }),
     unreadStatements: new Gauge({ name: 'release_radar_unread_statements', help: 'Statements of the last parsed document of each source whose kind the parser did not understand', labelNames: ['source'], registers: [registry] }),
+    configMismatch: new Gauge({ name: 'release_radar_config_mismatch', help: 'Live processes on this Redis prefix whose configuration differs from this one (a rolling deploy, a forgotten process)', registers: [registry] }),
     redisUp: new Gauge({ name: 'release_radar_redis_up', help: '1 when Redis answered the last scrape, 0 when it was unreachable', registers: [registry] }),
     reminders: new Counter({ name: 'release_radar_reminders_total', help: 'Reminders before end dates planned for sending, by team', labelNames: ['team'], registers: [registry] }),
   };

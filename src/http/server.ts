@@ -8,6 +8,8 @@ import type { Queue } from 'bullmq';
 import { teamCalendar } from '../domain/calendar.js';
 import type { Deps } from '../processors/deps.js';
 import type { StateGuard } from '../processors/state-guard.js';
+import type { InstanceRegistry, InstanceInfo } from '../stores/instances.js';
+import { configFingerprint } from '../config/load.js';
 import { digestSchedulerId, pollSchedulerId, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
 import { redactText } from '../redact.js';
 import { ADMIN_BASE, createAdminHandler } from './admin.js';
@@ -25,6 +27,8 @@ export interface HttpOptions {
   guard?: StateGuard | null;
   /** Deadline of any Redis work behind one request (default 1.5 s: answers within 2 s). */
   redisDeadlineMs?: number;
+  /** The processes sharing this prefix (for the status page and a mixed-config warning). */
+  instances?: InstanceRegistry;
   /** `POST /-/reload` (Alertmanager's): validate the config files again and apply them. */
   reload?: () => Promise<{ ok: boolean; message: string }>;
 }
@@ -47,7 +51,15 @@ function redisProblem(deps: Deps): string | null {
   return `redis: ${s.state === 'refusing' ? 'refuses writes' : 'unreachable'} since ${s.downSince?.toISOString() ?? '?'} (${s.reason ?? 'unknown error'})`;
 }
 
-async function refreshGauges(deps: Deps): Promise<void> {
+/** Live processes whose config differs from this one's. */
+export async function otherConfigs(deps: Deps, instances: InstanceRegistry | undefined): Promise<{ mine: string; live: InstanceInfo[]; differing: InstanceInfo[] }> {
+  const mine = configFingerprint(deps.config);
+  const live = instances ? await instances.live() : [];
+  return { mine, live, differing: live.filter((i) => i.configHash !== mine) };
+}
+
+async function refreshGauges(deps: Deps, instances: InstanceRegistry | undefined): Promise<void> {
+  deps.metrics.configMismatch.set((await otherConfigs(deps, instances)).differing.length);
   for (const [name, queue] of Object.entries(deps.queues) as [string, Queue][]) {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
     for (const [state, n] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue: name, state }, Number(n));
@@ -139,7 +151,7 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
         // Process metrics and counters are always served; queue and source gauges need Redis.
         const down = redisProblem(deps);
         deps.metrics.redisUp.set(down ? 0 : 1);
-        if (!down) await withDeadline(refreshGauges(deps), deadline, 'metrics').catch(() => deps.metrics.redisUp.set(0));
+        if (!down) await withDeadline(refreshGauges(deps, options.instances), deadline, 'metrics').catch(() => deps.metrics.redisUp.set(0));
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType }).end(await deps.metrics.registry.metrics());
         return;
       }
@@ -151,7 +163,11 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
           return;
         }
         try {
-          const page = await withDeadline(renderStatusPage(deps, options.guard?.status() ?? null), deadline, 'status page');
+          const page = await withDeadline(
+            (async () => renderStatusPage(deps, options.guard?.status() ?? null, options.instances ? await otherConfigs(deps, options.instances) : null))(),
+            deadline,
+            'status page',
+          );
           res.writeHead(200, headers).end(page);
         } catch (err) {
           if (!(err instanceof DeadlineError)) throw err;

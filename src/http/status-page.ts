@@ -8,6 +8,7 @@ import { supportTimelineSvg, TIMELINE_COLORS } from '../domain/timeline.js';
 import { localDate } from '../domain/time.js';
 import type { Deps } from '../processors/deps.js';
 import type { StateGuardStatus } from '../processors/state-guard.js';
+import type { InstanceInfo } from '../stores/instances.js';
 import { redactText, redactUrl } from '../redact.js';
 
 const STYLE =
@@ -42,7 +43,16 @@ function recoveryBanner(guard: StateGuardStatus | null): string {
   );
 }
 
-export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | null = null): Promise<string> {
+function processesSection(processes: { mine: string; live: InstanceInfo[]; differing: InstanceInfo[] } | null): string {
+  if (!processes || processes.live.length === 0) return '';
+  const rows = processes.live
+    .map((i) => `<tr${i.configHash !== processes.mine ? ' class="bad"' : ''}><td>${escapeHtml(i.host)}:${i.pid}</td><td>${escapeHtml(i.stages.join(', '))}${i.scheduler ? ' + schedulers' : ''}</td><td><code>${escapeHtml(i.configHash)}</code></td><td>${escapeHtml(i.startedAt)}</td><td>${escapeHtml(i.seenAt)}</td></tr>`)
+    .join('');
+  const warning = processes.differing.length > 0 ? `<p class="banner bad">${processes.differing.length} process(es) run a different configuration than this one (<code>${escapeHtml(processes.mine)}</code>): a job is matched, routed and sent with the config of whichever process takes it. Finish the deploy, or reload them (SIGHUP, <code>POST /-/reload</code>).</p>` : '';
+  return `<h2>Processes</h2>${warning}<table id="processes"><tr><th>process</th><th>stages</th><th>config</th><th>started</th><th>last seen</th></tr>${rows}</table>`;
+}
+
+export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | null = null, processes: { mine: string; live: InstanceInfo[]; differing: InstanceInfo[] } | null = null): Promise<string> {
   const now = deps.clock();
   const sourceRows: string[] = [];
   const states = await deps.sources.getMany(deps.config.sources.map((s) => s.id));
@@ -53,7 +63,7 @@ export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | nul
     const silent = st.silentEntries > 0 ? ` <span class="bad">${st.silentEntries} new entries without events</span>` : '';
     const unread = st.unreadStatements > 0 ? ` <span class="bad">${st.unreadStatements} unread statement(s)</span>` : '';
     const inUse = redactUrl(st.activeUrl ?? s.urls[0] ?? '');
-    const moved = st.activeUrl && st.activeUrl !== s.urls[0] ? ' <small>(not the first configured URL)</small>' : '';
+    const moved = st.activeUrl && st.activeUrl !== redactUrl(s.urls[0] ?? '') ? ' <small>(not the first configured URL)</small>' : '';
     sourceRows.push(
       `<tr data-source="${escapeHtml(s.id)}"><td>${escapeHtml(s.id)}</td><td>${escapeHtml(s.kind)}</td><td><code>${escapeHtml(inUse)}</code>${moved}</td><td>${health}${silent}${unread}</td><td>${escapeHtml(st.lastPollAt ?? '—')}</td><td>${escapeHtml(st.lastSuccessAt ?? '—')}</td><td>${escapeHtml(st.lastChangeAt ?? '—')}</td><td>${escapeHtml(redactText(st.lastError ?? ''))}</td></tr>`,
     );
@@ -89,6 +99,7 @@ export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | nul
   return page(
     `<p>Slack: ${escapeHtml(deps.slack.mode)} · Email: ${escapeHtml(deps.email.mode)} · ${escapeHtml(now.toISOString())}</p>${recoveryBanner(guard)}
 <h2>Sources</h2><table id="sources"><tr><th>source</th><th>kind</th><th>url in use</th><th>health</th><th>last poll</th><th>last success</th><th>last change</th><th>last error</th></tr>${sourceRows.join('')}</table>
+${processesSection(processes)}
 <h2>Queues</h2>${deadLetters > 0 ? `<p class="bad">${deadLetters} dead letter(s): see <code>release-radar dlq list</code>, re-send with <code>release-radar dlq retry</code>.</p>` : ''}<table id="queues"><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed (held, paced, retrying)</th><th>failed</th></tr>${queueRows.join('')}</table>
 <h2>Recent events</h2>${recent.length > 0 ? `<table id="events"><tr><th>published</th><th>kind</th><th>title</th><th>source</th></tr>${eventRows}</table>` : '<p class="muted">None yet: the first poll of each source is a baseline.</p>'}
 <h2>Statements not understood</h2>${unread.length > 0 ? `<p class="muted">The parser read these but could not tell what kind of change they state; ones naming a framework went out as <code>other</code> events. <code>release-radar parse --explain</code> shows why.</p><table id="unread"><tr><th>source</th><th>entry</th><th>statement</th><th>why</th></tr>${unreadRows}</table>` : '<p class="muted">None.</p>'}

@@ -1,6 +1,7 @@
 import { ReleaseEventSchema, type ReleaseEvent } from '../domain/events.js';
 import { stableId } from '../domain/ids.js';
 import { titleOf } from './extract.js';
+import { redactUrl } from '../redact.js';
 import type { TableChange } from './versions-table.js';
 
 /** A table change as a release event; its id is stable for the same change of the same row. */
@@ -35,7 +36,7 @@ export function tableChangeToEvent(change: TableChange, source: string, url: str
     noteType: null,
     title: '',
     text,
-    url,
+    url: url ? redactUrl(url) : null,
     update: false,
     dates,
   };

@@ -1,4 +1,5 @@
-import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
+import type { Logger } from 'pino';
 import type { SlackMessage } from '../domain/render.js';
 import { DeliveryError, type SlackNotifier, type SlackSendOptions } from './notifier.js';
 
@@ -25,11 +26,29 @@ export interface SlackOptions {
   token: string;
   apiUrl?: string;
   timeoutMs?: number;
+  /** Where the SDK's own messages go (through our logger, so they are structured and redacted). */
+  logger?: Logger;
+}
+
+/** The SDK logs with console by default (unredacted, unstructured): route it through pino. */
+function sdkLogger(logger: Logger): SlackLogger {
+  const log = logger.child({ component: 'slack-sdk' });
+  const text = (msg: unknown[]): string => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg: unknown[]) => log.debug(text(msg)),
+    info: (...msg: unknown[]) => log.info(text(msg)),
+    warn: (...msg: unknown[]) => log.warn(text(msg)),
+    error: (...msg: unknown[]) => log.error(text(msg)),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
 }
 
 export function createSlackNotifier(options: SlackOptions): SlackNotifier {
   const client = new WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    ...(options.logger ? { logger: sdkLogger(options.logger) } : {}),
     // BullMQ owns retries: the SDK's default policy can keep one call pending for ~30 minutes.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,

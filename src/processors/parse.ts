@@ -102,7 +102,8 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   await deps.seen.markSeen(source.id, entryIds, fresh.map((n) => n.noteId), now);
   // New entries that yield no event at all usually mean the page changed its format: the watchdog
   // tells the operator.
-  const newEntries = entryIds.filter((id) => !knownEntries.has(id));
+  // An entry with no note for this source's products (the all-products feed) is not silent.
+  const newEntries = entryIds.filter((id) => !knownEntries.has(id) && notes.some((n) => n.entryId === id));
   const silentEntries = newEntries.filter((id) => !events.some((e) => e.entryId === id)).length;
   await deps.sources.update(source.id, { failing: false, lastError: null, lastErrorCode: null, silentEntries });
   return { baseline: false, events: events.length };
@@ -122,6 +123,11 @@ async function reportRecoveryBaseline(deps: Deps, source: SourceConfig, notes: E
   const inWindow = notes.flatMap((n) => n.events).filter((e) => (e.publishedAt ?? '') >= from);
   const first = await deps.redis.set(`${deps.prefix}:recovery-reported:${recovery.id}:${source.id}`, '1', 'EX', 14 * 24 * 3600, 'NX');
   if (first !== 'OK') return;
+  // Nothing dated in the window: the operator's one state-lost message already said all there is.
+  if (source.kind === 'feed' && inWindow.length === 0) {
+    deps.logger.info({ event: 'recovery-baseline', source: source.id, recovery: recovery.id }, 're-baselined after lost state; no entry dated in the window');
+    return;
+  }
   const list = inWindow.slice(0, 30).map((e) => `- ${(e.publishedAt ?? '').slice(0, 10)} ${e.title}${e.url ? ` (${e.url})` : ''}`);
   const text =
     source.kind === 'versions-table'

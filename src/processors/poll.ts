@@ -39,7 +39,7 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
     let answered: { url: string; result: FetchResult } | null = null;
     for (const url of source.urls) {
       // Validators belong to the URL that issued them.
-      const validators = url === state.activeUrl ? { etag: state.etag, lastModified: state.lastModified } : {};
+      const validators = redactUrl(url) === state.activeUrl ? { etag: state.etag, lastModified: state.lastModified } : {};
       try {
         answered = { url, result: await fetchDocument(url, { validators, ...deps.fetch }) };
         break;
@@ -58,7 +58,8 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
       return { outcome: 'failed' };
     }
     const { url, result } = answered;
-    const where = { activeUrl: url, finalUrl: result.url };
+    // Stored and shown without credentials: they live in the config, not in Redis.
+    const where = { activeUrl: redactUrl(url), finalUrl: redactUrl(result.url) };
 
     // A document that failed to parse stays failing until it changes; only fetch errors clear here.
     const clearsFailure = !state.lastErrorCode || state.lastErrorCode.startsWith('fetch-');
@@ -73,7 +74,7 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
     const bodyKey = deps.sources.bodyKey(source.id, hash);
     const enqueueParse = async (suffix: string[]): Promise<void> => {
       await deps.redis.set(bodyKey, result.text, 'EX', BODY_TTL_SECONDS);
-      const payload: ParseJob = { sourceId: source.id, bodyKey, bodyHash: hash, fetchedAt: now.toISOString(), url: result.url };
+      const payload: ParseJob = { sourceId: source.id, bodyKey, bodyHash: hash, fetchedAt: now.toISOString(), url: redactUrl(result.url) };
       await deps.queues.parse.add(JOB.parse, payload, { jobId: jobId('parse', source.id, hash, ...suffix) });
     };
     if (hash === state.lastHash) {
@@ -117,7 +118,7 @@ async function tellIfMoved(deps: Deps, source: SourceConfig, state: SourceState,
         text: `${redactUrl(r.from)} answers ${r.status} (moved permanently) to ${redactUrl(r.to)}. It is followed; put the new URL first in sources.yaml (sources[id=${source.id}].urls).`,
       });
     }
-    if (answered.url !== preferred && answered.url !== state.activeUrl) {
+    if (answered.url !== preferred && redactUrl(answered.url) !== state.activeUrl) {
       notices.push({
         key: `fallback|${answered.url}`,
         title: `release-radar: source ${source.id} now uses a fallback URL`,

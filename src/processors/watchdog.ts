@@ -18,11 +18,16 @@ export interface SourceCheck {
  * operator once, and once more when it clears. Incidents are Redis keys, so restarts and several
  * watchdog workers do not repeat alerts.
  */
+/** When Redis was last away (written by the service on recovery): no source is to blame for it. */
+export const redisOutageKey = (prefix: string): string => `${prefix}:redis-outage`;
+
 export function createWatchdogProcessor(deps: Deps): Processor<unknown, { problems: number }> {
   return async () => {
     const now = deps.clock();
     const found: SourceCheck[] = [];
     const states = await deps.sources.getMany(deps.config.sources.map((s) => s.id));
+    const outage = await deps.redis.get(redisOutageKey(deps.prefix));
+    const outageEnded = outage ? ((JSON.parse(outage) as { to?: string }).to ?? null) : null;
     for (const source of deps.config.sources) {
       const state = states.get(source.id);
       if (!state) continue;
@@ -30,7 +35,9 @@ export function createWatchdogProcessor(deps: Deps): Processor<unknown, { proble
       // Never polled successfully: count from when the watchdog first looked at the source.
       const sinceKey = `${deps.prefix}:watchdog:since:${source.id}`;
       await deps.redis.set(sinceKey, now.toISOString(), 'NX');
-      const since = state.lastSuccessAt ?? (await deps.redis.get(sinceKey)) ?? now.toISOString();
+      const lastGood = state.lastSuccessAt ?? (await deps.redis.get(sinceKey)) ?? now.toISOString();
+      // Polls that could not run while Redis was away are not the source's fault: count from the end of the outage.
+      const since = outageEnded && outageEnded > lastGood ? outageEnded : lastGood;
       const silentFor = now.getTime() - Date.parse(since);
       const checks: [WatchdogProblem, boolean, string][] = [
         [

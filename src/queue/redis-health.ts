@@ -144,9 +144,17 @@ export class RedisHealth {
     for (const l of this.listeners) l(state);
   }
 
+  /** The last problem that ended, if any: the watchdog does not blame sources for it. */
+  lastProblem(): { state: RedisState; from: Date; to: Date } | null {
+    return this.ended;
+  }
+
+  private ended: { state: RedisState; from: Date; to: Date } | null = null;
+
   private recover(): void {
     if (this.stopped || this.state === 'up') return;
     const downForMs = this.since ? this.clock().getTime() - this.since.getTime() : 0;
+    this.ended = { state: this.state, from: this.since ?? this.clock(), to: this.clock() };
     this.logger.info({ event: 'redis-recovered', was: this.state, downForMs, suppressedErrors: this.suppressed, reason: this.reason }, 'Redis is reachable and accepts writes again');
     this.state = 'up';
     this.since = null;

@@ -21,6 +21,8 @@ export interface DocumentServer {
   serve(path: string, body: string, contentType?: string): void;
   /** Answer this path only to requests with these Basic credentials ("user:password"), else 401. */
   requireAuth(path: string, credentials: string): void;
+  /** Answer this path this much later (a slow source). */
+  delay(path: string, ms: number): void;
   requests: { path: string; ifNoneMatch: string | undefined; authorization: string | undefined }[];
   close(): Promise<void>;
 }
@@ -28,11 +30,21 @@ export interface DocumentServer {
 export async function startDocumentServer(): Promise<DocumentServer> {
   const docs = new Map<string, { body: string; type: string; etag: string }>();
   const auth = new Map<string, string>();
+  const delays = new Map<string, number>();
   const requests: DocumentServer['requests'] = [];
   let version = 0;
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    // Recorded on arrival (a delayed answer is still a request in flight).
     requests.push({ path, ifNoneMatch: req.headers['if-none-match'], authorization: req.headers.authorization });
+    const wait = delays.get(path) ?? 0;
+    if (wait > 0) {
+      setTimeout(() => answer(req, res, path), wait);
+      return;
+    }
+    answer(req, res, path);
+  });
+  const answer = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     const needed = auth.get(path);
     if (needed && req.headers.authorization !== `Basic ${Buffer.from(needed).toString('base64')}`) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="feeds"' }).end('unauthorized');
@@ -48,10 +60,13 @@ export async function startDocumentServer(): Promise<DocumentServer> {
       return;
     }
     res.writeHead(200, { 'content-type': doc.type, etag: doc.etag }).end(doc.body);
-  });
+  };
   const url = await listen(server);
   return {
     url,
+    delay(path, ms) {
+      delays.set(path, ms);
+    },
     serve(path, body, contentType = 'application/atom+xml; charset=utf-8') {
       docs.set(path, { body, type: contentType, etag: `"v${++version}"` });
     },

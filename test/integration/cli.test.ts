@@ -88,7 +88,7 @@ describe('release-radar CLI', () => {
   it('start says how to start Redis when it is unreachable', async () => {
     const err = (await run('node', [BIN, 'start'], { env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', CONFIG_DIR: path.resolve('config') } }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(2);
-    expect(err.stderr).toContain('cannot reach Redis at redis://127.0.0.1:1');
+    expect(err.stderr).toContain('cannot use Redis at redis://127.0.0.1:1');
     expect(err.stderr).toContain('docker compose up -d redis');
   });
 

@@ -38,7 +38,7 @@ interface World {
   services: Service[];
   logs: Record<string, unknown>[];
   configDir: string;
-  start(options?: { http?: boolean; logs?: boolean; env?: Record<string, string> }): Promise<Service>;
+  start(options?: { http?: boolean; env?: Record<string, string> }): Promise<Service>;
   /** Operator messages received in Slack. */
   ops(): string[];
 }
@@ -70,7 +70,8 @@ async function setUp(): Promise<World> {
       const service = await startTestService({
         prefix: 'rr-faults',
         configDir,
-        ...(options.logs === false ? {} : { logger: createLogger('info', sink) }),
+        // Every line says which process wrote it.
+        logger: createLogger('info', sink).child({ proc: w.services.length }),
         env: { REDIS_URL: redis.url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_CHANNEL_INTERVAL_MS: '0', ...options.env },
         service: { scheduler: true, http: options.http ?? true, stateCheckMs: 500 },
       });
@@ -91,13 +92,13 @@ afterEach(async () => {
 });
 
 const baselined = (s: Service): Promise<void> => waitFor(async () => (await s.deps.sources.get('dlvm')).baselineAt !== null, 'the first baseline', 20_000);
-const events = (w: World, name: string): Record<string, unknown>[] => w.logs.filter((l) => l.event === name);
+const events = (w: World, name: string, proc?: number): Record<string, unknown>[] => w.logs.filter((l) => l.event === name && (proc === undefined || l.proc === proc));
 
 describe('Redis faults under a running service', () => {
   it('restarted empty: two processes heal without a restart, tell the operator once, answer health checks fast, log one line per outage', async () => {
     const w = await setUp();
     const s = await w.start();
-    await w.start({ http: false, logs: false }); // a second process keeping the schedulers too: only one may tell the operator
+    await w.start({ http: false }); // a second process keeping the schedulers too: only one may tell the operator
     const base = s.http?.url ?? '';
     await baselined(s);
 
@@ -128,8 +129,9 @@ describe('Redis faults under a running service', () => {
     w.docs.serve('/feed.xml', FEED);
     await waitFor(() => w.slack.posted().some((c) => c.body.channel === '#torch'), 'the new note to reach the team', 20_000);
 
-    // One line when the outage started, one when it ended; no stream of raw connection errors.
-    expect([events(w, 'redis-outage').length, events(w, 'redis-recovered').length]).toEqual([1, 1]);
+    // Per process, one line when the outage started and one when it ended; no stream of raw
+    // connection errors; one of the two processes reports the lost state.
+    for (const proc of [0, 1]) expect([events(w, 'redis-outage', proc).length, events(w, 'redis-recovered', proc).length], `process ${proc}`).toEqual([1, 1]);
     expect(w.logs.filter((l) => l.msg === 'worker error')).toEqual([]);
     expect(events(w, 'state-lost')).toHaveLength(1);
     // Jobs that were running at the kill vanished with the data: at most one line each.

@@ -41,7 +41,7 @@ describe('config loading', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^teams\.yaml: teams\[0\]\.quietHours\.start: expected HH:MM/),
-        expect.stringMatching(/^teams\.yaml: teams\[0\]\.mutes\[0\]\.until: expected a full ISO date/),
+        expect.stringMatching(/^teams\.yaml: teams\[0\]\.mutes\[0\].until: expected a real full ISO date/),
         'teams.yaml: teams[0].mutes[1].subscription: no such subscription (got "3")',
         'teams.yaml: teams[0].mutes[2].subscription: no such subscription (got "nope")',
         expect.stringMatching(/^teams\.yaml: teams\[0\]\.snoozes\[0\]\.versions: invalid version range/),
@@ -131,13 +131,46 @@ describe('typos in the shipped config are refused, naming the key', () => {
     ['a javascript: source URL', (f) => { at(f.sources, ['sources', 0]).urls = ['javascript:alert(1)']; }, /^sources\.yaml: sources\[0\]\.urls\[0\]: expected an http:\/\/ or https:\/\/ URL \(got "javascript:alert\(1\)"\)/],
     ['a file:// source URL', (f) => { at(f.sources, ['sources', 1]).urls = ['file:///etc/passwd']; }, /^sources\.yaml: sources\[1\]\.urls\[0\]: expected an http:\/\/ or https:\/\/ URL \(got "file:\/\/\/etc\/passwd"\)/],
     ['a gopher:// source URL', (f) => { at(f.sources, ['sources', 2]).urls = ['gopher://example.com/1']; }, /^sources\.yaml: sources\[2\]\.urls\[0\]: expected an http:\/\/ or https:\/\/ URL \(got "gopher:\/\/example\.com\/1"\)/],
-    ['a mute until "2" (read as the year 2001)', (f) => { at(f.teams, ['teams', 0]).mutes = [{ until: '2' }]; }, /^teams\.yaml: teams\[0\]\.mutes\[0\]\.until: expected a full ISO date or date-time .*\(got "2"\)/],
+    ['a mute until "2" (read as the year 2001)', (f) => { at(f.teams, ['teams', 0]).mutes = [{ until: '2' }]; }, /^teams\.yaml: teams\[0\]\.mutes\[0\].until: expected a real full ISO date or date-time .*\(got "2"\)/],
     ['a team with no subscriptions', (f) => { at(f.teams, ['teams', 1]).subscriptions = []; }, /^teams\.yaml: teams\[1\]\.subscriptions: a team needs at least one subscription/],
     ['an unknown framework', (f) => { at(f.teams, ['teams', 0, 'subscriptions', 0]).frameworks = ['pytorh']; }, /^teams\.yaml: teams\[0\]\.subscriptions\[0\]\.frameworks\[0\]: unknown value "pytorh"; did you mean "pytorch"\?/],
     ['an unknown kind', (f) => { at(f.teams, ['teams', 0, 'subscriptions', 1]).kinds = ['securty-update']; }, /^teams\.yaml: teams\[0\]\.subscriptions\[1\]\.kinds\[0\]: unknown value "securty-update"; did you mean "security-update"\?/],
+    ['a date that does not exist (2027-02-30 would become March 2)', (f) => { at(f.teams, ['teams', 0]).mutes = [{ until: '2027-02-30' }]; }, /^teams\.yaml: teams\[0\]\.mutes\[0\]\.until: expected a real full ISO date/],
+    ['products on a versions table', (f) => { at(f.sources, ['sources', 2]).products = ['Deep Learning VM Images']; }, /^sources\.yaml: sources\[2\]\.products: only feeds have products/],
+    ['a poll interval of 273,972 years', (f) => { at(f.sources, ['sources', 0]).every = '99999999d'; }, /^sources\.yaml: sources\[0\]\.every: expected a duration between 1s and 30d/],
+    ['the same URL twice', (f) => { const s = at(f.sources, ['sources', 0]); s.urls = [(s.urls as string[])[0], (s.urls as string[])[0]]; }, /^sources\.yaml: sources\[0\]\.urls\[1\]: the same URL twice/],
   ];
+  it('accepts YAML merge keys with anchors kept under x- keys, and refuses an alias bomb', async () => {
+    const files = await shipped();
+    const teams = `x-defaults: &defaults\n  timezone: Europe/Berlin\n  email: { to: [a@example.com] }\nteams:\n  - <<: *defaults\n    id: a\n    name: A\n    subscriptions: [{ frameworks: [pytorch] }]\n`;
+    const config = await loadConfig(await dirWith(yaml.dump(files.sources), teams));
+    expect(config.teams[0]).toMatchObject({ id: 'a', timezone: 'Europe/Berlin', email: { to: ['a@example.com'] } });
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill(`*${'abcdefgh'[i]}`).join(', ')}]`), 'teams: []'].join('\n');
+    const problems = ((await loadConfig(await dirWith(yaml.dump(files.sources), bomb)).catch((e: unknown) => e)) as ConfigError).problems;
+    expect(problems).toEqual([expect.stringMatching(/^teams\.yaml: more than 200,000 values once YAML aliases are expanded; refused/)]);
+  });
+
+  it('warns, without refusing, about a mute that already ended and about no teams', async () => {
+    const files = await shipped();
+    at(files.teams, ['teams', 0]).mutes = [{ until: '2020-01-01' }];
+    const config = await loadConfig(await dirWith(yaml.dump(files.sources), yaml.dump(files.teams)));
+    expect(config.warnings).toEqual(['teams.yaml: teams[0].mutes[0].until: 2020-01-01 is already past (in Europe/Berlin); this mute is not in force']);
+    const empty = await loadConfig(await dirWith(yaml.dump(files.sources), 'teams: []\n'));
+    expect(empty.warnings).toEqual(['teams.yaml: teams: no teams, so nothing will be sent to anyone']);
+  });
+
   it.each(cases)('%s', async (_name, mutate, expected) => {
     const problems = await problemsOf(mutate);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+});
+
+describe('silence ends (teams.yaml until:, mute/snooze --until)', () => {
+  it('a date is the start of that day in the team zone; a date-time needs its zone; anything else is refused', async () => {
+    const { parseUntil } = await import('../../src/domain/time.js');
+    expect(parseUntil('2026-12-31', 'Europe/Berlin')?.toISOString()).toBe('2026-12-30T23:00:00.000Z');
+    expect(parseUntil('2026-12-31T18:00:00Z', 'Europe/Berlin')?.toISOString()).toBe('2026-12-31T18:00:00.000Z');
+    expect(parseUntil('2026-12-31T18:00+02:00', 'UTC')?.toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    for (const bad of ['2', '2027', '1/2/2027', '2026-12-31T18:00', '2027-02-30', '2026-13-01', '99999', '+099999-01-01']) expect(parseUntil(bad, 'UTC'), bad).toBeNull();
   });
 });

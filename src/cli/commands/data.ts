@@ -15,7 +15,8 @@ export function registerDataCommands(program: Command): void {
     .description('check config/sources.yaml and config/teams.yaml and the environment without starting')
     .action(async () => {
       const { config } = await loadAll();
-      out(`configuration is valid: ${config.sources.length} source(s), ${config.teams.length} team(s)`);
+      for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+      out(`configuration is valid: ${config.sources.length} source(s), ${config.teams.length} team(s)${config.warnings.length ? `, ${config.warnings.length} warning(s)` : ''}`);
     });
 
   program

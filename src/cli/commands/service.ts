@@ -7,10 +7,11 @@ import { loadAll } from '../context.js';
 async function run(stages: readonly Stage[], scheduler: boolean, http: boolean): Promise<void> {
   const { env, config } = await loadAll();
   const logger = createLogger(env.LOG_LEVEL);
+  for (const warning of config.warnings) logger.warn({ event: 'config-warning' }, warning);
   // workers/ holds the entrypoint logic; imported lazily so data commands stay light.
-  const { startService, closeOnSignals } = await import('../../../workers/service.js');
+  const { startService, handleSignals } = await import('../../../workers/service.js');
   const service = await startService(env, config, logger, { stages, scheduler, http });
-  closeOnSignals(service, logger);
+  handleSignals(service, logger);
 }
 
 export function registerServiceCommands(program: Command): void {

@@ -3,6 +3,7 @@
 // stage logs why); snoozes hold them until the snooze ends.
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../../domain/duration.js';
+import { parseUntil } from '../../domain/time.js';
 import { configSilences, type Silence } from '../../domain/matching.js';
 import { SubscribedFrameworkSchema } from '../../config/schema.js';
 import { isValidRange } from '../../domain/versions.js';
@@ -15,7 +16,7 @@ interface UntilOptions {
   reason: string;
 }
 
-function untilOf(opts: UntilOptions, now = new Date()): string {
+function untilOf(opts: UntilOptions, timezone: string, now = new Date()): string {
   if (opts.for && opts.until) throw new InvalidArgumentError('give --for or --until, not both');
   if (opts.for) {
     const ms = parseDuration(opts.for);
@@ -23,10 +24,11 @@ function untilOf(opts: UntilOptions, now = new Date()): string {
     return new Date(now.getTime() + ms).toISOString();
   }
   if (opts.until) {
-    const t = Date.parse(opts.until);
-    if (Number.isNaN(t)) throw new InvalidArgumentError(`--until: expected an ISO date or date-time (got "${opts.until}")`);
-    if (t <= now.getTime()) throw new InvalidArgumentError('--until is in the past');
-    return new Date(t).toISOString();
+    // The same rule as teams.yaml: a real full date (the start of that day in the team's zone) or a date-time with its zone.
+    const t = parseUntil(opts.until, timezone);
+    if (!t) throw new InvalidArgumentError(`--until: expected a real full ISO date or date-time with a zone, e.g. "2026-12-31" or "2026-12-31T18:00:00Z" (got "${opts.until}")`);
+    if (t.getTime() <= now.getTime()) throw new InvalidArgumentError(`--until ${opts.until} is in the past`);
+    return t.toISOString();
   }
   throw new InvalidArgumentError('say how long: --for <duration> or --until <date>');
 }
@@ -59,7 +61,7 @@ export function registerSilenceCommands(program: Command): void {
         subscription = byName >= 0 ? byName : /^\d+$/.test(opts.subscription) ? Number(opts.subscription) : -1;
         if (subscription < 0 || subscription >= team.subscriptions.length) throw new InvalidArgumentError(`team ${team.id} has no subscription "${opts.subscription}"`);
       }
-      const until = untilOf(opts);
+      const until = untilOf(opts, team.timezone);
       const s = await withRedis(env, (redis) =>
         new SilenceStore(redis, env.QUEUE_PREFIX).add({ teamId: team.id, kind: 'mute', subscription, framework: null, versions: null, until, reason: opts.reason }),
       );
@@ -81,7 +83,7 @@ export function registerSilenceCommands(program: Command): void {
       const framework = opts.framework === undefined ? null : SubscribedFrameworkSchema.safeParse(opts.framework);
       if (framework && !framework.success) throw new InvalidArgumentError(`--framework: unknown framework "${opts.framework ?? ''}"`);
       if (opts.versions !== undefined && !isValidRange(opts.versions)) throw new InvalidArgumentError(`--versions: invalid range "${opts.versions}"`);
-      const until = untilOf(opts);
+      const until = untilOf(opts, team.timezone);
       const s = await withRedis(env, (redis) =>
         new SilenceStore(redis, env.QUEUE_PREFIX).add({
           teamId: team.id,
