@@ -15,7 +15,7 @@ export interface Result {
   note?: string;
 }
 
-export const feedXml = readFileSync(new URL('../../test/fixtures/dlvm/release-notes.atom.xml', import.meta.url), 'utf8');
+export const feedXml = readFileSync(new URL(import.meta.url.includes('/dist/') ? '../../test/fixtures/dlvm/release-notes.atom.xml' : '../test/fixtures/dlvm/release-notes.atom.xml', import.meta.url), 'utf8');
 
 export async function median(runs: number, fn: () => Promise<void>): Promise<number> {
   const times: number[] = [];
@@ -25,6 +25,24 @@ export async function median(runs: number, fn: () => Promise<void>): Promise<num
     times.push(performance.now() - t);
   }
   return percentile(times, 50);
+}
+
+/**
+ * Medians of `runs` runs of a baseline and a subject, interleaved (baseline, subject, baseline, …)
+ * so that a machine that gets busier or quieter during the bench moves both alike.
+ */
+export async function pairedMedians(runs: number, baseline: () => Promise<unknown>, subject: () => Promise<unknown>): Promise<{ baseline: number; subject: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    await baseline();
+    a.push(performance.now() - t);
+    t = performance.now();
+    await subject();
+    b.push(performance.now() - t);
+  }
+  return { baseline: percentile(a, 50), subject: percentile(b, 50) };
 }
 
 export function percentile(values: number[], p: number): number {

@@ -4,9 +4,9 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
 import { describeSubject, type ReleaseEvent } from '../domain/events.js';
-import { normalizeText, stableId } from '../domain/ids.js';
+import { stableId } from '../domain/ids.js';
 import type { Finding } from './reading/compose.js';
-import { readNote, type NoteReading } from './reading/read-note.js';
+import { readNote, titleSubject, type NoteReading } from './reading/read-note.js';
 import type { FeedEntry } from './feed.js';
 import { splitNotes, type Note } from './notes.js';
 
@@ -25,7 +25,18 @@ export interface ExtractedNote {
 }
 
 export function noteIdOf(source: string, entryId: string, note: Note): string {
-  return stableId(source, entryId, normalizeText(`${note.product ?? ''} ${note.heading} ${note.text}`));
+  return stableId(source, entryId, noteFingerprint(note));
+}
+
+/**
+ * normalizeText(`${product} ${heading} ${text}`), the text a note's id is derived from (ids must
+ * never change: seen-note sets in Redis are keyed by them). A note's parts are already single-
+ * spaced and trimmed (cleanText) and joined by "\n", so joining the non-empty ones with a space
+ * gives the same string without a whitespace pass over the whole note.
+ */
+export function noteFingerprint(note: Pick<Note, 'product' | 'heading' | 'text'>): string {
+  const text = note.text.includes('\n') ? note.text.replaceAll('\n', ' ') : note.text;
+  return [note.product ?? '', note.heading, text].filter((x) => x !== '').join(' ').toLowerCase();
 }
 
 /** Yield to the event loop at least this often while extracting a large feed. */
@@ -51,13 +62,14 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
   const out: ExtractedNote[] = [];
   // The same note text twice in one day (it happens) is one note.
   const seenNotes = new Set<string>();
+  const context = { title: entry.title, subject: titleSubject({ title: entry.title }) };
   for (const note of notes) {
     const noteId = noteIdOf(options.source, entry.id, note);
     if (seenNotes.has(noteId)) continue;
     seenNotes.add(noteId);
     // An event an earlier note of this entry already stated (same product, kind, framework,
     // version, release) is not stated twice.
-    const reading = readNote(note, { title: entry.title });
+    const reading = readNote(note, context);
     const events = readNoteEvents(note, entry, options.source, noteId, reading).filter((e) => !seenKeys.has(`${note.product ?? ''}|${eventKey(e)}`));
     for (const e of events) seenKeys.add(`${note.product ?? ''}|${eventKey(e)}`);
     out.push({ entryId: entry.id, noteId, note, reading, events });

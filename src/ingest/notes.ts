@@ -55,10 +55,8 @@ export function noteTypeOf(heading: string): NoteType {
 export function cleanText(text: string): string {
   // \s includes the no-break space. The text rendering leaves spaces before punctuation and inside
   // parentheses around links/code; after the first pass every run of spaces is one space.
-  return text
-    .replace(/\s+/g, ' ')
-    .replace(/ (?=[.,;:)])|(?<=\() /g, '')
-    .trim();
+  const t = text.replace(/\s+/g, ' ').trim();
+  return / [.,;:)]|\( /.test(t) ? t.replace(/ ([.,;:)])/g, '$1').replace(/\( /g, '(') : t;
 }
 
 const RELEASE_LABEL = /^(M\d+(?:\.\d+)?)\b/i;

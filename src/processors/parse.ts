@@ -36,7 +36,10 @@ export function createParseProcessor(deps: Deps): Processor<unknown, ParseResult
     if (!data.success) throw new UnrecoverableError(`malformed parse job: ${data.error.message}`);
     const payload = data.data;
     const source = deps.config.sources.find((s) => s.id === payload.sourceId);
-    if (!source) return { baseline: false, events: 0 }; // removed from the config since it was fetched
+    if (!source) {
+      deps.logger.info({ event: 'parse-skipped', source: payload.sourceId }, 'document of a source that is not in this process\'s config: skipped');
+      return { baseline: false, events: 0 };
+    }
     const lockKey = `${deps.prefix}:parse-lock:${source.id}`;
     const lockToken = randomUUID();
     if ((await deps.redis.set(lockKey, lockToken, 'PX', LOCK_MS, 'NX')) !== 'OK') {
@@ -82,6 +85,7 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   const notes: ExtractedNote[] = await extractEntries(entries, { source: source.id, ...(source.products ? { products: source.products } : {}) });
   const entryIds = [...new Set(entries.map((e) => e.id))];
   const noteIds = notes.map((n) => n.noteId);
+  await recordUnread(deps, source, entries, notes, now);
   // What the notes say about end of support is knowledge even in the baseline (history).
   await recordEndOfSupportNotices(deps, notes.flatMap((n) => n.events));
   if (!(await deps.seen.hasBaseline(source.id))) {
@@ -136,6 +140,23 @@ async function reportRecoveryBaseline(deps: Deps, source: SourceConfig, notes: E
       ? `Source ${source.id} recorded a new baseline after Redis lost its state; none of its entries is dated after ${recovery.lostAfter}, so nothing was missed.`
       : `Source ${source.id} recorded a new baseline after Redis lost its state. These ${inWindow.length} event(s) come from entries dated in or just before the window ${recovery.lostAfter} – ${recovery.detectedAt} and were NOT sent to teams (they may or may not have been sent before the loss):\n${list.join('\n')}${inWindow.length > 30 ? `\n… and ${inWindow.length - 30} more` : ''}`;
   await alertOperator(deps, `recovery-baseline|${recovery.id}|${source.id}`, `release-radar: ${source.id} re-baselined after lost state (${inWindow.length} event(s) in the window)`, text, source.homepage ?? null);
+}
+
+/**
+ * Statements the reader could not tell the kind of (they went out as "other" events): counted per
+ * source for /metrics, the newest shown on the status page, so an operator sees what the reader
+ * does not understand yet instead of it passing silently.
+ */
+async function recordUnread(deps: Deps, source: SourceConfig, entries: { id: string; title: string; publishedAt: string | null }[], notes: ExtractedNote[], now: Date): Promise<void> {
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  const unread = notes
+    .flatMap((n) => n.reading.statements.filter((s) => s.unread).map((s) => ({ entry: byId.get(n.entryId), text: s.context ? `${s.context} ${s.text}` : s.text })))
+    .sort((a, b) => (b.entry?.publishedAt ?? '').localeCompare(a.entry?.publishedAt ?? ''));
+  await deps.sources.setUnread(
+    source.id,
+    unread.map((u) => ({ source: source.id, entry: u.entry?.title ?? '', text: u.text.slice(0, 300), reason: 'no kind of change understood (sent as "other")', at: now.toISOString() })),
+  );
+  deps.metrics.unreadStatements.set({ source: source.id }, unread.length);
 }
 
 async function recordEndOfSupportNotices(deps: Deps, events: ReleaseEvent[]): Promise<void> {

@@ -31,7 +31,11 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
     const data = PollJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed poll job: ${data.error.message}`);
     const source = deps.config.sources.find((s) => s.id === data.data.sourceId);
-    if (!source) return { outcome: 'unchanged' }; // removed from the config since the job was queued
+    if (!source) {
+      // Removed from the config since the job was queued (a reload), or a process with an older config.
+      deps.logger.info({ event: 'poll-skipped', source: data.data.sourceId }, 'poll of a source that is not in this process\'s config: skipped');
+      return { outcome: 'unchanged' };
+    }
     const now = deps.clock();
     const state = await deps.sources.get(source.id);
 

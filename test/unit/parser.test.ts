@@ -202,3 +202,20 @@ describe('feed documents', () => {
     expect((err as Error).message).toMatch(reason);
   });
 });
+
+describe('note ids', () => {
+  it('never change: the fast fingerprint equals the normalized text ids were always made of, on every real note', async () => {
+    const { noteFingerprint } = await import('../../src/ingest/extract.js');
+    const { normalizeText } = await import('../../src/domain/ids.js');
+    let notes = 0;
+    for (const file of ['dlvm/release-notes.atom.xml', 'gcp/aggregate-feed-full.xml', 'gcp/aggregate-feed-trimmed.xml']) {
+      for (const e of (await parseFeed(fixture(file))).entries) {
+        for (const n of splitNotes(e.html)) {
+          notes++;
+          expect(noteFingerprint(n)).toBe(normalizeText(`${n.product ?? ''} ${n.heading} ${n.text}`));
+        }
+      }
+    }
+    expect(notes).toBeGreaterThan(1000);
+  });
+});

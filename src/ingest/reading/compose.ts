@@ -29,6 +29,7 @@ const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s
 const BUNDLED_BEFORE = /\b(?:with|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b[^.;:]*$/i;
 
 function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[] {
+  if (mentions.length < 2 || !/image|container/i.test(text)) return mentions;
   for (const m of allMatches(LANDS_IN, text)) {
     const start = m.index + m[0].indexOf(m[1] ?? '');
     const end = m.index + m[0].length;

@@ -6,7 +6,7 @@
 import type { Framework } from '../../domain/events.js';
 import { cudaFromCompact, FAMILY_IN_TEXT, parseImageFamily, type ImageFamily } from '../image-family.js';
 import { allMatches } from './scan.js';
-import { HintIndex, normalizeWords } from './words.js';
+import { hintsOf, normalizeWords, registerHints } from './words.js';
 import { BASE_QUALIFIER, EXCEPTION_BEFORE, FRAMEWORK_NAMES, LIBRARY_SUFFIX, QUALIFIER } from './lexicon.js';
 
 export type MentionRole = 'subject' | 'example' | 'past' | 'excluded' | 'library';
@@ -45,8 +45,14 @@ export const VERSION_LIST = String.raw`(?:${VERSION}|\d+\.x)(?:${LIST_SEPARATOR}
 // Each name has its own pattern; a statement runs only the patterns of the names its words hint at
 // (most statements name no framework at all, and few name more than two). Used through allMatches.
 const NAMES = FRAMEWORK_NAMES.map((n) => ({ framework: n.framework, re: new RegExp(`(?<![\\w/.-])(?:${n.pattern})(?![\\w-])`, n.caseSensitive ? 'g' : 'gi') }));
-const NAME_WORDS = new HintIndex<number>(FRAMEWORK_NAMES.flatMap((n, i) => n.hints.map((h): [string, number] => [h, i])));
-const CUDA_WORDS = new HintIndex<true>([['cuda', true], ['image added', true]]);
+FRAMEWORK_NAMES.forEach((n, i) => registerHints(NAMES[i] ?? {}, n.hints));
+const CUDA_HINT = { cuda: true };
+registerHints(CUDA_HINT, ['cuda', 'image added']);
+// Examples and past states; image names start with one of these words.
+const ASIDE_HINT = { aside: true };
+registerHints(ASIDE_HINT, ['example', 'e g', 'previously']);
+const IMAGE_NAME_HINT = { image: true };
+registerHints(IMAGE_NAME_HINT, ['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
 // After a name: qualifiers, then an optional version list with its scope.
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w))*\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
@@ -107,11 +113,10 @@ function roleAt(text: string, start: number, end: number, spans: ReturnType<type
 // CUDA-only images are Base images, their version the CUDA version.
 const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)/gi;
 
-function nameMentions(text: string, words: string[], spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
+function nameMentions(text: string, hints: Set<object>, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
   const out: FrameworkMention[] = [];
-  for (const i of NAME_WORDS.find(words)) {
-    const name = NAMES[i];
-    if (!name) continue;
+  for (const name of NAMES) {
+    if (!hints.has(name)) continue;
     for (const m of allMatches(name.re, text)) {
       const framework = name.framework;
       const start = m.index;
@@ -137,7 +142,7 @@ function nameMentions(text: string, words: string[], spans: ReturnType<typeof as
       });
     }
   }
-  if (CUDA_WORDS.find(words).size > 0) {
+  if (hints.has(CUDA_HINT)) {
     for (const m of allMatches(CUDA_IMAGE, text)) {
       // "PyTorch 1.6 CUDA 11 images" are PyTorch images, not Base images.
       if (out.some((x) => x.framework !== 'base' && x.framework !== 'python' && x.start < m.index)) continue;
@@ -151,8 +156,9 @@ function nameMentions(text: string, words: string[], spans: ReturnType<typeof as
   return out.filter((m, i) => !out.slice(0, i).some((p) => m.start >= p.start && m.start < p.end));
 }
 
-function imageMentions(text: string, codes: string[], spans: ReturnType<typeof asideSpans>): { images: ImageFamily[]; mentions: FrameworkMention[] } {
-  const inText = text.includes('-') ? allMatches(FAMILY_IN_TEXT, text).map((m) => ({ name: m[0], start: m.index })) : [];
+function imageMentions(text: string, codes: string[], hints: Set<object>, spans: ReturnType<typeof asideSpans>): { images: ImageFamily[]; mentions: FrameworkMention[] } {
+  if (codes.length === 0 && !hints.has(IMAGE_NAME_HINT)) return { images: [], mentions: [] };
+  const inText = hints.has(IMAGE_NAME_HINT) && text.includes('-') ? allMatches(FAMILY_IN_TEXT, text).map((m) => ({ name: m[0], start: m.index })) : [];
   const names = new Map<string, number>();
   for (const c of codes) names.set(c, text.indexOf(c));
   for (const t of inText) if (!names.has(t.name)) names.set(t.name, t.start);
@@ -172,11 +178,11 @@ function imageMentions(text: string, codes: string[], spans: ReturnType<typeof a
 
 const pick = (re: RegExp, text: string): string | null => re.exec(text)?.[1] ?? null;
 
-/** `words` is normalizeWords(text), when the caller has it already. */
-export function findMentions(text: string, codes: string[] = [], words: string[] = normalizeWords(text)): Mentions {
-  const spans = asideSpans(text);
-  const byName = nameMentions(text, words, spans);
-  const { images, mentions: byImage } = imageMentions(text, codes, spans);
+/** `hints` is hintsOf(normalizeWords(text)), when the caller has it already. */
+export function findMentions(text: string, codes: string[] = [], hints: Set<object> = hintsOf(normalizeWords(text))): Mentions {
+  const spans = hints.has(ASIDE_HINT) ? asideSpans(text) : [];
+  const byName = nameMentions(text, hints, spans);
+  const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
   const lower = text.toLowerCase();
   const cves = text.includes('CVE-') ? [...new Set(text.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [];
   // "from CUDA 12.1 to CUDA 12.2": the CUDA the images have now.

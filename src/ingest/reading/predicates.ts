@@ -10,7 +10,7 @@
 import type { EventKind, NoteType } from '../../domain/events.js';
 import { DEPENDENCY_NOUN, IMAGE_NOUN } from './lexicon.js';
 import type { Mentions } from './mentions.js';
-import { HintIndex, normalizeWords } from './words.js';
+import { hintsOf, normalizeWords, registerHints } from './words.js';
 
 export interface PredicateReading {
   /** Null: no kind of change was understood (the statement is "unread"). */
@@ -37,30 +37,31 @@ const CUES: Cue[] = [];
 function cue(re: RegExp, hints: string[]): Cue {
   const c = { re, hints, id: CUES.length };
   CUES.push(c);
+  registerHints(c, hints);
   return c;
 }
-let hintIndex: HintIndex<number> | null = null;
-/** Built once, after every cue above is declared; read-only afterwards. */
-function cueIndex(): HintIndex<number> {
-  hintIndex ??= new HintIndex(CUES.flatMap((c) => c.hints.map((h): [string, number] => [h, c.id])));
-  return hintIndex;
-}
 
-/** A text and the cues its words can trigger; only those run their pattern. */
+/** A text and which cues its words can trigger (by cue id); only those run their pattern. */
 export interface Words {
   text: string;
-  first: (c: Cue) => string | null;
-  has: (c: Cue) => boolean;
-  /** The same cues tried on another form of this text (with its relative clauses taken out). */
-  firstIn: (c: Cue, other: string) => string | null;
+  on: Uint8Array;
 }
 
-export function words(text: string, normalized: string[] = normalizeWords(text)): Words {
-  const on = cueIndex().find(normalized);
-  const firstIn = (c: Cue, other: string): string | null => (on.has(c.id) ? (c.re.exec(other)?.[0] ?? null) : null);
-  const first = (c: Cue): string | null => firstIn(c, text);
-  return { text, first, has: (c) => first(c) !== null, firstIn };
+/** `hints` is hintsOf(normalizeWords(text)), when the caller has it already. */
+export function words(text: string, hints: Set<object> = hintsOf(normalizeWords(text))): Words {
+  const on = new Uint8Array(CUES.length);
+  for (const h of hints) {
+    const id = (h as Partial<Cue>).id;
+    if (id !== undefined && CUES[id] === h) on[id] = 1;
+  }
+  return { text, on };
 }
+
+/** The words of cue `c` in the text (or in `other`, another form of it), or null. */
+function first(c: Cue, w: Words, other: string = w.text): string | null {
+  return w.on[c.id] ? (c.re.exec(other)?.[0] ?? null) : null;
+}
+const has = (c: Cue, w: Words): boolean => first(c, w) !== null;
 
 // ------------------------------------------------------------------------------------------------
 // Cues. Each is tried on the statement's own words first, then on its lead-in.
@@ -88,7 +89,9 @@ const STRONG_CONTENT = cue(/\b(?:(?:is|are) )?now (?:included|installed|pre-?ins
 const NEW_DEFAULT = cue(/\b(?:is|are) now the default (?:os|python|cuda|driver|version|image)\b/i, ['now the default']);
 const ROUTINE_UPDATES = cue(/\b(?:package|software|library|libraries|dependency|dependencies|security) (?:updates|upgrades|refresh\w*)\b|\bregular package refresh\w*|\bmiscellaneous (?:software )?updates\b|\bupdated dependencies\b/i, ['updates', 'upgrades', 'refresh', 'updated dependencies']);
 // What most product notes are: a feature, a launch stage, a behaviour or pricing change. "other", understood.
-const FEATURE = /\byou can now\b|\bnow (?:supports?|lets|allows|enables|offers|provides|requires|uses)\b|\b(?:generally available|general availability|\(GA\)|in preview|\(preview\)|public preview|private preview)\b|^preview\b|\bis now (?:in|at)\b|\blets you\b|\ballows you\b|\benables you\b|\bpricing\b|\bwill (?:start|begin) charging\b|\bbilling\b|\bwe (?:strongly )?recommend\b|\brecommended\b|\bstarting (?:on|with|in|from)\b|\bis changing\b|\bchanged? the default\b|\bnew (?:feature|option|flag|setting|parameter|field|api|action|capability|metric)\b|\bsupport for\b|\bsupports?\b|\bavailable in\b|\bimproved?\b|\bimprovements?\b|\boptimiz\w*\b|\bperformance\b|\benhanc\w*\b|\badded\b|\badds\b|\bintroduc\w*|\bchanged\b|\bchanges\b|\bupdated (?:the )?(?:documentation|description|pricing|behavior|behaviour|ui|console|page|guide|limit|quota)\b|\b(?:is|are) now\b|\bcan now\b|\bno longer requires?\b/i;
+const FEATURE_PATTERN = /\byou can now\b|\bnow (?:supports?|lets|allows|enables|offers|provides|requires|uses)\b|\b(?:generally available|general availability|\(GA\)|in preview|\(preview\)|public preview|private preview)\b|^preview\b|\bis now (?:in|at)\b|\blets you\b|\ballows you\b|\benables you\b|\bpricing\b|\bwill (?:start|begin) charging\b|\bbilling\b|\bwe (?:strongly )?recommend\b|\brecommended\b|\bstarting (?:on|with|in|from)\b|\bis changing\b|\bchanged? the default\b|\bnew (?:feature|option|flag|setting|parameter|field|api|action|capability|metric)\b|\bsupport for\b|\bsupports?\b|\bavailable in\b|\bimproved?\b|\bimprovements?\b|\boptimiz\w*\b|\bperformance\b|\benhanc\w*\b|\badded\b|\badds\b|\bintroduc\w*|\bchanged\b|\bchanges\b|\bupdated (?:the )?(?:documentation|description|pricing|behavior|behaviour|ui|console|page|guide|limit|quota)\b|\b(?:is|are) now\b|\bcan now\b|\bno longer requires?\b/i;
+const FEATURE = cue(FEATURE_PATTERN, ['you can now', 'now', 'generally available', 'general availability', 'ga', 'preview', 'public preview', 'private preview', 'lets you', 'allows you', 'enables you', 'pricing', 'charging', 'billing', 'we recommend', 'we strongly recommend', 'recommended', 'starting', 'changing', 'change', 'default', 'new', 'support', 'available', 'improv', 'optimiz', 'performance', 'enhanc', 'added', 'adds', 'introduc', 'updated', 'can now', 'no longer requires', 'is now', 'are now']);
+const BUG_FIXES = cue(/\bbug fixes\b/i, ['bug fixes']);
 const BEHAVIOUR_START = /^(?:disabled|enabled|improved|allows?|allowed|increased|decreased|reduced|extended|expanded|simplified)\b/i;
 // "There are no changes to Secure Boot", "is not affected": the statement says nothing changed.
 const NOTHING_CHANGED = cue(/^(?:there (?:are|is|were|was) no (?:changes?|impact|action required)|no (?:changes? to|action is required)|(?:\S+\s+){0,6}(?:is|are) not (?:affected|impacted)\b)/i, ['no change', 'no impact', 'no action', 'not affected', 'not impacted']);
@@ -99,50 +102,50 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   const text = t.text;
   const found = (kind: EventKind, cue: string | null, why: string): PredicateReading => ({ kind, cue, why, also: [], from: own ? 'statement' : 'lead-in' });
   let cue: string | null;
-  if ((cue = t.first(EOS))) return found('end-of-support-reached', cue, 'says support has ended');
-  if ((cue = t.first(SECURITY))) return found('security-update', cue, 'fixes vulnerabilities');
-  if ((cue = t.first(DEPRECATION))) return found('deprecation', cue, 'says it is deprecated or stops being available/updated');
-  if ((cue = t.first(RENAME))) return found('rename', cue, 'says names change');
-  if (own && noteType === 'issue' && !t.has(FIX_ANY)) return found('known-issue', null, 'an Issue note');
-  if ((cue = t.first(KNOWN_ISSUE)) && (noteType === 'issue' || noteType === 'breaking' || /\bknown issue|\bworkaround|\bdon't use|\bdo not use/i.test(cue))) return found('known-issue', cue, 'describes a current problem');
+  if ((cue = first(EOS, t))) return found('end-of-support-reached', cue, 'says support has ended');
+  if ((cue = first(SECURITY, t))) return found('security-update', cue, 'fixes vulnerabilities');
+  if ((cue = first(DEPRECATION, t))) return found('deprecation', cue, 'says it is deprecated or stops being available/updated');
+  if ((cue = first(RENAME, t))) return found('rename', cue, 'says names change');
+  if (own && noteType === 'issue' && !has(FIX_ANY, t)) return found('known-issue', null, 'an Issue note');
+  if ((cue = first(KNOWN_ISSUE, t)) && (noteType === 'issue' || noteType === 'breaking' || /\bknown issue|\bworkaround|\bdon't use|\bdo not use/i.test(cue))) return found('known-issue', cue, 'describes a current problem');
   const frameworkSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'other' && m.framework !== 'python');
   const versioned = mentions.frameworks.some((m) => m.role === 'subject' && m.versions.length > 0);
   // An upgrade of a framework line is a patch update; of "other" image lines (MXNet, Chainer,
   // RAPIDS) or of Python it is a dependency update of the images.
   const upgradeTarget = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'python' && m.framework !== 'other' && m.upgradeTarget && m.versions.length > 0);
-  if ((cue = t.first(PATCH_WORDS)) && frameworkSubject) return found('patch-update', cue, 'a patch release of a framework');
-  if (t.has(UPGRADE_VERB) && upgradeTarget) return found('patch-update', t.first(UPGRADE_VERB), 'a framework upgraded to a version');
-  if (t.has(UPGRADE_VERB) && versioned && t.has(PRERELEASE)) return found('patch-update', t.first(PRERELEASE), 'a pre-release step of a framework version');
-  if (t.has(UPGRADE_VERB) && frameworkSubject && sameFrameworkTwice(mentions)) return found('patch-update', t.first(UPGRADE_VERB), 'a framework line moved to a newer version');
+  if ((cue = first(PATCH_WORDS, t)) && frameworkSubject) return found('patch-update', cue, 'a patch release of a framework');
+  if (has(UPGRADE_VERB, t) && upgradeTarget) return found('patch-update', first(UPGRADE_VERB, t), 'a framework upgraded to a version');
+  if (has(UPGRADE_VERB, t) && versioned && has(PRERELEASE, t)) return found('patch-update', first(PRERELEASE, t), 'a pre-release step of a framework version');
+  if (has(UPGRADE_VERB, t) && frameworkSubject && sameFrameworkTwice(mentions)) return found('patch-update', first(UPGRADE_VERB, t), 'a framework line moved to a newer version');
   // A verb inside a relative clause describes, it does not report: "files that are available", "the packages that are installed".
-  const reported = text.replace(/\b(?:that|which|who) (?:is|are|was|were|has been|have been) \w+/gi, '');
-  const r = { first: (c: Cue): string | null => t.firstIn(c, reported) };
-  if ((cue = r.first(PACKAGE_AVAILABLE))) return found('dependency-update', cue, 'a package or tool becomes available');
-  const intoImages = own && t.has(INTO_IMAGES);
-  if ((cue = r.first(AVAILABLE)) && !intoImages) {
+  let reportedText: string | null = null;
+  const reported = (): string => (reportedText ??= /\b(?:that|which|who) /i.test(text) ? text.replace(/\b(?:that|which|who) (?:is|are|was|were|has been|have been) \w+/gi, '') : text);
+  if ((cue = first(PACKAGE_AVAILABLE, t, reported()))) return found('dependency-update', cue, 'a package or tool becomes available');
+  const intoImages = own && has(INTO_IMAGES, t);
+  if ((cue = first(AVAILABLE, t, reported())) && !intoImages) {
     const lineSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'python');
     if (versioned || mentions.images.some((f) => f.framework) || (lineSubject && (IMAGE_NOUN.test(text) || /\bframework\b/i.test(text)))) return found('new-image', cue, 'a framework image line becomes available');
     // "Dataproc subminor image versions … are available", "Java 25 runtime is in Preview" (but not "Added Ubuntu 22.04 support for CPU images").
     const plural = /\bimages\b|\bcontainers\b|\bcontainer images?\b|\bruntimes?\b|\bimage versions\b|\bbuilds\b|\bimage families\b/i.test(text);
     const availableNow = /\bavailable\b/i.test(cue) && /\bimages?\b|\bcontainers?\b|\bruntimes?\b/i.test(text);
-    if (!/^added\b/i.test(cue) && !t.has(DEPENDENCY_SUPPORT) && (plural || availableNow) && !/\bfeature\b/i.test(text)) return found('new-image', cue, 'an image line becomes available');
+    if (!/^added\b/i.test(cue) && !has(DEPENDENCY_SUPPORT, t) && (plural || availableNow) && !/\bfeature\b/i.test(text)) return found('new-image', cue, 'an image line becomes available');
   }
   // "… images have been updated with library upgrades and bug fixes": an update that brings fixes.
-  if ((cue = t.first(UPDATED_WITH_FIXES))) return { ...found('dependency-update', cue, 'images updated, with fixes'), also: ['fix'] };
-  if ((cue = t.first(ROUTINE_UPDATES))) return found('dependency-update', cue, 'routine package updates');
-  if (own && (cue = t.first(FIX_ANY))) return found('fix', cue, 'fixes a problem');
+  if ((cue = first(UPDATED_WITH_FIXES, t))) return { ...found('dependency-update', cue, 'images updated, with fixes'), also: ['fix'] };
+  if ((cue = first(ROUTINE_UPDATES, t))) return found('dependency-update', cue, 'routine package updates');
+  if (own && (cue = first(FIX_ANY, t))) return found('fix', cue, 'fixes a problem');
   // Under Fixed, what is not an explicit version upgrade ("Upgraded X to v2.3") is a fix.
-  if (own && noteType === 'fixed' && !(t.has(CONTENT_CHANGE) && /\d+\.\d+|\bv\d/.test(text))) return found('fix', null, 'a Fixed note');
+  if (own && noteType === 'fixed' && !(has(CONTENT_CHANGE, t) && /\d+\.\d+|\bv\d/.test(text))) return found('fix', null, 'a Fixed note');
   if (own && (cue = BEHAVIOUR_START.exec(text)?.[0] ?? null)) return found('other', cue, 'a behaviour change');
-  if ((cue = t.first(DEPENDENCY_SUPPORT)) || (cue = t.first(NEW_DEFAULT))) return found('dependency-update', cue, 'support for a dependency');
-  if ((cue = r.first(STRONG_CONTENT))) return found('dependency-update', cue, 'what the images contain changed');
-  if ((cue = r.first(CONTENT_CHANGE)) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+|\bv\d|\bversion \d/.test(text) || mentions.images.length > 0 || IMAGE_NOUN.test(text) || frameworkSubject)) {
+  if ((cue = first(DEPENDENCY_SUPPORT, t)) || (cue = first(NEW_DEFAULT, t))) return found('dependency-update', cue, 'support for a dependency');
+  if ((cue = first(STRONG_CONTENT, t, reported()))) return found('dependency-update', cue, 'what the images contain changed');
+  if ((cue = first(CONTENT_CHANGE, t, reported())) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+|\bv\d|\bversion \d/.test(text) || mentions.images.length > 0 || IMAGE_NOUN.test(text) || frameworkSubject)) {
     return found('dependency-update', cue, 'what the images contain changed');
   }
   // "Added Jupytext.", "Added the PyTorch/XLA package": a package added to the images.
-  if (/^added\b(?!\s+support\b)/i.test(text) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+/.test(text) || t.has(INTO_IMAGES) || /^added (?:the )?[\w./+-]+(?: [\w./+-]+)?\.?$/i.test(text))) return found('dependency-update', 'added', 'a package added');
+  if (/^added\b(?!\s+support\b)/i.test(text) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+/.test(text) || has(INTO_IMAGES, t) || /^added (?:the )?[\w./+-]+(?: [\w./+-]+)?\.?$/i.test(text))) return found('dependency-update', 'added', 'a package added');
   if (own && noteType === 'libraries') return found('dependency-update', null, 'a Libraries note');
-  if ((cue = FEATURE.exec(text)?.[0] ?? null)) return found('other', cue, 'a feature, launch or behaviour change');
+  if ((cue = first(FEATURE, t))) return found('other', cue, 'a feature, launch or behaviour change');
   return null;
 }
 
@@ -156,24 +159,24 @@ function sameFrameworkTwice(mentions: Mentions): boolean {
  * `contextWords` lets a note read its lead-in's words once for all its list items (a per-note
  * cache, created by the caller: nothing is kept between notes).
  */
-export function readPredicate(text: string, context: string | null, noteType: NoteType, mentions: Mentions, contextWords?: (context: string) => Words, normalized?: string[]): PredicateReading {
-  const t = words(text, normalized);
-  const nothing = t.first(NOTHING_CHANGED);
+export function readPredicate(text: string, context: string | null, noteType: NoteType, mentions: Mentions, contextWords?: (context: string) => Words, hints?: Set<object>): PredicateReading {
+  const t = words(text, hints);
+  const nothing = first(NOTHING_CHANGED, t);
   if (nothing) return { kind: null, cue: nothing, why: 'says nothing changed', also: [], from: 'statement' };
   // "fix of X": a statement that starts by fixing is a fix, whatever else its object mentions.
   const head = FIX_HEAD.exec(text)?.[0] ?? null;
   if (head) {
-    const vuln = t.first(VULNERABILITY_OBJECT);
+    const vuln = first(VULNERABILITY_OBJECT, t);
     const reading: PredicateReading = vuln
       ? { kind: 'security-update', cue: `${head} … ${vuln}`, why: 'fixes a vulnerability', also: [], from: 'statement' }
       : { kind: 'fix', cue: head, why: 'starts by fixing something (its object does not decide the kind)', also: [], from: 'statement' };
-    if (t.has(ROUTINE_UPDATES) || /\b(?:and|&) (?:package |software |library )?(?:updates|upgrades)\b/i.test(text)) reading.also.push('dependency-update');
+    if (has(ROUTINE_UPDATES, t) || /\b(?:and|&) (?:package |software |library )?(?:updates|upgrades)\b/i.test(text)) reading.also.push('dependency-update');
     return reading;
   }
   const reading = readText(t, true, noteType, mentions) ?? (context ? readText(contextWords ? contextWords(context) : words(context), false, noteType, mentions) : null);
   if (!reading) return { kind: null, cue: null, why: 'no kind of change understood', also: [], from: null };
   // Routine compound statements: "Regular package refreshment and bug fixes", "security patches and package upgrades".
-  if (reading.kind !== 'fix' && /\bbug fixes\b/i.test(text)) reading.also.push('fix');
+  if (reading.kind !== 'fix' && has(BUG_FIXES, t)) reading.also.push('fix');
   if ((reading.kind === 'security-update' || reading.kind === 'fix') && /\b(?:package |software |library )?(?:updates|upgrades|refreshment)\b/i.test(text)) reading.also.push('dependency-update');
   return reading;
 }

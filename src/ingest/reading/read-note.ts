@@ -8,7 +8,7 @@ import type { Note, Statement } from '../notes.js';
 import { chooseSubjects, composeFindings, type Finding } from './compose.js';
 import { expandVersions, findMentions, VERSION_LIST, type FrameworkMention, type Mentions } from './mentions.js';
 import { readPredicate, words, type PredicateReading, type Words } from './predicates.js';
-import { normalizeWords } from './words.js';
+import { hintsOf, normalizeWords } from './words.js';
 
 export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'nothing changed' | 'empty';
 
@@ -33,6 +33,8 @@ export interface NoteReading {
 /** What the entry says about itself, for statements that name nothing: "PyTorch 2.13 — 2026-07-20". */
 export interface EntryContext {
   title: string;
+  /** The framework the title names, when the caller read it once for all the entry's notes. */
+  subject?: FrameworkMention | null;
 }
 
 // Pointers and instructions carry no event: "To view the end of patch and support dates, see …".
@@ -49,7 +51,8 @@ function isInstruction(text: string): boolean {
 const noEvent = (s: Statement, reason: NoEventReason): StatementReading => ({ text: s.text, context: s.context, mentions: [], predicate: null, dropped: [], findings: [], noEvent: reason, unread: false });
 
 /** Mentions in an entry title ("PyTorch 2.12 — 2026-07-02", "AWS DLCs for PyTorch 2.6 Training"). */
-function titleSubject(entry: EntryContext | undefined): FrameworkMention | null {
+export function titleSubject(entry: EntryContext | undefined): FrameworkMention | null {
+  if (entry?.subject !== undefined) return entry.subject;
   if (!entry?.title) return null;
   const subjects = findMentions(entry.title).frameworks.filter((m) => m.role === 'subject' && m.framework !== 'python');
   return subjects.length === 1 ? (subjects[0] ?? null) : null;
@@ -76,8 +79,9 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
   if (INVENTORY.test(s.text)) return noEvent(s, 'inventory');
-  const normalized = normalizeWords(s.text);
-  let mentions: Mentions = findMentions(s.text, s.codes, normalized);
+  // One look at the statement's words tells which names and cues can be in it at all.
+  const hints = hintsOf(normalizeWords(s.text));
+  let mentions: Mentions = findMentions(s.text, s.codes, hints);
   let subjectsFromContext = false;
   if (!mentions.frameworks.some((m) => m.role === 'subject') && s.context) {
     // "TensorFlow patch version upgrades:" / "From 2.8.3 to 2.8.4.": the framework is in the lead-in;
@@ -93,7 +97,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
       subjectsFromContext = true;
     }
   }
-  const predicate = readPredicate(s.text, s.context, noteType, mentions, scope.contextWords, normalized);
+  const predicate = readPredicate(s.text, s.context, noteType, mentions, scope.contextWords, hints);
   if (isHeading && predicate.kind === null) return noEvent(s, 'sub-heading');
   if (predicate.kind === null && predicate.cue !== null) return { ...noEvent(s, 'nothing changed'), predicate };
   const { subjects, dropped } = chooseSubjects(subjectsFromContext ? '' : s.text, mentions, predicate.kind);
