@@ -10,7 +10,7 @@ import { expandVersions, findMentions, VERSION_LIST, type FrameworkMention, type
 import { readPredicate, words, type PredicateReading, type Words } from './predicates.js';
 import { hintsOf, normalizeWords } from './words.js';
 
-export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'nothing changed' | 'empty';
+export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'table header' | 'past state' | 'nothing changed' | 'empty';
 
 export interface StatementReading {
   text: string;
@@ -58,6 +58,21 @@ export function titleSubject(entry: EntryContext | undefined): FrameworkMention 
   return subjects.length === 1 ? (subjects[0] ?? null) : null;
 }
 
+/** A row of component versions: a dependency update of the image it sits under. */
+function versionTable(s: Statement): StatementReading {
+  const mentions = findMentions(s.text, s.codes);
+  const predicate: PredicateReading = { kind: 'dependency-update', cue: s.text, why: 'a table of component versions', also: [], from: 'statement' };
+  return { text: s.text, context: s.context, mentions: [], predicate, dropped: [], findings: composeFindings(s.text, mentions, predicate, []), noEvent: null, unread: false };
+}
+
+/** Instructions inside a statement ("To upgrade, see Upgrade a cluster.") say nothing about the change. */
+function withoutInstructions(text: string): string {
+  if (!/\b(?:see|to learn|for more|for details|refer to)\b/i.test(text)) return text;
+  const sentences = text.split(/(?<=\.)\s+(?=[A-Z])/);
+  const kept = sentences.filter((x) => !INSTRUCTION.test(x.trim()));
+  return kept.length > 0 && kept.length < sentences.length ? kept.join(' ') : text;
+}
+
 const OWN_VERSION = new RegExp(String.raw`^(?:from\s+)?(${VERSION_LIST})`, 'i');
 
 /** What a note's statements share: the lead-ins' mentions and words, read once per note. */
@@ -79,6 +94,15 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
   if (INVENTORY.test(s.text)) return noEvent(s, 'inventory');
+  // "Previously, X": how things were, said to explain the change next to it.
+  if (/^previously\b/i.test(s.text)) return noEvent(s, 'past state');
+  // Table rows: a header row (no digits) frames, a row of component versions ("COS-6.12.55 | v27.5.1 |
+  // v2.1.3") lists what an image contains now.
+  if (s.text.includes(' | ')) {
+    const cells = s.text.split(' | ');
+    if (cells.every((c) => !/\d/.test(c))) return noEvent(s, 'table header');
+    if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
+  }
   // One look at the statement's words tells which names and cues can be in it at all.
   const hints = hintsOf(normalizeWords(s.text));
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
@@ -97,7 +121,8 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
       subjectsFromContext = true;
     }
   }
-  const predicate = readPredicate(s.text, s.context, noteType, mentions, scope.contextWords, hints);
+  const saying = withoutInstructions(s.text);
+  const predicate = readPredicate(saying, s.context, noteType, mentions, scope.contextWords, saying === s.text ? hints : undefined);
   if (isHeading && predicate.kind === null) return noEvent(s, 'sub-heading');
   if (predicate.kind === null && predicate.cue !== null) return { ...noEvent(s, 'nothing changed'), predicate };
   const { subjects, dropped } = chooseSubjects(subjectsFromContext ? '' : s.text, mentions, predicate.kind);
