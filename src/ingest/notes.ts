@@ -48,8 +48,19 @@ const TYPE_BY_HEADING: Record<string, NoteType> = {
   libraries: 'libraries',
 };
 
+// Headings that are not one of Google's note types but say which kind of note they head
+// ("Known Issues", "Package Deprecation", "Model Fixes", "Security Advisory").
+const TYPE_BY_WORD: [RegExp, NoteType][] = [
+  [/\bknown (?:issues?|limitations?)\b|\blimitations?\b/i, 'issue'],
+  [/\bdeprecat/i, 'deprecated'],
+  [/\bbreaking\b/i, 'breaking'],
+  [/\bsecurity\b/i, 'security'],
+  [/\bfix(?:es|ed)?\b/i, 'fixed'],
+];
+
 export function noteTypeOf(heading: string): NoteType {
-  return TYPE_BY_HEADING[heading.trim().toLowerCase()] ?? 'other';
+  const h = heading.trim().toLowerCase();
+  return TYPE_BY_HEADING[h] ?? TYPE_BY_WORD.find(([re]) => re.test(h))?.[1] ?? 'other';
 }
 
 export function cleanText(text: string): string {

@@ -38,9 +38,11 @@ export interface EntryContext {
 }
 
 // Pointers and instructions carry no event: "To view the end of patch and support dates, see …".
-const INSTRUCTION = /^(?:to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b)/i;
+const INSTRUCTION = /^(?:(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b)/i;
 // Lists of what an image contains, not changes: "Tags: …", "Bundled versions: …".
 const INVENTORY = /^(?:tags|bundled versions|image uri|image uris|available tags|containers?|supported (?:instances|regions)|gpu instance type support|cpu instance type support)\s*:/i;
+
+const INVENTORY_LEAD_IN = /\b(?:contains?|consists? of|includes?|comes? with|ships? with) the following\b(?![^:]*\b(?:new|updated|upgraded|fixes|fixed|changes|improvements))/i;
 
 function isInstruction(text: string): boolean {
   if (!INSTRUCTION.test(text)) return false; // the first sentence must be one
@@ -55,7 +57,9 @@ export function titleSubject(entry: EntryContext | undefined): FrameworkMention 
   if (entry?.subject !== undefined) return entry.subject;
   if (!entry?.title) return null;
   const subjects = findMentions(entry.title).frameworks.filter((m) => m.role === 'subject' && m.framework !== 'python');
-  return subjects.length === 1 ? (subjects[0] ?? null) : null;
+  // One framework, possibly named twice ("PyTorch 2.13 — … PyTorch images"): its versioned mention.
+  if (new Set(subjects.map((m) => m.framework)).size !== 1) return null;
+  return subjects.find((m) => m.versions.length > 0) ?? subjects[0] ?? null;
 }
 
 /** A row of component versions: a dependency update of the image it sits under. */
@@ -127,7 +131,9 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   if (predicate.kind === null && predicate.cue !== null) return { ...noEvent(s, 'nothing changed'), predicate };
   const { subjects, dropped } = chooseSubjects(subjectsFromContext ? '' : s.text, mentions, predicate.kind);
   // A statement that names no framework, inside an entry about one framework line, is about that line.
-  const withTitle = subjects.length === 0 && title && predicate.kind !== 'security-update' ? [title] : subjects.length > 0 && title ? subjects.map((m) => (m.versions.length === 0 && m.framework === title.framework ? { ...m, versions: title.versions } : m)) : subjects;
+  // What an image contains, listed under "contains the following …:", is not a change.
+  if (predicate.from === 'lead-in' && s.context && INVENTORY_LEAD_IN.test(s.context)) return { ...noEvent(s, 'inventory'), predicate };
+  const withTitle = subjects.length === 0 && title ? [title] : subjects.length > 0 && title ? subjects.map((m) => (m.versions.length === 0 && m.framework === title.framework ? { ...m, versions: title.versions } : m)) : subjects;
   const full = s.context ? `${s.context} ${s.text}` : s.text;
   const findings = composeFindings(full, mentions, predicate, withTitle);
   return { text: s.text, context: s.context, mentions: mentions.frameworks, predicate, dropped, findings, noEvent: null, unread: predicate.kind === null };
