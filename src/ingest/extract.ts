@@ -74,6 +74,10 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
     for (const e of events) seenKeys.add(`${note.product ?? ''}|${eventKey(e)}`);
     out.push({ entryId: entry.id, noteId, note, reading, events });
   }
+  // Across the notes of one entry too: a line's exact release makes its bare line redundant.
+  const versions = new Map<string, string[]>();
+  for (const n of out) for (const e of n.events) if (e.framework && e.version) versions.set(`${n.note.product ?? ''}|${e.kind}|${e.framework}`, [...(versions.get(`${n.note.product ?? ''}|${e.kind}|${e.framework}`) ?? []), e.version]);
+  for (const n of out) n.events = n.events.filter((e) => !(e.framework && e.version && (versions.get(`${n.note.product ?? ''}|${e.kind}|${e.framework}`) ?? []).some((v) => v.startsWith(`${e.version}.`))));
   return out;
 }
 
@@ -81,8 +85,16 @@ const eventKey = (e: Pick<ReleaseEvent, 'kind' | 'framework' | 'version' | 'rele
 
 /** The events one note states, on its own (no other note of the entry considered). */
 export function readNoteEvents(note: Note, entry: FeedEntry, source: string, noteId = noteIdOf(source, entry.id, note), reading: NoteReading = readNote(note, { title: entry.title })): ReleaseEvent[] {
+  // One line said twice in a note, once as its line and once as its exact release ("PyTorch 2.6
+  // containers are available" … "Introduced containers for PyTorch 2.6.0"), is one event: the most
+  // specific version.
+  const byLine = new Map<string, string[]>();
+  for (const f of reading.findings) if (f.framework && f.version) byLine.set(`${f.kind}|${f.framework}`, [...(byLine.get(`${f.kind}|${f.framework}`) ?? []), f.version]);
+  const moreSpecific = (f: Finding): string | null => (f.framework && f.version ? ((byLine.get(`${f.kind}|${f.framework}`) ?? []).find((v) => v.startsWith(`${f.version}.`)) ?? null) : null);
   const merged = new Map<string, Finding>();
-  for (const f of reading.findings) {
+  for (const found of reading.findings) {
+    const specific = moreSpecific(found);
+    const f = specific ? { ...found, version: specific } : found;
     const key = `${f.kind}|${f.framework ?? ''}|${f.version ?? ''}`;
     const prev = merged.get(key);
     merged.set(key, prev ? mergeFindings(prev, f) : f);

@@ -79,6 +79,16 @@ const AVAILABLE = cue(/\b(?:is|are) (?:now )?(?:generally )?available\b|\bnow (?
 // "Added X to the images", "now includes X": contents of images, not new images.
 const INTO_IMAGES = cue(/^added\s+(?!support\b|(?:the\s+)?ability\b|(?:the\s+)?option\b)(?:the\s+)?[\w./+-]+(?:\s+[\w./+-]+){0,3}\s+(?:to|onto|into|in)\s+(?:the\s+|all\s+)?(?:[\w.+-]+\s+){0,5}(?:images?|containers?|dlvms?|environments?|vms?)\b|\bnow includes?\b|\bnow bundles?\b/i, ['added', 'now include', 'now bundle']);
 const UPDATED_WITH_FIXES = cue(/\b(?:updated|upgraded|refreshed)\s+with\b[^.]*\bbug fixes\b/i, ['bug fixes']);
+const API_THING = /\b(?:fields?|options?|flags?|parameters?|settings?|actions?|metrics?|columns?|apis?|endpoints?|methods?|propert(?:y|ies)|attributes?|commands?|resources?|permissions?|roles?)\.?$/i;
+// A list's lead-in that is only a label ("Bug Fixes:", "New Fields:", "Deprecations:") says the kind of its items.
+const LABEL_LEAD_IN: [RegExp, EventKind][] = [
+  [/^(?:bug ?fix(?:es)?|fix(?:es|ed)|resolved issues|model fixes)\s*:?$/i, 'fix'],
+  [/^(?:security(?: fixes| updates| patches)?|vulnerabilit(?:y|ies) fixed)\s*:?$/i, 'security-update'],
+  [/^(?:deprecat\w*|removals?|removed)\s*:?$/i, 'deprecation'],
+  [/^(?:known issues?|known limitations?|limitations?)\s*:?$/i, 'known-issue'],
+  [/^(?:dependenc(?:y|ies)(?: updates?| upgrades?)?|library updates?|package updates?|updated packages|upgraded packages)\s*:?$/i, 'dependency-update'],
+  [/^(?:new (?:fields?|features?|actions?|options?|apis?|models?(?: support)?)|features?|enhancements?|improvements?|changes|highlights|what's new)\s*:?$/i, 'other'],
+];
 const UPDATE_HEAD = /^(?:updated|upgraded|bumped|added support for|add support for|updates|upgrades)\b/i;
 const UPDATED_DOCS = /^updated (?:the )?(?:[\w-]+ )?(?:documentation|docs|description|descriptions|pricing|behavior|behaviour|ui|console|page|guide|limits?|quotas?|wording|text|labels?|help)\b/i;
 const FIX_HEAD = /^(?:(?:misc\.?|miscellaneous|minor|various|several|regular|general|small|additional|other)\s+)?(?:bug\s+)?(?:fix(?:es|ed)?|fixing|bugfix(?:es)?|resolved|resolves|corrected|addressed (?:an?|the|several|some) (?:issue|bug|problem|regression)s?|patched (?:an?|the) (?:bug|regression|issue|problem))\b/i;
@@ -86,7 +96,7 @@ const FIX_ANY = cue(/\bbug ?fix(?:es)?\b|\b(?:is|are|was|were|has been|have been
 // Support for hardware (GPUs, machine types, regions) is a feature, not a dependency: "Added support for NVIDIA GB300 devices".
 const HARDWARE_SUPPORT = /\bsupport (?:for )?(?:[\w-]+ ){0,3}(?:devices?|gpus?|accelerators?|machine types?|machines?|processors?|instances?|regions?|zones?)\b|\b[A-Z]{1,3}\d{2,4}\w* support\b/i;
 const DEPENDENCY_SUPPORT = cue(/\bsupports?\s+(?:for\s+)?(?:using\s+)?(?:the\s+)?(?:cuda|python|ubuntu|debian|amazon linux|xla|conda|jupyter\w*|docker|nvidia|kernel|os|pip|uv)\b|\b(?:python|cuda|ubuntu|debian)\s+[\d.]+(?:,\s*(?:python|cuda|ubuntu|debian)\s+[\d.]+)*,?\s+(?:and\s+\w+\s+[\d.]+\s+)?support\b/i, ['support']);
-const CONTENT_CHANGE = cue(/\b(?:upgrad\w*|updat\w*|bump\w*|refresh\w*|re-?releas\w*|pinned|locked|moved|migrated|replac\w*|install(?:ed|s|ing)?|pre-?install(?:ed|s)?|preload(?:ed|s)?|now includes?|include[sd]?|now has|removed|re-enabled|now uses|switched to|compiled|added to|no longer (?:dependent|depends?) on|ships? with|now ships?|bundles?|now bundles)\b/i, ['upgrad', 'updat', 'bump', 'refresh', 'releas', 'pinned', 'locked', 'moved', 'migrated', 'replac', 'install', 'preinstall', 'pre install', 'preload', 'include', 'now has', 'removed', 're-enabled', 'now uses', 'switched', 'compiled', 'added to', 'depend', 'ship', 'bundle']);
+const CONTENT_CHANGE = cue(/\b(?:upgrad\w*|updat\w*|bump\w*|refresh\w*|re-?releas\w*|pinned|locked|moved|migrated|replac\w*|install(?:ed|s|ing)?|pre-?install(?:ed|s)?|preload(?:ed|s)?|now includes?|include[sd]?(?! (?:links?|information|details|more|the following (?:table|links?)|notes?|references?|a (?:link|table))\b)|now has|removed|re-enabled|now uses|switched to|compiled|added to|no longer (?:dependent|depends?) on|ships? with|now ships?|bundles?|now bundles)\b/i, ['upgrad', 'updat', 'bump', 'refresh', 'releas', 'pinned', 'locked', 'moved', 'migrated', 'replac', 'install', 'preinstall', 'pre install', 'preload', 'include', 'now has', 'removed', 're-enabled', 'now uses', 'switched', 'compiled', 'added to', 'depend', 'ship', 'bundle']);
 // "The Vertex SDK for Python is available across all …": a package, not an image, becomes available.
 const PACKAGE_AVAILABLE = cue(/\b(?:sdk|package|library|libraries|tool|plugin|extension|cli)s?\b[^.]*?\b(?:is|are) (?:now )?available\b/i, ['available']);
 const STRONG_CONTENT = cue(/\b(?:(?:is|are) )?now (?:included|installed|pre-?installed|bundled|shipped|preloaded)\b|^(?:uses|ships|includes|updates|upgrades|bundles)\b/i, ['now', 'uses', 'ships', 'include', 'updates', 'upgrades', 'bundles']);
@@ -96,9 +106,9 @@ const ROUTINE_UPDATES = cue(/\b(?:package|software|library|libraries|dependency|
 const FEATURE_PATTERN = /\byou can now\b|\bnow (?:supports?|lets|allows|enables|offers|provides|requires|uses)\b|\b(?:generally available|general availability|\(GA\)|in preview|\(preview\)|public preview|private preview)\b|^preview\b|\bis now (?:in|at)\b|\blets you\b|\ballows you\b|\benables you\b|\bpricing\b|\bwill (?:start|begin) charging\b|\bbilling\b|\bwe (?:strongly )?recommend\b|\brecommended\b|\bstarting (?:on|with|in|from)\b|\bis changing\b|\bchanged? the default\b|\bnew (?:feature|option|flag|setting|parameter|field|api|action|capability|metric)\b|\bsupport for\b|\bsupports?\b|\bavailable in\b|\bimproved?\b|\bimprovements?\b|\boptimiz\w*\b|\bperformance\b|\benhanc\w*\b|\badded\b|\badds\b|\bintroduc\w*|\bchanged\b|\bchanges\b|\bupdated (?:the )?(?:documentation|description|pricing|behavior|behaviour|ui|console|page|guide|limit|quota)\b|\b(?:is|are) now\b|\bcan now\b|\bno longer requires?\b/i;
 const FEATURE = cue(FEATURE_PATTERN, ['you can now', 'now', 'generally available', 'general availability', 'ga', 'preview', 'public preview', 'private preview', 'lets you', 'allows you', 'enables you', 'pricing', 'charging', 'billing', 'we recommend', 'we strongly recommend', 'recommended', 'starting', 'changing', 'change', 'default', 'new', 'support', 'available', 'improv', 'optimiz', 'performance', 'enhanc', 'added', 'adds', 'introduc', 'updated', 'can now', 'no longer requires', 'is now', 'are now']);
 // Editorial notes about the notes themselves: "This release note was updated to correct …", "UPDATE: …".
-const EDITORIAL = /\brelease notes? (?:was|were|has been|have been|is) (?:updated|corrected|edited|revised)\b|^update:/i;
+const EDITORIAL = /\brelease notes?\b[^.]{0,160}?\b(?:was|were|has been|have been|is) (?:updated|corrected|edited|revised)\b|^update:/i;
 // What a user can now do is a feature, whatever verb it uses ("You can now resolve errors with …").
-const USER_CAN = /^(?:you|users|customers|admins|administrators) can\b|\b(?:you|users) can now\b|\blets you\b|\ballows you\b|\benables you\b|^added (?:the )?(?:ability|option)\b|^adds? (?:the )?(?:ability|option)\b/i;
+const USER_CAN = /^(?:you|users|customers|admins|administrators) can\b|\b(?:you|users) can (?!not\b|no longer\b)(?:now )?(?:\w+)\b|\blets you\b|\ballows you\b|\benables you\b|^added (?:the )?(?:ability|option)\b|^adds? (?:the )?(?:ability|option)\b/i;
 const BUG_FIXES = cue(/\bbug fixes\b/i, ['bug fixes']);
 const BEHAVIOUR_START = /^(?:disabled|enabled|improved|allows?|allowed|increased|decreased|reduced|extended|expanded|simplified)\b/i;
 // "There are no changes to Secure Boot", "is not affected": the statement says nothing changed.
@@ -158,8 +168,9 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if ((cue = first(CONTENT_CHANGE, t, reported())) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+|\bv\d|\bversion \d/.test(text) || mentions.images.length > 0 || IMAGE_NOUN.test(text) || frameworkSubject)) {
     return found('dependency-update', cue, 'what the images contain changed');
   }
-  // "Added Jupytext.", "Added the PyTorch/XLA package": a package added to the images.
-  if (/^added\b(?!\s+support\b)/i.test(text) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+/.test(text) || has(INTO_IMAGES, t) || /^added (?:the )?[\w./+-]+(?: [\w./+-]+)?\.?$/i.test(text))) return found('dependency-update', 'added', 'a package added');
+  // "Added Jupytext.", "Added the PyTorch/XLA package": a package added to the images (but "Added
+  // spec.storageConfig field." adds to an API: a feature).
+  if (/^added\b(?!\s+support\b)/i.test(text) && !API_THING.test(text) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+/.test(text) || has(INTO_IMAGES, t) || /^added (?:the )?[\w./+-]+(?: [\w./+-]+)?\.?$/i.test(text))) return found('dependency-update', 'added', 'a package added');
   if ((cue = first(FEATURE, t))) return found('other', cue, 'a feature, launch or behaviour change');
   return null;
 }
@@ -187,6 +198,14 @@ export function readPredicate(text: string, context: string | null, noteType: No
       : { kind: 'fix', cue: head, why: 'starts by fixing something (its object does not decide the kind)', also: [], from: 'statement' };
     if (has(ROUTINE_UPDATES, t) || /\b(?:and|&) (?:package |software |library )?(?:updates|upgrades)\b/i.test(text)) reading.also.push('dependency-update');
     return reading;
+  }
+  // Under a label lead-in ("Bug Fixes:"), the label decides unless the item itself says it ends
+  // support, fixes a vulnerability or deprecates something.
+  const label = context ? LABEL_LEAD_IN.find(([re]) => re.test(context.trim()))?.[1] : undefined;
+  if (label) {
+    const own = readText(t, true, noteType, mentions);
+    if (own && (own.kind === 'security-update' || own.kind === 'end-of-support-reached' || own.kind === 'deprecation')) return own;
+    return { kind: label, cue: context, why: 'a list under a label saying its kind', also: [], from: 'lead-in' };
   }
   const reading = readText(t, true, noteType, mentions) ?? (context ? readText(contextWords ? contextWords(context) : words(context), false, noteType, mentions) : null);
   if (!reading) return { kind: null, cue: null, why: 'no kind of change understood', also: [], from: null };

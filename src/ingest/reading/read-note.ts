@@ -38,7 +38,7 @@ export interface EntryContext {
 }
 
 // Pointers and instructions carry no event: "To view the end of patch and support dates, see …".
-const INSTRUCTION = /^(?:(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b)/i;
+const INSTRUCTION = /^(?:(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up|upgrade|install|download|configure|get|update|opt in|opt out)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b)/i;
 // Lists of what an image contains, not changes: "Tags: …", "Bundled versions: …".
 const INVENTORY = /^(?:tags|bundled versions|image uri|image uris|available tags|containers?|supported (?:instances|regions)|gpu instance type support|cpu instance type support)\s*:/i;
 
@@ -131,8 +131,11 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   if (predicate.kind === null && predicate.cue !== null) return { ...noEvent(s, 'nothing changed'), predicate };
   const { subjects, dropped } = chooseSubjects(subjectsFromContext ? '' : s.text, mentions, predicate.kind);
   // A statement that names no framework, inside an entry about one framework line, is about that line.
-  // What an image contains, listed under "contains the following …:", is not a change.
+  // What an image contains, listed under "contains the following …:", is not a change; items of a
+  // release's list of "the following changes, features, and fixes" that say nothing of their own
+  // are the release's news.
   if (predicate.from === 'lead-in' && s.context && INVENTORY_LEAD_IN.test(s.context)) return { ...noEvent(s, 'inventory'), predicate };
+  if (predicate.from === 'lead-in' && s.context && /\bthe following (?:changes|features|fixes|improvements|updates)\b/i.test(s.context)) predicate.kind = 'other';
   const withTitle = subjects.length === 0 && title ? [title] : subjects.length > 0 && title ? subjects.map((m) => (m.versions.length === 0 && m.framework === title.framework ? { ...m, versions: title.versions } : m)) : subjects;
   const full = s.context ? `${s.context} ${s.text}` : s.text;
   const findings = composeFindings(full, mentions, predicate, withTitle);
