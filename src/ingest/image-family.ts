@@ -83,9 +83,10 @@ export function parseImageFamily(name: string): ImageFamily | null {
     }
   }
   if (nums.length >= 2) version = nums.slice(0, 3).join('.');
-  // tensorflow-* is also the namespace of Python packages (tensorflow-cloud, tensorflow-serving-api);
-  // only a name with an accelerator or a version is an image family (tensorflow-gpu).
-  if (/^tensorflow-/.test(clean) && !accelerator && !version) return null;
+  // tensorflow-* is also the namespace of Python packages (tensorflow-cloud, tensorflow-serving-api)
+  // and r-* of ordinary words (r-squared): only a name with an accelerator, a version, a Python or an
+  // OS is an image family (tensorflow-gpu, r-4-3-cpu, pytorch-latest-py310).
+  if (!accelerator && !version && !python && !os && !/-(?:latest|experimental|conda|<var>)/.test(clean)) return null;
   // For base images the CUDA version is the version that matters.
   if (framework === 'base') version = cuda;
   return { name: clean, framework, version, cuda, python, os, accelerator };

@@ -146,8 +146,11 @@ function nameMentions(text: string, hints: Set<object>, spans: ReturnType<typeof
     for (const m of allMatches(CUDA_IMAGE, text)) {
       // "PyTorch 1.6 CUDA 11 images" are PyTorch images, not Base images.
       if (out.some((x) => x.framework !== 'base' && x.framework !== 'python' && x.start < m.index)) continue;
-      if (out.some((x) => x.framework === 'base' && Math.abs(x.start - m.index) < 12)) continue;
       const v = m[1] ?? m[2] ?? m[3];
+      // "the CUDA 13.2 Base image line": one Base mention, with the version the CUDA words give it.
+      const near = out.findIndex((x) => x.framework === 'base' && Math.abs(x.start - m.index) < 12);
+      if (near >= 0 && (out[near]?.versions.length ?? 0) > 0) continue;
+      if (near >= 0) out.splice(near, 1);
       if (v) out.push({ framework: 'base', name: m[0], start: m.index, end: m.index + m[0].length, versions: [v], fromVersion: null, upgradeTarget: false, scope: 'exact', role: roleAt(text, m.index, m.index + 4, spans), via: 'name' });
     }
   }

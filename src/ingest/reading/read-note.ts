@@ -59,7 +59,10 @@ export function titleSubject(entry: EntryContext | undefined): FrameworkMention 
   const subjects = findMentions(entry.title).frameworks.filter((m) => m.role === 'subject' && m.framework !== 'python');
   // One framework, possibly named twice ("PyTorch 2.13 — … PyTorch images"): its versioned mention.
   if (new Set(subjects.map((m) => m.framework)).size !== 1) return null;
-  return subjects.find((m) => m.versions.length > 0) ?? subjects[0] ?? null;
+  const subject = subjects.find((m) => m.versions.length > 0) ?? subjects[0] ?? null;
+  // "CUDA 13.2 — 2026-07-31 (… base CUDA images)": a Base line is named by its CUDA version.
+  const cuda = /\bcuda\s+(\d+\.\d+)/i.exec(entry.title)?.[1];
+  return subject?.framework === 'base' && subject.versions.length === 0 && cuda ? { ...subject, versions: [cuda] } : subject;
 }
 
 /** A row of component versions: a dependency update of the image it sits under. */

@@ -1,0 +1,57 @@
+// The kinds of language issue #12 lists, in sentences of our own (not fixtures): what a Deep
+// Learning Containers note, or the next DLVM note, may say. Each is read through the whole note
+// reader (statement → mentions → predicate → events).
+import { describe, expect, it } from 'vitest';
+import { extractEntry } from '../../src/ingest/extract.js';
+
+const read = (html: string, title = 'December 01, 2026'): string[] =>
+  extractEntry({ id: 'tag:x#d', title, publishedAt: '2026-12-01T08:00:00.000Z', url: null, html }, { source: 't' })
+    .flatMap((n) => n.events)
+    .map((e) => [e.kind, e.framework ?? '-', e.version ?? '-', e.scope === 'and-earlier' ? 'and-earlier' : null, e.release].filter(Boolean).join(' '));
+
+const feature = (p: string, label = ''): string => `<h3>Feature</h3>${label ? `<p><strong>${label}</strong></p>` : ''}<p>${p}</p>`;
+
+describe('reading release-note language', () => {
+  it.each([
+    // A qualifier between a framework and its version.
+    ['PyTorch Training 2.5 GPU images are now available.', ['new-image pytorch 2.5']],
+    ['TensorFlow Serving 2.14 containers are now available.', ['new-image tensorflow 2.14']],
+    ['Base CUDA 12.6 container images are now available.', ['new-image base 12.6']],
+    ['TensorFlow Enterprise 2.8 images are now available with Python 3.10.', ['new-image tensorflow 2.8']],
+    // Deep Learning Containers vocabulary: registry paths, release tags.
+    ['The following container is now available: <code>us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu121.2-2.py310</code>', ['new-image pytorch 2.2']],
+    ['New containers: <code>tf-cpu.2-17.py310</code> and <code>tf-gpu.2-17.py310</code>.', ['new-image tensorflow 2.17']],
+    // Frameworks and runtimes beyond the DLVM ones.
+    ['Hugging Face TGI 2.3 containers are now available.', ['new-image huggingface 2.3']],
+    ['Hugging Face PyTorch Inference 2.2 containers are now available.', ['new-image huggingface 2.2']],
+    ['vLLM 0.6.3 serving containers are now available.', ['new-image vllm 0.6.3']],
+    ['XGBoost 2.0 and scikit-learn 1.5 prediction containers are now available.', ['new-image xgboost 2.0', 'new-image scikit-learn 1.5']],
+    ['PySpark 3.5 images are now available.', ['new-image spark 3.5']],
+    ['Python 3.8 is no longer available in new images.', ['deprecation python 3.8']],
+    // Words of one kind inside a statement of another.
+    ['Fixed an issue where deprecated image families were still listed.', ['fix - -']],
+    ['Fixed the image tags of TensorFlow 2.15 containers.', ['fix tensorflow 2.15']],
+    ['Fixed an issue in which the security scanner reported the wrong image.', ['fix - -']],
+    ['Image family names now include the CUDA version, for example <code>pytorch-2-4-cu124-debian-11-py310</code>.', ['rename - -']],
+    // A version upgrade inside one line.
+    ['Upgraded TensorFlow 2.13 images to TensorFlow 2.13.2.', ['patch-update tensorflow 2.13.2']],
+    ['PyTorch 2.9.1 patch release for PyTorch 2.9 images.', ['patch-update pytorch 2.9.1']],
+    ['Bumped vLLM to 0.7.1 in the vLLM serving containers.', ['patch-update vllm 0.7.1']],
+    // A deprecation stated as consequence.
+    ['The TensorFlow 2.12 image is deprecated. There will be no further updates to this image.', ['deprecation tensorflow 2.12']],
+    ['PyTorch 1.13 containers will no longer be published.', ['deprecation pytorch 1.13']],
+    ['TensorFlow 2.11 has reached end of life.', ['deprecation tensorflow 2.11']],
+    // End of support, with "and earlier".
+    ['PyTorch versions 2.3 and earlier have reached the end of patch and support.', ['end-of-support-reached pytorch 2.3 and-earlier']],
+  ] as const)('%s', (sentence, expected) => {
+    expect(read(feature(sentence)).sort()).toEqual([...expected].sort());
+  });
+
+  it('a release label on a container note is the events\' release', () => {
+    expect(read(feature('PyTorch 2.4 containers are now available.', 'M125 release'))).toEqual(['new-image pytorch 2.4 M125']);
+  });
+
+  it('a statement that names a framework but says nothing understood still reaches its subscribers, as other', () => {
+    expect(read(feature('PyTorch 2.4 containers: a note about their layout on disk.'))).toEqual(['other pytorch 2.4']);
+  });
+});
