@@ -5,6 +5,7 @@ import { EnvError } from '../config/env.js';
 import { ConfigError } from '../config/load.js';
 import { RedisUnavailableError } from '../queue/connection.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerServiceCommands } from './commands/service.js';
 import { registerOperateCommands } from './commands/operate.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerLifecycleCommands(program);
   registerSilenceCommands(program);
   registerOperateCommands(program);
+  registerDoctorCommand(program);
   return program;
 }
 

@@ -236,9 +236,27 @@ function classifyNetworkError(err: unknown, rawUrl: string, timeoutMs: number): 
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return new FetchError('timeout', `${url} did not answer completely within ${timeoutMs} ms`, { cause: err });
   }
-  const detail = redactText(e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err));
-  return new FetchError('network', `cannot fetch ${url}: ${detail}`, { cause: err });
+  const code = e?.cause?.code;
+  const detail = redactText(code ?? e?.cause?.message ?? e?.message ?? String(err));
+  const meaning = code ? NETWORK_CODE_MEANING[code] : undefined;
+  return new FetchError('network', `cannot fetch ${url}: ${detail}${meaning ? ` (${meaning})` : ''}`, { cause: err });
 }
+
+// Operators read these on the status page and in `doctor`: the errno alone does not say what to check.
+const NETWORK_CODE_MEANING: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve: DNS, or no internet access',
+  EAI_AGAIN: 'DNS did not answer in time',
+  ECONNREFUSED: 'nothing listens at that address and port',
+  ECONNRESET: 'the connection was cut',
+  ETIMEDOUT: 'the connection timed out',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'no route to the network',
+  CERT_HAS_EXPIRED: 'the TLS certificate has expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'a self-signed TLS certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the TLS certificate chain cannot be verified (a TLS-intercepting proxy? set NODE_EXTRA_CA_CERTS)',
+  SELF_SIGNED_CERT_IN_CHAIN: 'a self-signed certificate in the TLS chain (a TLS-intercepting proxy? set NODE_EXTRA_CA_CERTS)',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the TLS certificate is for another host name',
+};
 
 /**
  * Bytes → text with the right charset: a BOM wins, then the Content-Type charset, then the XML

@@ -78,6 +78,26 @@ interface RawNote {
   nodes: AnyNode[];
 }
 
+/**
+ * How product titles are compared: case, spacing, punctuation and a plural "s" do not matter
+ * ("Deep Learning VM Image" = "Deep Learning VM Images" = "deep learning vm images").
+ */
+export function productKey(title: string): string {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w))
+    .join(' ');
+}
+
+/** The product titles (<h2 class="release-note-product-title">) of an all-products feed entry. */
+export function productTitles(html: string): string[] {
+  const doc = parseDocument(html, { decodeEntities: true });
+  return doc.children.filter((n): n is Element => isTag(n) && n.tagName === 'h2' && (n.attribs.class ?? '').split(/\s+/).includes('release-note-product-title')).map(text);
+}
+
 export function splitNotes(html: string, options: { products?: string[] } = {}): Note[] {
   // htmlparser2 (the parser under cheerio): lenient with the fragments feeds carry, and used
   // directly because a cheerio wrapper costs time and the walk below only needs the nodes.
@@ -85,7 +105,7 @@ export function splitNotes(html: string, options: { products?: string[] } = {}):
   const raw: RawNote[] = [];
   let product: string | null = null;
   let current: RawNote | null = null;
-  const wanted = options.products?.map((p) => p.toLowerCase());
+  const wanted = options.products?.map(productKey);
 
   for (const node of doc.children) {
     if (isTag(node)) {
@@ -112,7 +132,7 @@ export function splitNotes(html: string, options: { products?: string[] } = {}):
   }
 
   return raw
-    .filter((r) => !wanted || (r.product !== null && wanted.includes(r.product.toLowerCase())))
+    .filter((r) => !wanted || (r.product !== null && wanted.includes(productKey(r.product))))
     .map(buildNote);
 }
 

@@ -7,16 +7,23 @@ export interface EmailOptions {
   from: string;
 }
 
-export function createEmailNotifier(options: EmailOptions): EmailNotifier {
-  const url = new URL(options.smtpUrl);
-  const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections: 5,
+/** How an SMTP_URL becomes a connection: smtps: = TLS from the start, ?tls=off = no STARTTLS (local servers). */
+function smtpConnection(smtpUrl: string) {
+  const url = new URL(smtpUrl);
+  return {
     host: url.hostname,
     port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 587)),
     secure: url.protocol === 'smtps:',
     ignoreTLS: url.searchParams.get('tls') === 'off',
     ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+  };
+}
+
+export function createEmailNotifier(options: EmailOptions): EmailNotifier {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 5,
+    ...smtpConnection(options.smtpUrl),
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 60_000,
@@ -55,4 +62,21 @@ export function classifySmtpError(err: unknown): DeliveryError {
   }
   if (e.code === 'EAUTH') return new DeliveryError('permanent', 'smtp_auth', `SMTP authentication failed: ${e.message ?? ''}`, null, { cause: err });
   return new DeliveryError('transient', e.code ? `smtp_${e.code.toLowerCase()}` : 'network', `SMTP send failed: ${e.message ?? String(err)}`, null, { cause: err });
+}
+
+/** What `release-radar doctor` asks the SMTP server: connect, EHLO, STARTTLS if offered, log in. Sends nothing. */
+export async function checkSmtp(smtpUrl: string): Promise<{ ok: boolean; error: string | null }> {
+  const transport = nodemailer.createTransport({
+    ...smtpConnection(smtpUrl),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+  });
+  try {
+    await transport.verify();
+    return { ok: true, error: null };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
+  } finally {
+    transport.close();
+  }
 }

@@ -93,3 +93,66 @@ export function classifySlackError(err: unknown): DeliveryError {
       return new DeliveryError('transient', 'unknown', `Slack send failed: ${(err as Error)?.message ?? String(err)}`, null, { cause: err });
   }
 }
+
+export interface SlackChannelCheck {
+  channel: string;
+  /** Null: the channel list could not be read (a missing scope). */
+  found: boolean | null;
+  member: boolean | null;
+  isPrivate: boolean | null;
+}
+
+export interface SlackCheck {
+  ok: boolean;
+  error: string | null;
+  team: string | null;
+  user: string | null;
+  /** The token's scopes (Slack's x-oauth-scopes header), when Slack said them. */
+  scopes: string[] | null;
+  channels: SlackChannelCheck[];
+  listError: string | null;
+}
+
+/**
+ * What `release-radar doctor` asks Slack: is the token valid (auth.test), which scopes does it
+ * have, and is the bot in each channel it is configured to post to (conversations.list). Sends
+ * nothing.
+ */
+export async function checkSlack(options: { token: string; apiUrl?: string }, channels: string[]): Promise<SlackCheck> {
+  const client = new WebClient(options.token, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 15_000, logLevel: LogLevel.ERROR });
+  const result: SlackCheck = { ok: false, error: null, team: null, user: null, scopes: null, channels: [], listError: null };
+  try {
+    const auth = await client.auth.test();
+    result.ok = auth.ok === true;
+    result.team = auth.team ?? null;
+    result.user = auth.user ?? null;
+    result.scopes = auth.response_metadata?.scopes ?? null;
+  } catch (err) {
+    result.error = (err as WebAPICallError & { data?: { error?: string } }).data?.error ?? (err as Error).message;
+    return result;
+  }
+  const known = new Map<string, { id: string; name: string; member: boolean; isPrivate: boolean }>();
+  // Ask only for the channel types the scopes allow: Slack refuses the whole call otherwise.
+  const types = result.scopes ? [...(result.scopes.includes('channels:read') ? ['public_channel'] : []), ...(result.scopes.includes('groups:read') ? ['private_channel'] : [])] : ['public_channel', 'private_channel'];
+  try {
+    if (types.length === 0) throw new Error('missing_scope (channels:read)');
+    let cursor: string | undefined;
+    do {
+      const page = await client.conversations.list({ types: types.join(','), exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+      for (const c of page.channels ?? []) {
+        const entry = { id: c.id ?? '', name: c.name ?? '', member: c.is_member === true, isPrivate: c.is_private === true };
+        known.set(entry.id, entry);
+        known.set(`#${entry.name}`, entry);
+        known.set(entry.name, entry);
+      }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+  } catch (err) {
+    result.listError = (err as WebAPICallError & { data?: { error?: string } }).data?.error ?? (err as Error).message;
+  }
+  for (const channel of channels) {
+    const c = known.get(channel) ?? known.get(channel.replace(/^#/, ''));
+    result.channels.push(result.listError ? { channel, found: null, member: null, isPrivate: null } : { channel, found: c !== undefined, member: c?.member ?? false, isPrivate: c?.isPrivate ?? null });
+  }
+  return result;
+}

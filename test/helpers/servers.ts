@@ -19,6 +19,8 @@ export interface DocumentServer {
   url: string;
   /** Replace what a path serves; ETag follows the content. */
   serve(path: string, body: string, contentType?: string): void;
+  /** Stop serving a path: it answers 404 (a moved or removed document). */
+  unserve(path: string): void;
   /** Answer this path only to requests with these Basic credentials ("user:password"), else 401. */
   requireAuth(path: string, credentials: string): void;
   /** Answer this path this much later (a slow source). */
@@ -70,6 +72,9 @@ export async function startDocumentServer(): Promise<DocumentServer> {
     serve(path, body, contentType = 'application/atom+xml; charset=utf-8') {
       docs.set(path, { body, type: contentType, etag: `"v${++version}"` });
     },
+    unserve(path) {
+      docs.delete(path);
+    },
     requireAuth(path, credentials) {
       auth.set(path, credentials);
     },
@@ -103,7 +108,17 @@ export interface SlackStub {
   delayMs: number;
   /** Decide each answer (after the script runs out); default "ok". */
   decide: (() => SlackBehaviour) | null;
+  /** What auth.test and conversations.list answer: the bot, its scopes, the workspace's channels. */
+  workspace: SlackWorkspace;
   close(): Promise<void>;
+}
+
+export interface SlackWorkspace {
+  team: string;
+  user: string;
+  /** Sent as Slack sends them, in the x-oauth-scopes header of every answer. */
+  scopes: string[];
+  channels: { id: string; name: string; is_member: boolean; is_private: boolean }[];
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -132,7 +147,16 @@ function parseForm(text: string, type: string | undefined): Record<string, unkno
 export async function startSlackStub(): Promise<SlackStub> {
   const calls: SlackCall[] = [];
   const okCalls: SlackCall[] = [];
-  const stub: SlackStub = { apiUrl: '', calls, posted: () => okCalls, script: [], delayMs: 0, decide: null, close: () => Promise.resolve() };
+  const stub: SlackStub = {
+    apiUrl: '',
+    calls,
+    posted: () => okCalls,
+    script: [],
+    delayMs: 0,
+    decide: null,
+    workspace: { team: 'Example Workspace', user: 'release-radar', scopes: ['chat:write', 'channels:read', 'groups:read'], channels: [] },
+    close: () => Promise.resolve(),
+  };
   let ts = 1_700_000_000;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const receivedAt = Date.now();
@@ -147,8 +171,12 @@ export async function startSlackStub(): Promise<SlackStub> {
       const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
         if (res.destroyed || req.socket.destroyed) return; // the client went away (killed worker)
         call.respondedAt = Date.now();
-        res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+        res.writeHead(status, { 'content-type': 'application/json', 'x-oauth-scopes': stub.workspace.scopes.join(','), ...headers }).end(JSON.stringify(body));
       };
+      if (behaviour === 'ok' && (method === 'auth.test' || method === 'conversations.list')) {
+        answerWorkspace(method, call.body, stub.workspace, json);
+        return;
+      }
       switch (behaviour) {
         case 'ratelimit':
           json(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
@@ -174,6 +202,32 @@ export async function startSlackStub(): Promise<SlackStub> {
   return stub;
 }
 
+// auth.test and conversations.list as Slack answers them (https://api.slack.com/methods): scopes
+// checked like Slack checks them (missing_scope with needed/provided), channels paged by cursor
+// (two per page, so a client that ignores next_cursor misses channels).
+function answerWorkspace(method: string, body: Record<string, unknown>, ws: SlackWorkspace, json: (status: number, body: unknown) => void): void {
+  if (method === 'auth.test') {
+    json(200, { ok: true, url: 'https://example.slack.com/', team: ws.team, user: ws.user, team_id: 'T0001', user_id: 'U0001', bot_id: 'B0001' });
+    return;
+  }
+  const field = (name: string): string | undefined => (typeof body[name] === 'string' ? body[name] : undefined);
+  const types = (field('types') ?? 'public_channel').split(',');
+  const needed = [...(types.includes('public_channel') ? ['channels:read'] : []), ...(types.includes('private_channel') ? ['groups:read'] : [])];
+  const lacking = needed.filter((n) => !ws.scopes.includes(n));
+  if (lacking.length > 0) {
+    json(200, { ok: false, error: 'missing_scope', needed: lacking.join(','), provided: ws.scopes.join(',') });
+    return;
+  }
+  // Private channels are listed only when the bot is in them, as in Slack.
+  const visible = ws.channels.filter((c) => (c.is_private ? types.includes('private_channel') && c.is_member : types.includes('public_channel')));
+  const limit = Math.max(1, Math.min(Number(field('limit') ?? 100), 2));
+  const cursor = field('cursor');
+  const start = cursor ? Number(Buffer.from(cursor, 'base64').toString()) : 0;
+  const page = visible.slice(start, start + limit);
+  const next = start + limit < visible.length ? Buffer.from(String(start + limit)).toString('base64') : '';
+  json(200, { ok: true, channels: page, response_metadata: { next_cursor: next } });
+}
+
 export interface MailSink {
   port: number;
   smtpUrl: string;
@@ -183,12 +237,19 @@ export interface MailSink {
   close(): Promise<void>;
 }
 
-export async function startMailSink(options: { port?: number } = {}): Promise<MailSink> {
+export async function startMailSink(options: { port?: number; auth?: { user: string; pass: string } } = {}): Promise<MailSink> {
   const messages: ParsedMail[] = [];
   const acceptedAt: number[] = [];
+  const required = options.auth;
   const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    // With `auth`, a login is required (PLAIN/LOGIN over plain TCP: a local test server only).
+    authOptional: !required,
+    allowInsecureAuth: true,
+    disabledCommands: required ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    onAuth(auth, _session, callback) {
+      if (required && auth.username === required.user && auth.password === required.pass) callback(null, { user: auth.username });
+      else callback(new Error('Invalid username or password'));
+    },
     logger: false,
     onData(stream, _session, callback) {
       simpleParser(stream)
@@ -206,7 +267,7 @@ export async function startMailSink(options: { port?: number } = {}): Promise<Ma
   const port = (server.server.address() as AddressInfo).port;
   return {
     port,
-    smtpUrl: `smtp://127.0.0.1:${port}?tls=off`,
+    smtpUrl: `smtp://${required ? `${encodeURIComponent(required.user)}:${encodeURIComponent(required.pass)}@` : ''}127.0.0.1:${port}?tls=off`,
     messages,
     acceptedAt,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -4,7 +4,7 @@ import { readStatement } from '../../src/ingest/reading/read-note.js';
 import { extractEntry } from '../../src/ingest/extract.js';
 import { parseFeed, FeedParseError } from '../../src/ingest/feed.js';
 import { parseImageFamily } from '../../src/ingest/image-family.js';
-import { splitNotes } from '../../src/ingest/notes.js';
+import { productKey, productTitles, splitNotes } from '../../src/ingest/notes.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 const entry = (html: string) => ({ id: 'tag:x#Day', title: 'Day', publishedAt: '2025-01-01T08:00:00.000Z', url: 'https://example.test/notes#Day', html });
@@ -55,6 +55,27 @@ describe('entry → notes', () => {
     expect(workbench.length).toBeGreaterThan(0);
     expect(workbench.every((n) => n.product === 'Vertex AI Workbench')).toBe(true);
     expect(workbench.some((n) => n.release === 'M134')).toBe(true);
+  });
+});
+
+describe('the all-products feed (real, 30 days) filtered by product title', () => {
+  it('matches titles whatever the case, spacing, punctuation or a plural', async () => {
+    expect(productKey('Deep Learning VM Image')).toBe(productKey('Deep Learning VM Images'));
+    expect(productKey('deep learning  vm images')).toBe(productKey('Deep Learning VM Image'));
+    expect(productKey('Container-Optimized OS')).toBe(productKey('Container Optimized OS'));
+    expect(productKey('Compute Engine')).not.toBe(productKey('Compute Engines Plus'));
+    const { entries } = await parseFeed(fixture('gcp/aggregate-feed-full.xml'));
+    expect(entries).toHaveLength(30);
+    const titles = new Set(entries.flatMap((e) => productTitles(e.html)));
+    expect(titles.size).toBe(88);
+    expect(titles).toContain('Vertex AI Workbench');
+    const notesOf = (products: string[]) => entries.flatMap((e) => splitNotes(e.html, { products }));
+    const exact = notesOf(['Container Optimized OS', 'Vertex AI Workbench']);
+    expect(new Set(exact.map((n) => n.product))).toEqual(new Set(['Container Optimized OS', 'Vertex AI Workbench']));
+    expect(notesOf(['container-optimized os', 'VERTEX AI WORKBENCH']).map((n) => n.statements[0]?.text)).toEqual(exact.map((n) => n.statements[0]?.text));
+    // Every note of the feed is under exactly one title: filtering by all of them loses nothing.
+    expect(notesOf([...titles]).length).toBe(entries.flatMap((e) => splitNotes(e.html)).length);
+    expect(notesOf(['Deep Learning VM Images'])).toEqual([]);
   });
 });
 
