@@ -5,6 +5,7 @@ import { EnvError } from '../config/env.js';
 import { ConfigError } from '../config/load.js';
 import { RedisUnavailableError } from '../queue/connection.js';
 import { registerDataCommands } from './commands/data.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerServiceCommands } from './commands/service.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerSilenceCommands(program);
   registerOperateCommands(program);
   registerDoctorCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 // The outbox: used when Slack or SMTP is not configured, so the first run needs no credentials.
-// Files a person can read: Slack messages as JSON plus a text rendering, emails as .eml plus .html.
+// Files a person can read: Slack messages as JSON plus a text rendering, emails as .eml plus .html
+// and .txt (envelope and plain-text part).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
@@ -56,6 +57,8 @@ export function createEmailOutbox(dir: string, from: string, clock: () => Date =
       const info = await builder.sendMail({ from, to, subject: message.subject, text: message.text, html: message.html, headers: { 'X-Release-Radar-Delivery': deliveryId } });
       await writeFile(`${stem}.eml`, info.message as Buffer);
       await writeFile(`${stem}.html`, message.html);
+      // The plain-text part with its envelope, for a person reading the outbox in a terminal.
+      await writeFile(`${stem}.txt`, `to ${to.join(', ')}\nsubject: ${message.subject}\n\n${message.text}\n`);
       return `${stem}.eml`;
     },
     close: () => Promise.resolve(),

@@ -10,7 +10,7 @@
 // printed), by a hash of its id decided before any labelling, so nobody picks the easy ones.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import MarkdownIt from 'markdown-it';
+import { changelogSections, releaseNotesEntry } from '../../src/demo/changelog.js';
 import type { FeedEntry } from '../../src/ingest/feed.js';
 import { parseFeed } from '../../src/ingest/feed.js';
 import { cleanText, splitNotes, type Note } from '../../src/ingest/notes.js';
@@ -72,9 +72,6 @@ export async function gcpNotes(): Promise<GcpNote[]> {
   return out;
 }
 
-const md = new MarkdownIt({ html: false, linkify: false });
-/** Our provenance comment (first line) is not part of the notes. */
-const withoutProvenance = (text: string): string => text.replace(/^<!--[^\n]*-->\n/, '');
 
 export interface AwsEntry {
   id: string;
@@ -86,27 +83,11 @@ export function awsEntries(): AwsEntry[] {
   const out: AwsEntry[] = [];
   const dir = (name: string): string[] => readdirSync(fixtureUrl(`aws/${name}/`)).filter((f) => f.endsWith('.md')).sort();
   for (const file of dir('changelog')) {
-    const text = withoutProvenance(readFileSync(fixtureUrl(`aws/changelog/${file}`), 'utf8'));
-    // "## PyTorch 2.13 — 2026-07-20" starts a dated section; "###" headings inside become notes. The
-    // file says which image line it is about ("Changelog for the … SGLang images"), as a per-product
-    // feed does by being that product's: the section title carries it along.
-    const about = /^Changelog for the ([^\n]+?)\.?$/m.exec(text)?.[1]?.replace(/\s*\([^)]*\)/g, '') ?? '';
-    const sections = text.split(/^## /m).slice(1);
-    for (const section of sections) {
-      const [heading = '', ...rest] = section.split('\n');
-      const title = about ? `${heading.trim()} (${about})` : heading.trim();
-      const date = /(\d{4}-\d{2}-\d{2})\s*$/.exec(title)?.[1] ?? null;
-      const id = `changelog/${file}#${heading.trim()}`;
-      out.push({ id, entry: { id, title, publishedAt: date ? `${date}T00:00:00.000Z` : null, url: null, html: md.render(rest.join('\n').replace(/^\* \* \*$/gm, '')) } });
-    }
+    for (const { entry } of changelogSections(readFileSync(fixtureUrl(`aws/changelog/${file}`), 'utf8'), { idPrefix: `changelog/${file}` })) out.push({ id: entry.id, entry });
   }
   for (const file of dir('releasenotes')) {
-    const text = withoutProvenance(readFileSync(fixtureUrl(`aws/releasenotes/${file}`), 'utf8'));
-    const title = /^# (.+)$/m.exec(text)?.[1]?.trim() ?? file;
-    // One file per image line; its "## Release Notes", "## Security Advisory"… sections become notes.
-    const body = text.replace(/^# .+$/m, '').replace(/^## /gm, '### ');
     const id = `releasenotes/${file}`;
-    out.push({ id, entry: { id, title, publishedAt: null, url: null, html: md.render(body) } });
+    out.push({ id, entry: releaseNotesEntry(readFileSync(fixtureUrl(`aws/releasenotes/${file}`), 'utf8'), id) });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, type AppConfig } from '../../src/config/load.js';
+import { withoutNewestEntries } from '../../src/demo/replay.js';
 import type { DocumentServer } from './servers.js';
 
 export const SHIPPED_CONFIG = path.resolve('config');
@@ -29,12 +30,7 @@ export async function mirroredConfigDir(mirror: DocumentServer, from = SHIPPED_C
 export const readFixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
 /** A real feed fixture without its newest `drop` entries: the state "before" a poll that finds them. */
-export function feedWithoutNewest(xml: string, drop: number): string {
-  const entries = xml.match(/<entry>[\s\S]*?<\/entry>/g) ?? [];
-  let out = xml;
-  for (const e of entries.slice(0, drop)) out = out.replace(e, '');
-  return out;
-}
+export const feedWithoutNewest = (xml: string, drop: number): string => withoutNewestEntries(xml, drop);
 
 /** The shipped config as the service reads it (for the list of sources and their kinds). */
 export function shippedConfig(): Promise<AppConfig> {

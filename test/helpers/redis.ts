@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { deleteKeysWithPrefix, waitUntilIdle } from '../../src/queue/idle.js';
 import type { Queues } from '../../src/queue/queues.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -11,12 +12,7 @@ export function uniquePrefix(name: string): string {
 
 export async function deletePrefix(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(redis, prefix);
   await redis.quit();
 }
 
@@ -32,22 +28,6 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
  * Every queue empty (nothing waiting, active, delayed) three checks in a row. With `held`, delayed
  * jobs that are held on purpose (quiet hours, snoozes: longer than a minute) do not count.
  */
-export async function waitForIdle(queues: Queues, timeoutMs = 20_000, options: { held?: boolean } = {}): Promise<void> {
-  let quiet = 0;
-  const states = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
-  await waitFor(async () => {
-    const counts = await Promise.all(
-      [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest, queues.remind, queues.watchdog].map(async (q) => {
-        const c = await q.getJobCounts(...states);
-        if (options.held && c.delayed) {
-          const soon = (await q.getDelayed()).filter((j) => j.timestamp + (j.opts.delay ?? 0) - Date.now() < 60_000);
-          c.delayed = soon.length;
-        }
-        return c;
-      }),
-    );
-    const busy = counts.some((c) => Object.values(c).some((n) => Number(n) > 0));
-    quiet = busy ? 0 : quiet + 1;
-    return quiet >= 3;
-  }, 'queues to drain', timeoutMs);
+export function waitForIdle(queues: Queues, timeoutMs = 20_000, options: { held?: boolean } = {}): Promise<void> {
+  return waitUntilIdle(queues, { timeoutMs, ...(options.held ? { ignoreDelayedBeyondMs: 60_000 } : {}) });
 }

@@ -148,7 +148,8 @@ describe('failures', () => {
     expect(txt).toContain('# PyTorch 2.3 and earlier reached end of patch and support');
     const emailDir = path.join(path.dirname(path.dirname(dir)), 'email');
     const mails = (await readdir(emailDir)).sort();
-    expect(mails.map((f) => path.extname(f))).toEqual(['.eml', '.html']);
+    expect(mails.map((f) => path.extname(f))).toEqual(['.eml', '.html', '.txt']);
+    expect(await readFile(path.join(emailDir, mails[2]!), 'utf8')).toMatch(/^to t@example\.com\nsubject: \[release-radar\] PyTorch 2\.3 and earlier reached end of patch and support\n\n/);
     const eml = await simpleParser(await readFile(path.join(emailDir, mails[0]!)));
     expect(eml.subject).toBe('[release-radar] PyTorch 2.3 and earlier reached end of patch and support');
     expect((eml.to as { text: string }).text).toBe('t@example.com');
