@@ -173,6 +173,29 @@ describe('operating release-radar', () => {
     expect(((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name)).toEqual(expect.arrayContaining(['poll', 'deliver', 'dead-letter']));
   });
 
+  it('statements the reader does not understand are listed on the status page and counted in /metrics, per source', async () => {
+    const feed = (body: string): string =>
+      `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><id>tag:x</id><title>x</title><updated>2026-07-01T00:00:00Z</updated>${body}</feed>`;
+    const entry = (day: string, html: string): string =>
+      `<entry><title>${day}</title><id>tag:x#${day.replace(/\W+/g, '_')}</id><updated>2026-07-01T00:00:00-07:00</updated><content type="html">${html.replace(/</g, '&lt;')}</content></entry>`;
+    docs.serve('/notes.xml', feed(entry('June 01, 2026', '<h3>Feature</h3><p>PyTorch 2.9 images are now available.</p>')));
+    const configDir = await writeConfig([{ id: 'notes', kind: 'feed', url: `${docs.url}/notes.xml` }], TEAMS);
+    service = await startTestService({ prefix, configDir, service: { http: true } });
+    const base = service.http?.url ?? '';
+    await pollNow(service, 'notes');
+    await waitForIdle(service.deps.queues);
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('release_radar_unread_statements{source="notes"} 0');
+    docs.serve('/notes.xml', feed(entry('July 01, 2026', '<h3>Changed</h3><p>PyTorch notebooks look different in the quarterly colour scheme.</p><p>TensorFlow 2.17 images are now available.</p>') + entry('June 01, 2026', '<h3>Feature</h3><p>PyTorch 2.9 images are now available.</p>')));
+    await pollNow(service, 'notes');
+    await waitForIdle(service.deps.queues);
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('release_radar_unread_statements{source="notes"} 1');
+    const page = await (await fetch(`${base}/`)).text();
+    const unread = /<table id="unread">(.*?)<\/table>/s.exec(page)?.[1] ?? '';
+    expect(unread).toContain('PyTorch notebooks look different in the quarterly colour scheme.');
+    expect(unread).toContain('July 01, 2026');
+    expect(unread).not.toContain('TensorFlow 2.17 images are now available');
+  });
+
   it('the watchdog tells the operator once when a source stops working or goes silent, and once when it recovers', async () => {
     const configDir = await writeConfig([{ id: 'feed', kind: 'feed', url: `${docs.url}/feed.xml`, every: '10m' }], TEAMS);
     const sources = path.join(configDir, 'sources.yaml');
