@@ -12,7 +12,7 @@ import type { InstanceRegistry, InstanceInfo } from '../stores/instances.js';
 import { configFingerprint } from '../config/load.js';
 import { digestSchedulerId, pollSchedulerId, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
 import { redactText } from '../redact.js';
-import { ADMIN_BASE, createAdminHandler } from './admin.js';
+import { ADMIN_BASE, createAdminHandler, tokenMatches } from './admin.js';
 import { renderStatusPage, renderUnavailablePage, STATUS_PAGE_CSP } from './status-page.js';
 
 export interface HttpServer {
@@ -115,6 +115,11 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
       }
       if (!options.reload) {
         json(res, 404, { ok: false, message: 'reload is not available in this process' });
+        return;
+      }
+      // With ADMIN_TOKEN set (the server may then be reachable beyond loopback), reload needs it too.
+      if (options.adminToken && !tokenMatches(req, options.adminToken)) {
+        json(res, 401, { ok: false, message: 'admin token required (Authorization: Bearer $ADMIN_TOKEN)' });
         return;
       }
       const r = await options.reload();

@@ -73,6 +73,16 @@ describe('config reload', () => {
     expect(s.deps.teams.get('t2')?.name).toBe('t2');
   });
 
+  it('with ADMIN_TOKEN set, POST /-/reload needs the token', async () => {
+    const dir = await writeConfig([{ id: 'a', kind: 'feed', url: `${docs.url}/a.xml`, every: '10m' }], [team('t1')]);
+    const s = await startTestService({ prefix, configDir: dir, env: { ADMIN_TOKEN: 'admin-token-for-reload-1' }, service: { http: true } });
+    services.push(s);
+    const base = s.http?.url ?? '';
+    const refused = await fetch(`${base}/-/reload`, { method: 'POST' });
+    expect(refused.status).toBe(401);
+    expect((await fetch(`${base}/-/reload`, { method: 'POST', headers: { authorization: 'Bearer admin-token-for-reload-1' } })).status).toBe(200);
+  });
+
   it('a source removed while its poll is in flight ends quietly: no alert, no failure, no crash', async () => {
     const dir = await writeConfig([{ id: 'a', kind: 'feed', url: `${docs.url}/a.xml`, every: '10m' }, { id: 'b', kind: 'feed', url: `${docs.url}/b.xml`, every: '10m' }], [team('t1')]);
     const s = await startTestService({ prefix, configDir: dir });

@@ -12,7 +12,7 @@ import { loadAll, out } from '../context.js';
 export function registerDataCommands(program: Command): void {
   program
     .command('validate')
-    .description('check config/sources.yaml and config/teams.yaml and the environment without starting')
+    .description('check the config files and the values of the environment variables, connecting to nothing (doctor also checks that Redis, sources, Slack and SMTP answer)')
     .action(async () => {
       const { config } = await loadAll();
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
