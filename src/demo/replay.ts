@@ -3,7 +3,7 @@
 // published a new entry", "the versions page moved a date"). ETags follow the content, so the
 // service's conditional GETs behave as against a real server.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,23 +11,25 @@ import { fileURLToPath } from 'node:url';
 import { Feed } from 'feed';
 import type { FeedEntry } from '../ingest/feed.js';
 
-/** src/demo/data, found from the source file or from its compiled copy in dist/. */
-export function demoDir(): string {
+/**
+ * The checkout's root, found from this file or from its compiled copy in dist/. The demo replays
+ * the real documents bundled in test/fixtures/ (each with its provenance line, see the README
+ * there); one copy serves the tests and the demo.
+ */
+function checkoutRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = path.join(dir, 'src', 'demo');
-    try {
-      readFileSync(path.join(candidate, 'data', 'README.md'));
-      return candidate;
-    } catch {
-      const up = path.dirname(dir);
-      if (up === dir) throw new Error('cannot find src/demo/data: run the demo from a release-radar checkout');
-      dir = up;
-    }
+    if (existsSync(path.join(dir, 'test', 'fixtures', 'README.md')) && existsSync(path.join(dir, 'src', 'demo'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find test/fixtures: run the demo from a release-radar checkout');
+    dir = up;
   }
 }
 
-export const readDemoFile = (...parts: string[]): string => readFileSync(path.join(demoDir(), ...parts), 'utf8');
+/** A bundled real document (path under test/fixtures/). */
+export const readBundled = (fixture: string): string => readFileSync(path.join(checkoutRoot(), 'test', 'fixtures', fixture), 'utf8');
+/** The demo's own config (path under src/demo/config/). */
+export const readDemoConfig = (file: string): string => readFileSync(path.join(checkoutRoot(), 'src', 'demo', 'config', file), 'utf8');
 
 /** An Atom feed without its `count` newest entries (feeds list newest first). */
 export function withoutNewestEntries(xml: string, count: number): string {

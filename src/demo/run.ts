@@ -20,7 +20,7 @@ import { deleteKeysWithPrefix, waitUntilIdle } from '../queue/idle.js';
 import { JOB, STAGES } from '../queue/names.js';
 import type { Service } from '../../workers/service.js';
 import { changelogSections } from './changelog.js';
-import { atomFeed, readDemoFile, startReplayServer, withoutNewestEntries } from './replay.js';
+import { atomFeed, readBundled, readDemoConfig, startReplayServer, withoutNewestEntries } from './replay.js';
 
 // Paths the demo config (src/demo/config/sources.yaml) points at.
 const PATHS = {
@@ -73,7 +73,7 @@ interface Publication {
 /** The DLC-style feed: AWS container changelogs (PyTorch, vLLM, Base CUDA) as one Atom feed. */
 function containerEntries() {
   return ['pytorch', 'vllm', 'base'].flatMap((name) =>
-    changelogSections(readDemoFile('data', `aws-changelog-${name}.md`), {
+    changelogSections(readBundled(`aws/changelog/${name}.md`), {
       idPrefix: `tag:release-radar.demo,2026:containers/${name}`,
       url: (heading) => `https://aws.github.io/deep-learning-containers/${name}/changelog/#${encodeURIComponent(heading)}`,
     }).map((s) => s.entry),
@@ -97,16 +97,16 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
   let redisUrl = '';
   try {
     // The documents before anything is "published".
-    const dlvmFeed = readDemoFile('data', 'dlvm-release-notes.atom.xml');
+    const dlvmFeed = readBundled('dlvm/release-notes.atom.xml');
     const containers = containerEntries();
     const containerFeed = (withheld: number): string =>
       atomFeed({ id: 'tag:release-radar.demo,2026:containers', title: 'Deep Learning Containers (AWS changelogs) - Release notes', link: 'https://aws.github.io/deep-learning-containers/' }, withheld > 0 ? byDateDesc(containers).slice(withheld) : containers);
     replay.serve(PATHS.dlvmFeed, withoutNewestEntries(dlvmFeed, PUBLISHED_DLVM), ATOM);
     replay.serve(PATHS.containerFeed, containerFeed(PUBLISHED_CONTAINERS), ATOM);
-    replay.serve(PATHS.versionsPage, readDemoFile('data', 'dlvm-versions-table.html'), HTML);
+    replay.serve(PATHS.versionsPage, readBundled('dlvm/versions-table.html'), HTML);
 
-    await writeFile(path.join(configDir, 'sources.yaml'), readDemoFile('config', 'sources.yaml').replaceAll('REPLAY', replay.url));
-    await writeFile(path.join(configDir, 'teams.yaml'), readDemoFile('config', 'teams.yaml'));
+    await writeFile(path.join(configDir, 'sources.yaml'), readDemoConfig('sources.yaml').replaceAll('REPLAY', replay.url));
+    await writeFile(path.join(configDir, 'teams.yaml'), readDemoConfig('teams.yaml'));
     await mkdir(outbox, { recursive: true });
     // Only Redis and the log level come from the caller's environment: the demo never posts to a
     // real Slack or SMTP server, and it is the only place where loopback sources are allowed.
@@ -163,7 +163,7 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
     };
 
     const baselineEntries = (await parseFeed(withoutNewestEntries(dlvmFeed, PUBLISHED_DLVM))).entries.length;
-    const tableRows = parseVersionsTable(readDemoFile('data', 'dlvm-versions-table.html')).rows.length;
+    const tableRows = parseVersionsTable(readBundled('dlvm/versions-table.html')).rows.length;
     await step(
       `Baseline: the first poll of each source records what exists (${baselineEntries} DLVM entries, ${containers.length - PUBLISHED_CONTAINERS} container changelog entries, ${tableRows} versions-page rows) and sends nothing`,
       () => poll(config.sources.map((s) => s.id)),
@@ -185,7 +185,7 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
       });
     }
     await step('The versions page changes (the April 2026 snapshot becomes the July 2026 one: end dates move, a version is added, one removed)', async () => {
-      replay.serve(PATHS.versionsPage, readDemoFile('data', 'dlvm-versions-table.2026-07.html'), HTML);
+      replay.serve(PATHS.versionsPage, readBundled('dlvm/versions-table.2026-07.html'), HTML);
       await poll(['dlvm-supported-versions']);
     });
     await step("Each team's daily reminder check, from the end dates now known", () => perTeam('remind'));

@@ -160,7 +160,6 @@ export async function startSlackStub(): Promise<SlackStub> {
   let ts = 1_700_000_000;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const receivedAt = Date.now();
-    req.socket.on('error', () => undefined); // a killed client resets the connection
     void readBody(req).catch(() => null).then(async (text) => {
       if (text === null) return;
       const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
@@ -196,6 +195,8 @@ export async function startSlackStub(): Promise<SlackStub> {
       }
     });
   });
+  // A killed client resets its connection. Once per socket: keep-alive sockets carry many requests.
+  server.on('connection', (socket) => socket.on('error', () => undefined));
   const url = await listen(server);
   stub.apiUrl = `${url}/api/`;
   stub.close = () => closeServer(server);
