@@ -72,6 +72,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     clock,
     logger,
     metrics: options.metrics ?? createMetrics(),
+    publicUrl: env.PUBLIC_URL ?? null,
     fetch: { ...options.fetch, allowPrivate: env.ALLOW_PRIVATE_SOURCES },
   };
 }

@@ -8,9 +8,34 @@ import type { TeamConfig } from '../config/schema.js';
 import { assertRedisReachable, createRedis } from '../queue/connection.js';
 import { configuredSecrets } from '../config/secrets.js';
 import { registerSecrets } from '../redact.js';
+import { parseSince } from '../domain/time.js';
 
 export function out(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+/**
+ * What every `--json` prints: one JSON array, `[]` when empty, one item per line so that it still
+ * greps and diffs well.
+ */
+export function outJson(items: unknown[]): void {
+  out(items.length === 0 ? '[]' : `[\n${items.map((i) => JSON.stringify(i)).join(',\n')}\n]`);
+}
+
+/** A whole number of at least 1 (commander option parser). */
+export function positiveInt(name: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name}: expected a whole number of at least 1 (got "${v}")`);
+    return n;
+  };
+}
+
+/** --since / --now: "2025-01-31", "2025-01-31T09:00:00Z", "yesterday", "7d". */
+export function pastMoment(name: string, now: Date, text: string): Date {
+  const at = parseSince(text, now);
+  if (!at) throw new InvalidArgumentError(`${name}: use a date like 2025-01-31, a time like 2025-01-31T09:00:00Z, "today", "yesterday" or an age like 7d / 12h (got "${text}")`);
+  return at;
 }
 
 export async function loadAll(): Promise<{ env: Env; config: AppConfig }> {

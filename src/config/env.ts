@@ -17,6 +17,17 @@ const EnvSchema = z.object({
   MAIL_FROM: z.string().default('release-radar <release-radar@localhost>'),
   OUTBOX_DIR: z.string().default('./outbox'),
   HTTP_HOST: z.string().default('127.0.0.1'),
+  /**
+   * Where people reach this service's HTTP server (behind a proxy, say): alerts then link to the
+   * team calendar. Without it, no link to this service is put in alerts (127.0.0.1 means nothing
+   * to a reader).
+   */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((u) => /^https?:$/.test(new URL(u).protocol), { message: 'expected an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Enables Bull Board at /admin/queues for requests carrying this token (Bearer, or Basic password). */
   ADMIN_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),

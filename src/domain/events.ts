@@ -88,6 +88,7 @@ export const ReleaseEventSchema = z
       })
       .optional()
       .describe('Table events only: the row\'s end dates, or the date that moved (from → to).'),
+    severity: z.enum(['problem', 'resolved', 'info']).optional().describe('release-radar\'s own notices to its operator only: a problem to act on, one that cleared, or information.'),
   })
   .describe('One release-radar event: what changed in which framework version, read from a release-notes feed or a supported-versions table.');
 export type ReleaseEvent = z.infer<typeof ReleaseEventSchema>;
@@ -124,7 +125,7 @@ export function describeSubject(event: Pick<ReleaseEvent, 'framework' | 'version
  * A message release-radar says itself (a test message, a watchdog alert), as an event so that it
  * travels and renders like every other alert: kind "other", about no framework.
  */
-export function notice(key: string, at: Date, content: { title: string; text: string; url: string | null }): ReleaseEvent {
+export function notice(key: string, at: Date, content: { title: string; text: string; url: string | null; severity?: 'problem' | 'resolved' | 'info' }): ReleaseEvent {
   const id = stableId('notice', key);
   return ReleaseEventSchema.parse({
     id,

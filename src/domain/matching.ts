@@ -23,17 +23,28 @@ export type Urgency = 'immediate' | 'digest';
 /** Kinds that are urgent whatever their dates: they go out at once under `deliver: auto`. */
 export const URGENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['security-update', 'end-of-support-reached', 'deprecation', 'version-removed']);
 
-/** Date changes (and added versions) are urgent when a date involved is this close, or past. */
+/** Date changes (and added versions) are urgent when a date that changed is this close, or past. */
 export const URGENT_WITHIN_DAYS = 14;
 
-const DATED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['end-of-patch-changed', 'end-of-availability-changed', 'version-added']);
-
-/** Urgent now: an urgent kind, or a dated event with a date at most 14 days after `today`. */
+/**
+ * Urgent now: an urgent kind, or a date that changed (or was added) falling within 14 days of
+ * `today`. Only the dates that changed count, not the line's other date: moving an end of
+ * availability from 2027-04 to 2027-10 is not urgent because the end of patch passed last year.
+ * A date moved into the past is urgent; an old date that had already passed is not.
+ */
 export function isUrgent(event: ReleaseEvent, today: string | (() => string)): boolean {
   if (URGENT_KINDS.has(event.kind)) return true;
-  if (!DATED_KINDS.has(event.kind) || !event.dates) return false;
-  const horizon = addDays(typeof today === 'function' ? today() : today, URGENT_WITHIN_DAYS);
-  return [event.dates.from, event.dates.to, event.dates.endOfPatch, event.dates.endOfAvailability].some((d) => typeof d === 'string' && d <= horizon);
+  if (!event.dates) return false;
+  const day = typeof today === 'function' ? today() : today;
+  const horizon = addDays(day, URGENT_WITHIN_DAYS);
+  const soon = (d: string | null | undefined): boolean => typeof d === 'string' && d <= horizon;
+  const ahead = (d: string | null | undefined): boolean => soon(d) && (d ?? '') >= day;
+  if (event.kind === 'end-of-patch-changed' || event.kind === 'end-of-availability-changed') {
+    // The new date close or past; or the old one was still ahead and close (plans were made for it).
+    return soon(event.dates.to) || ahead(event.dates.from);
+  }
+  if (event.kind === 'version-added') return ahead(event.dates.endOfPatch) || ahead(event.dates.endOfAvailability);
+  return false;
 }
 
 const familyMatchers = new Map<string, (s: string) => boolean>();

@@ -11,6 +11,23 @@ export function localDate(now: Date, tz: string): string {
  * or date-time with a zone ("2026-12-31T18:00:00Z", "…+02:00"). Anything else is null: JavaScript
  * would read `until: "2"` as the year 2001 and "2027-02-30" as March 2, ending a mute silently.
  */
+/**
+ * A moment in the past as people write it on a command line: "today", "yesterday", "7d" / "12h" /
+ * "2w" ago, or a full ISO date (start of that day in `tz`) or date-time. Null for anything else.
+ */
+export function parseSince(text: string, now: Date, tz = 'UTC'): Date | null {
+  const t = text.trim().toLowerCase();
+  const today = DateTime.fromJSDate(now, { zone: tz }).startOf('day');
+  if (t === 'today') return today.toJSDate();
+  if (t === 'yesterday') return today.minus({ days: 1 }).toJSDate();
+  const ago = /^(\d+)\s*(h|d|w)$/.exec(t);
+  if (ago) {
+    const n = Number(ago[1]);
+    return DateTime.fromJSDate(now).minus(ago[2] === 'h' ? { hours: n } : ago[2] === 'd' ? { days: n } : { weeks: n }).toJSDate();
+  }
+  return parseUntil(text.trim(), tz);
+}
+
 export function parseUntil(text: string, tz: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})(T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d))?$/.exec(text);
   if (!m) return null;

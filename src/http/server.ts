@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
-import { teamCalendar } from '../domain/calendar.js';
+import { teamCalendar } from '../render/calendar.js';
 import type { Deps } from '../processors/deps.js';
 import type { StateGuard } from '../processors/state-guard.js';
 import type { InstanceRegistry, InstanceInfo } from '../stores/instances.js';

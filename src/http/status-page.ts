@@ -3,8 +3,8 @@
 // for each team the support timeline of the versions it subscribes to.
 // Everything shown about sources goes through redaction: a source URL may carry credentials.
 import { createHash } from 'node:crypto';
-import { escapeHtml } from '../domain/render.js';
-import { supportTimelineSvg, TIMELINE_COLORS } from '../domain/timeline.js';
+import { escapeHtml } from '../render/escape.js';
+import { supportTimelineSvg, TIMELINE_COLORS } from '../render/timeline.js';
 import { localDate } from '../domain/time.js';
 import type { Deps } from '../processors/deps.js';
 import type { StateGuardStatus } from '../processors/state-guard.js';

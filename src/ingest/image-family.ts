@@ -27,6 +27,22 @@ const PREFIXES: [RegExp, Framework][] = [
   [/^(?:chainer|mxnet|cntk|caffe|rapids|theia|beam)(?=-)/, 'other'],
 ];
 
+/**
+ * The image family a supported-versions page means by a name pattern: Google writes image *names*
+ * with a placeholder for the build date ("common-cu129-ubuntu-2404-nvidia-580-VERSION_DATE",
+ * "pytorch-2-4-<var>VERSION_DATE</var>-py310"); the family is the name without it.
+ */
+export function familyName(pattern: string): string {
+  return pattern
+    .replace(/<\/?var>/g, '')
+    .replace(/-?\b(?:VERSION_DATE|VERSION|DATE)\b-?/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** A name that still holds a placeholder (a pattern, not something to pass to gcloud). */
+export const hasPlaceholder = (name: string): boolean => /<var>|\b[A-Z][A-Z_]{3,}\b/.test(name);
+
 /** Candidate family names inside free text. */
 export const FAMILY_IN_TEXT =
   /\b(?:(?:base|pytorch|tf2?|jax|r)-(?:cpu|gpu|tpu|cu\d{2,3})(?:\.\d+-\d+(?:-\d+)?)?\.py\d{2,3}|(?:common|tf2?|tensorflow|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+)\b/g;

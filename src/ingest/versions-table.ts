@@ -7,7 +7,7 @@ import type { Framework } from '../domain/events.js';
 import type { LifecycleLine } from '../domain/lifecycle.js';
 import { cleanText } from './notes.js';
 import { isoOrNull, readDate, type DateReading } from './dates.js';
-import { parseImageFamily } from './image-family.js';
+import { familyName, parseImageFamily } from './image-family.js';
 
 export interface VersionRow {
   key: string;
@@ -134,7 +134,8 @@ export function parseVersionsTable(html: string): VersionsTable {
       // heading): the row names its framework.
       const framework = sectionFramework === 'other' ? frameworkOfSection(label) : sectionFramework;
       const accelerator = cell('accelerator');
-      const family = cell('family') || null;
+      const pattern = cell('family') || null;
+      const family = pattern ? familyName(pattern) : null;
       const eopText = cell('eop');
       const eoaText = cell('eoa');
       const rowName = `${section} / ${label} / ${accelerator}`;

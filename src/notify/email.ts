@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type { EmailMessage } from '../domain/render.js';
+import type { EmailMessage } from '../render/email.js';
 import { DeliveryError, type EmailNotifier } from './notifier.js';
 
 export interface EmailOptions {

@@ -1,6 +1,7 @@
 // One small interface for every way we deliver, and one error type that classifies failures once,
 // at the adapter: permanent (dead letter, no retry), rate-limited (wait Retry-After), transient.
-import type { EmailMessage, SlackMessage } from '../domain/render.js';
+import type { EmailMessage } from '../render/email.js';
+import type { SlackMessage } from '../render/slack.js';
 
 export type FailureClass = 'permanent' | 'rate-limited' | 'transient';
 

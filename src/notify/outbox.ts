@@ -4,7 +4,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import type { EmailMessage, SlackBlock, SlackMessage } from '../domain/render.js';
+import type { EmailMessage } from '../render/email.js';
+import type { SlackBlock, SlackMessage } from '../render/slack.js';
 import type { EmailNotifier, SlackNotifier, SlackSendOptions } from './notifier.js';
 
 function fileStem(deliveryId: string, now: Date): string {
@@ -15,14 +16,17 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'channel';
 }
 
+// Roughly what Slack shows: header, text and fields, buttons as "[label] url", context lines.
 function blockText(block: SlackBlock): string {
   switch (block.type) {
     case 'header':
       return `# ${block.text.text}`;
     case 'section':
-      return block.text.text;
+      return [block.text?.text, ...(block.fields ?? []).map((f) => f.text.replace(/\n/, ': '))].filter(Boolean).join('\n');
     case 'context':
-      return block.elements.map((e) => e.text).join(' ');
+      return block.elements.map((e) => ('text' in e && typeof e.text === 'string' ? e.text : '')).join(' ');
+    case 'actions':
+      return block.elements.map((e) => ('url' in e && 'text' in e ? `[${e.text.text}] ${e.url ?? ''}` : '')).join('  ');
     case 'divider':
       return '---';
   }

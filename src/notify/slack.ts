@@ -1,6 +1,6 @@
 import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { SlackMessage } from '../domain/render.js';
+import type { SlackMessage } from '../render/slack.js';
 import { DeliveryError, type SlackNotifier, type SlackSendOptions } from './notifier.js';
 
 /** Slack errors that no retry will fix: they go to the dead-letter queue. */

@@ -1,14 +1,8 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
-import {
-  renderAlertEmail,
-  renderDigestEmail,
-  renderReminderEmail,
-  renderSlackAlert,
-  renderSlackDigest,
-  renderSlackReminders,
-  type EmailMessage,
-  type SlackMessage,
-} from '../domain/render.js';
+import { renderContextFor } from '../render/context.js';
+import { alertEmail, digestEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
+import { renderSlackAlert, renderSlackDigest, renderSlackReminders, type SlackMessage } from '../render/slack.js';
+import type { RenderContext } from '../render/present.js';
 import { DeliveryError } from '../notify/notifier.js';
 import { JOB } from '../queue/names.js';
 import { redactText } from '../redact.js';
@@ -76,26 +70,26 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
   };
 }
 
-function slackMessage(d: DeliverJob, teamName: string): SlackMessage {
+function slackMessage(d: DeliverJob, teamName: string, ctx: RenderContext): SlackMessage {
   const first = d.events[0];
   switch (d.purpose) {
     case 'reminder':
       return renderSlackReminders(teamName, d.reminders);
     case 'digest':
-      return renderSlackDigest(teamName, d.events, 'Release', d.reminders);
+      return renderSlackDigest(teamName, d.events, ctx, d.reminders, d.extras);
     case 'alert':
-      return first && d.events.length === 1 ? renderSlackAlert(first, d.extras[first.id]) : renderSlackDigest(teamName, d.events, 'Release');
+      return first && d.events.length === 1 ? renderSlackAlert(first, d.extras[first.id], ctx) : renderSlackDigest(teamName, d.events, ctx, [], d.extras);
   }
 }
 
-function emailMessage(d: DeliverJob, teamName: string): EmailMessage {
+function emailMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Promise<EmailMessage> {
   switch (d.purpose) {
     case 'reminder':
-      return renderReminderEmail(teamName, d.reminders);
+      return toEmail(reminderEmail(teamName, d.reminders));
     case 'digest':
-      return renderDigestEmail(teamName, d.events, 'Release', d.reminders);
+      return toEmail(digestEmail(teamName, d.events, ctx, d.reminders, d.extras));
     case 'alert':
-      return renderAlertEmail(teamName, d.events, d.extras);
+      return toEmail(alertEmail(teamName, d.events, d.extras, ctx));
   }
 }
 
@@ -113,10 +107,12 @@ export function threadKeyOf(d: DeliverJob): string | null {
 }
 
 async function send(deps: Deps, d: DeliverJob, teamName: string): Promise<string> {
-  if (d.target.type === 'email') return deps.email.send(d.target.to, emailMessage(d, teamName), d.deliveryId);
+  // Written for the team's own date ("in 54 days") and links.
+  const ctx = renderContextFor(deps.config, deps.teams.get(d.teamId), deps.clock(), deps.publicUrl);
+  if (d.target.type === 'email') return deps.email.send(d.target.to, await emailMessage(d, teamName, ctx), d.deliveryId);
   const threadKey = threadKeyOf(d);
   const threadTs = threadKey ? await deps.threads.get(threadKey) : null;
-  const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName), d.deliveryId, threadTs ? { threadTs } : {});
+  const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName, ctx), d.deliveryId, threadTs ? { threadTs } : {});
   if (threadKey && !threadTs) await deps.threads.remember(threadKey, ts);
   return ts;
 }

@@ -43,6 +43,8 @@ export interface Deps {
   clock: () => Date;
   logger: Logger;
   metrics: Metrics;
+  /** PUBLIC_URL: base of links to this service in alerts (calendars), or null. */
+  publicUrl: string | null;
   /** Source fetch options (tests shorten the timeout). */
   fetch: { timeoutMs?: number; maxBytes?: number; allowPrivate: boolean };
 }

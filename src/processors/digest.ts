@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
-import { upcomingEndDates } from '../domain/reminders.js';
+import { alertExtras, upcomingEndDates, type AlertExtras } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import { DigestJobSchema, type DeliverJobInput } from '../queue/payloads.js';
@@ -22,13 +22,20 @@ export function createDigestProcessor(deps: Deps): Processor<unknown, { events: 
     const events = await deps.digests.take(team.id, occurrence);
     if (events.length === 0) return { events: 0 };
     const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
-    const upcoming = upcomingEndDates(team, lines, notices, localDate(deps.clock(), team.timezone));
+    const today = localDate(deps.clock(), team.timezone);
+    const upcoming = upcomingEndDates(team, lines, notices, today);
+    // What to do for each event (the upgrade to move to), as its alert would have said.
+    const extras: Record<string, AlertExtras> = {};
+    for (const e of events) {
+      const x = alertExtras(team, e, lines, notices, today);
+      if (x) extras[e.id] = x;
+    }
     const jobs: DeliverJobInput[] = [];
     if (team.email.to.length > 0) {
-      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, events, purpose: 'digest', reminders: upcoming });
+      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, events, purpose: 'digest', reminders: upcoming, extras });
     }
     for (const channel of team.slack.channels) {
-      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events, purpose: 'digest', reminders: upcoming });
+      jobs.push({ deliveryId: stableId('digest', team.id, occurrence, 'slack', channel), teamId: team.id, target: { type: 'slack', channel }, events, purpose: 'digest', reminders: upcoming, extras });
     }
     await enqueueDeliveries(deps.queues, jobs, deps.clock(), deps.pacer);
     await deps.digests.finish(team.id, occurrence);

@@ -13,9 +13,12 @@ import type { Deps } from './deps.js';
  * `incident` identifies the message: the same incident is sent once (delivery ids are derived from
  * it and the ledger refuses a second send).
  */
-export async function alertOperator(deps: Deps, incident: string, title: string, text: string, url: string | null): Promise<void> {
-  const safe = { title: redactText(title), text: redactText(text), url: url ? redactUrl(url) : null };
-  deps.logger.error({ incident: redactText(incident), title: safe.title }, 'operator alert');
+export async function alertOperator(deps: Deps, incident: string, title: string, text: string, url: string | null, severity: 'problem' | 'resolved' | 'info' = 'problem'): Promise<void> {
+  const safe = { title: redactText(title), text: redactText(text), url: url ? redactUrl(url) : null, severity };
+  // A problem is an error in the log; a recovery or a notice is not.
+  const log = { incident: redactText(incident), title: safe.title, severity };
+  if (severity === 'problem') deps.logger.error(log, 'operator alert');
+  else deps.logger.info(log, 'operator notice');
   const operator = deps.config.operator;
   if (!operator) return;
   // The incident key may hold a source URL: the event carries it redacted (delivery ids hash it).

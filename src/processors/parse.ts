@@ -139,7 +139,7 @@ async function reportRecoveryBaseline(deps: Deps, source: SourceConfig, notes: E
       : inWindow.length === 0
       ? `Source ${source.id} recorded a new baseline after Redis lost its state; none of its entries is dated after ${recovery.lostAfter}, so nothing was missed.`
       : `Source ${source.id} recorded a new baseline after Redis lost its state. These ${inWindow.length} event(s) come from entries dated in or just before the window ${recovery.lostAfter} – ${recovery.detectedAt} and were NOT sent to teams (they may or may not have been sent before the loss):\n${list.join('\n')}${inWindow.length > 30 ? `\n… and ${inWindow.length - 30} more` : ''}`;
-  await alertOperator(deps, `recovery-baseline|${recovery.id}|${source.id}`, `release-radar: ${source.id} re-baselined after lost state (${inWindow.length} event(s) in the window)`, text, source.homepage ?? null);
+  await alertOperator(deps, `recovery-baseline|${recovery.id}|${source.id}`, `Source ${source.id} re-baselined after lost state (${inWindow.length} event(s) in the window)`, text, source.homepage ?? null);
 }
 
 /**

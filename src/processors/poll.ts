@@ -110,7 +110,7 @@ async function tellIfMoved(deps: Deps, source: SourceConfig, state: SourceState,
     if (a.url !== preferred || !(a.error instanceof FetchError) || (a.error.status !== 404 && a.error.status !== 410)) continue;
     notices.push({
       key: `gone|${a.url}|${a.error.status}`,
-      title: `release-radar: source ${source.id}: its preferred URL answers HTTP ${a.error.status}`,
+      title: `Source ${source.id}: its preferred URL answers HTTP ${a.error.status}`,
       text: `${redactUrl(a.url)} answers HTTP ${a.error.status}${answered ? `; ${redactUrl(answered.url)} answered instead` : ' and no other configured URL answered'}. Update sources.yaml (sources[id=${source.id}].urls) or check with \`release-radar doctor\`.`,
     });
   }
@@ -118,20 +118,20 @@ async function tellIfMoved(deps: Deps, source: SourceConfig, state: SourceState,
     for (const r of answered.result.redirects.filter((x) => x.permanent)) {
       notices.push({
         key: `redirect|${r.from}|${r.to}`,
-        title: `release-radar: source ${source.id} moved permanently`,
+        title: `Source ${source.id} moved permanently`,
         text: `${redactUrl(r.from)} answers ${r.status} (moved permanently) to ${redactUrl(r.to)}. It is followed; put the new URL first in sources.yaml (sources[id=${source.id}].urls).`,
       });
     }
     if (answered.url !== preferred && redactUrl(answered.url) !== state.activeUrl) {
       notices.push({
         key: `fallback|${answered.url}`,
-        title: `release-radar: source ${source.id} now uses a fallback URL`,
+        title: `Source ${source.id} now uses a fallback URL`,
         text: `${redactUrl(preferred ?? '')} did not answer (${attempts.map((a) => a.error.message).join('; ') || 'no answer'}); ${redactUrl(answered.url)} answered and is used until the preferred URL works again.`,
       });
     }
   }
   for (const n of notices) {
     const first = await deps.redis.set(`${deps.prefix}:source-moved:${source.id}:${stableId(n.key)}`, deps.clock().toISOString(), 'EX', 30 * 24 * 3600, 'NX');
-    if (first === 'OK') await alertOperator(deps, `source-moved|${source.id}|${n.key}`, n.title, n.text, source.homepage ?? null);
+    if (first === 'OK') await alertOperator(deps, `source-moved|${source.id}|${n.key}`, n.title, n.text, source.homepage ?? null, 'info');
   }
 }

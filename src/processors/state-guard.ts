@@ -163,7 +163,7 @@ export class StateGuard {
       'each source records a new baseline on its next poll (nothing is alerted from it), and notes of entries dated inside the window are listed to you per source';
     const text = `Redis lost release-radar's state (restarted empty, failed over, or was flushed). Notes published between ${recovery.lostAfter} and ${recovery.detectedAt} may have been missed. Lost: ${lost}. Done: ${did}. Reminders may repeat once. Check that Redis runs with AOF persistence.`;
     this.deps.logger.error({ event: 'state-lost', lostAfter: recovery.lostAfter, detectedAt: recovery.detectedAt }, 'Redis lost release-radar state; schedulers re-created, sources re-baseline');
-    await alertOperator(this.deps, `state-lost|${recovery.id}`, 'release-radar: Redis lost its state; schedulers re-created', text, null);
+    await alertOperator(this.deps, `state-lost|${recovery.id}`, 'Redis lost its state; schedulers re-created', text, null);
   }
 
   private async ensureSchedulers(): Promise<void> {

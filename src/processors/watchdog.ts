@@ -53,13 +53,13 @@ export function createWatchdogProcessor(deps: Deps): Processor<unknown, { proble
           found.push({ sourceId: source.id, problem, message });
           deps.metrics.watchdog.set({ source: source.id, problem }, 1);
           const opened = await deps.redis.set(incidentKey, now.toISOString(), 'NX');
-          if (opened === 'OK') await alertOperator(deps, `watchdog|${source.id}-${problem}-${now.toISOString()}`, `release-radar: ${message}`, message, source.homepage ?? source.urls[0] ?? null);
+          if (opened === 'OK') await alertOperator(deps, `watchdog|${source.id}-${problem}-${now.toISOString()}`, message.charAt(0).toUpperCase() + message.slice(1), message, source.homepage ?? source.urls[0] ?? null);
         } else {
           deps.metrics.watchdog.set({ source: source.id, problem }, 0);
           const openedAt = await deps.redis.get(incidentKey);
           if (openedAt) {
             await deps.redis.del(incidentKey);
-            await alertOperator(deps, `watchdog|${source.id}-${problem}-${openedAt}-recovered`, `release-radar: source ${source.id} recovered (${problem} since ${openedAt})`, `Source ${source.id} is healthy again.`, source.homepage ?? source.urls[0] ?? null);
+            await alertOperator(deps, `watchdog|${source.id}-${problem}-${openedAt}-recovered`, `Source ${source.id} recovered (${problem} since ${openedAt})`, `Source ${source.id} is healthy again.`, source.homepage ?? source.urls[0] ?? null, 'resolved');
           }
         }
       }

@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysBetween } from '../../src/domain/lifecycle.js';
-import { TIMELINE_COLORS } from '../../src/domain/timeline.js';
+import { TIMELINE_COLORS } from '../../src/render/timeline.js';
 import type { Service } from '../../workers/service.js';
 import { deletePrefix, uniquePrefix, waitForIdle } from '../helpers/redis.js';
 import { startDocumentServer, type DocumentServer } from '../helpers/servers.js';

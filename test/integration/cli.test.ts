@@ -16,7 +16,7 @@ const fixture = (p: string): string => path.resolve('test/fixtures', p);
 describe('release-radar CLI', () => {
   it('parse --json prints one valid event per line for a file', async () => {
     const { stdout } = await run('node', [BIN, 'parse', fixture('dlvm/release-notes.atom.xml'), '--json', '--source', 'dlvm']);
-    const events = stdout.trim().split('\n').map((l) => ReleaseEventSchema.parse(JSON.parse(l)));
+    const events = (JSON.parse(stdout) as unknown[]).map((l) => ReleaseEventSchema.parse(l));
     expect(events.length).toBeGreaterThan(300);
     expect(new Set(events.map((e) => e.entryId)).size).toBe(114);
     const eos = events.filter((e) => e.entryId.endsWith('#July_14_2025') && e.kind === 'end-of-support-reached' && e.framework);
@@ -28,7 +28,7 @@ describe('release-radar CLI', () => {
     expect(schema).toMatchObject({ type: 'object', required: expect.arrayContaining(['id', 'source', 'entryId', 'kind', 'framework', 'version', 'cves', 'title', 'url']) });
     const validate = new Ajv2020({ strict: false }).compile(schema);
     const { stdout } = await run('node', [BIN, 'parse', fixture('dlvm/release-notes.atom.xml'), '--json']);
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const lines = JSON.parse(stdout) as unknown[];
     const invalid = lines.filter((l) => !validate(l));
     expect(invalid).toEqual([]);
     expect(validate({ ...(lines[0] as object), kind: 'made-up' })).toBe(false);
@@ -48,10 +48,10 @@ describe('release-radar CLI', () => {
 
   it('table and table-diff', async () => {
     const table = await run('node', [BIN, 'table', fixture('dlvm/versions-table.html'), '--json']);
-    expect(table.stdout.trim().split('\n')).toHaveLength(52);
+    expect(JSON.parse(table.stdout)).toHaveLength(52);
     expect(table.stderr).toContain('read "Ju1 11, 2026" as 2026-07-11');
     const diff = await run('node', [BIN, 'table-diff', fixture('dlvm/versions-table.html'), fixture('dlvm/versions-table.2026-07.html'), '--json']);
-    const changes = diff.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const changes = JSON.parse(diff.stdout) as Record<string, unknown>[];
     expect(changes.map((c) => c.kind)).toEqual(['end-of-availability-changed', 'version-added', 'end-of-patch-changed', 'end-of-availability-changed', 'version-removed']);
     expect(changes[1]).toMatchObject({ framework: 'pytorch', version: '2.10', label: '2.10 (Python 3.12 / Ubuntu 24.04)', from: null, to: null, endOfPatch: '2028-07-01', endOfAvailability: '2028-12-31' });
     expect(changes[0]).toMatchObject({ framework: 'base', version: '12.8', from: '2027-04-13', to: '2027-10-13' });
@@ -66,7 +66,7 @@ describe('release-radar CLI', () => {
     expect(ics.stdout).toMatch(/^BEGIN:VCALENDAR/);
     expect(ics.stdout.match(/BEGIN:VEVENT/g)).toHaveLength(8); // 2.4, 2.7 and two 2.9 lines, two dates each
     const due = await run('node', [BIN, 'reminders', 'torch', '--table', fixture('dlvm/versions-table.html'), '--today', '2026-03-20', '--json'], { env });
-    const reminders = due.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: { label: string }; dateKind: string; threshold: number | string });
+    const reminders = JSON.parse(due.stdout) as { line: { label: string }; dateKind: string; threshold: number | string }[];
     expect(reminders.map((r) => `${r.line.label} ${r.dateKind} ${r.threshold}`)).toEqual([
       '2.7 (Python 3.10) end-of-patch 30',
       '2.4 (Python 3.10) end-of-patch passed',

@@ -85,7 +85,7 @@ describe('delivery', () => {
       for (const e of events) {
         const deliveryId = stableId('alert', e.id, 'torch', 'slack', channel);
         const slot = Number(await service.deps.redis.get(`${prefix}:pace-slot:${deliveryId}`));
-        const call = calls.find((c) => String(c.body.text) === e.title);
+        const call = calls.find((c) => String(c.body.text).endsWith(e.title)); // the text is "<emoji> <headline>"
         expect(call?.receivedAt).toBeGreaterThanOrEqual(slot - 20);
         slots.push(slot);
       }
@@ -99,7 +99,8 @@ describe('delivery', () => {
     expect(byChannel('#c')).toHaveLength(0);
     // One email for what one poll found.
     expect(mail.messages).toHaveLength(1);
-    expect(mail.messages[0]?.subject).toBe('[release-radar] 4 updates for Torch');
+    // Subject: the most urgent first, with how urgent it is.
+    expect(mail.messages[0]?.subject).toBe('[action needed] Event torch-sec (and 3 more for Torch)');
 
     // The same batch again (a retried match job) sends nothing more.
     await match(service, 'batch-1', events);
@@ -148,11 +149,12 @@ describe('delivery', () => {
       ['2026-04-07', 0],
     ]);
     const [wed, fri] = mail.messages;
-    expect(wed?.subject).toBe('[release-radar] Release digest for Daily: 2 updates');
+    expect(wed?.subject).toBe('Digest for Daily: 1 patch update, 1 dependency update');
     expect(wed?.text).toContain('Event wed-1');
     expect(wed?.text).toContain('Event wed-2');
-    expect(wed?.text).toContain('## Upcoming end dates');
-    expect(wed?.text).toContain('PyTorch 2.7 (Python 3.10): end of patch and support in 12 days, on 2026-04-13');
+    expect(wed?.text).toContain('== Patches and security (2) ==');
+    expect(wed?.text).toContain('== Coming up (');
+    expect(wed?.text).toContain('PyTorch 2.7 (Python 3.10): end of patch and support in 12 days (2026-04-13)');
     expect(fri?.text).toContain('Event fri-1');
     expect(fri?.text).not.toContain('Event wed-1');
     expect(byChannel('#daily')).toHaveLength(2);
@@ -162,7 +164,7 @@ describe('delivery', () => {
     await digestFor('weekly');
     const weekly = mail.messages.filter((m) => (m.subject ?? '').includes('Weekly'));
     expect(weekly).toHaveLength(1);
-    expect(weekly[0]?.subject).toBe('[release-radar] Release digest for Weekly: 3 updates');
+    expect(weekly[0]?.subject).toBe('Digest for Weekly: 1 patch update, 1 dependency update, 1 new image');
 
     // Two workers racing on one digest occurrence (a stalled job run twice): one email.
     await match(s, 'batch-race', [makeEvent('race-1')]);
@@ -188,7 +190,7 @@ describe('delivery', () => {
     now = new Date('2026-07-01T21:30:00Z'); // 23:30 in Berlin
     service = await start(configDir, { SLACK_CHANNEL_INTERVAL_MS: '0' });
     await match(service, 'night-1', [makeEvent('night-new'), makeEvent('night-sec', { kind: 'security-update' })]);
-    expect(byChannel('#night').map((c) => c.body.text)).toEqual(['Event night-sec']);
+    expect(byChannel('#night').map((c) => c.body.text)).toEqual(['🚨 Event night-sec']);
     const [held] = await service.deps.queues.deliver.getDelayed();
     expect(held?.data).toMatchObject({ notBefore: '2026-07-02T05:00:00.000Z', events: [{ title: 'Event night-new' }] });
     expect(held?.opts.delay).toBe(7.5 * 3600 * 1000);
@@ -204,7 +206,7 @@ describe('delivery', () => {
     await match(service, 'day-1', [makeEvent('day-24', { kind: 'patch-update', version: '2.4.2' }), makeEvent('day-25', { version: '2.5' })]);
     expect(byChannel('#night')).toHaveLength(3);
     expect((await service.deps.queues.deliver.getDelayed()).map((j) => (j.data as { events: ReleaseEvent[] }).events[0]?.title)).toEqual(['Event day-24']);
-    const listed = (await cli(['silences', '--json'], configDir)).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; reason: string });
+    const listed = JSON.parse((await cli(['silences', '--json'], configDir)).stdout) as { id: string; reason: string }[];
     expect(listed.map((s) => [s.id, s.reason])).toEqual([[snoozeId, 'upgrade planned']]);
     await cli(['unmute', snoozeId], configDir);
 
@@ -216,7 +218,7 @@ describe('delivery', () => {
     expect(await service.deps.metrics.registry.getSingleMetricAsString('release_radar_deliveries_total')).toContain('outcome="muted"} 1');
     await cli(['unmute', muteId], configDir);
     await match(service, 'day-3', [makeEvent('after-unmute', { kind: 'security-update', version: '2.6' })]);
-    expect(byChannel('#night').map((c) => c.body.text).at(-1)).toBe('Event after-unmute');
+    expect(byChannel('#night').map((c) => c.body.text).at(-1)).toBe('🚨 Event after-unmute');
     const unknown = await cli(['mute', 'nobody', '--for', '1d'], configDir).catch((e: { stderr: string }) => e);
     expect(unknown).toMatchObject({ stderr: expect.stringContaining('no team "nobody"') });
   });

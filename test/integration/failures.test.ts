@@ -44,13 +44,13 @@ describe('failures', () => {
     await deletePrefix(prefix);
   });
 
-  async function setup(sources: unknown[], env: Record<string, string> = {}): Promise<{ feeds: DocumentServer; slack: SlackStub; service: Service }> {
+  async function setup(sources: unknown[], env: Record<string, string> = {}, clock?: () => Date): Promise<{ feeds: DocumentServer; slack: SlackStub; service: Service }> {
     prefix = uniquePrefix('failures');
     const feeds = await startDocumentServer();
     const slack = await startSlackStub();
     servers.push(feeds, slack);
     const configDir = await writeConfig(sources.map((s) => JSON.parse(JSON.stringify(s).replaceAll('FEEDS', feeds.url)) as unknown), [team]);
-    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-secret-test-token', SLACK_API_URL: slack.apiUrl, ...env } });
+    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-secret-test-token', SLACK_API_URL: slack.apiUrl, ...env }, ...(clock ? { service: { clock } } : {}) });
     return { feeds, slack, service };
   }
 
@@ -145,19 +145,21 @@ describe('failures', () => {
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
     expect(files.filter((f) => f.endsWith('.txt'))).toHaveLength(1);
     const txt = await readFile(path.join(dir, files.find((f) => f.endsWith('.txt'))!), 'utf8');
-    expect(txt).toContain('# PyTorch 2.3 and earlier reached end of patch and support');
+    expect(txt).toContain('# 🚨 PyTorch 2.3 and earlier reached end of patch and support');
+    expect(txt).toContain('*Kind*: End of support');
     const emailDir = path.join(path.dirname(path.dirname(dir)), 'email');
     const mails = (await readdir(emailDir)).sort();
     expect(mails.map((f) => path.extname(f))).toEqual(['.eml', '.html', '.txt']);
-    expect(await readFile(path.join(emailDir, mails[2]!), 'utf8')).toMatch(/^to t@example\.com\nsubject: \[release-radar\] PyTorch 2\.3 and earlier reached end of patch and support\n\n/);
+    expect(await readFile(path.join(emailDir, mails[2]!), 'utf8')).toMatch(/^to t@example\.com\nsubject: \[action needed\] PyTorch 2\.3 and earlier reached end of patch and support\n\nAction needed: PyTorch 2\.3/);
     const eml = await simpleParser(await readFile(path.join(emailDir, mails[0]!)));
-    expect(eml.subject).toBe('[release-radar] PyTorch 2.3 and earlier reached end of patch and support');
+    expect(eml.subject).toBe('[action needed] PyTorch 2.3 and earlier reached end of patch and support');
     expect((eml.to as { text: string }).text).toBe('t@example.com');
-    expect(eml.html).toContain('<strong>PyTorch 2.3 and earlier reached end of patch and support</strong>');
+    expect(eml.html).toContain('PyTorch 2.3 and earlier reached end of patch and support</div>');
   });
 
   it('a versions-table source: baseline first, then date changes are delivered', async () => {
-    const { feeds, slack, service } = await setup([{ id: 'dlvm-table', kind: 'versions-table', url: 'FEEDS/images' }]);
+    // The day the July snapshot was taken: what each change means is said relative to it.
+    const { feeds, slack, service } = await setup([{ id: 'dlvm-table', kind: 'versions-table', url: 'FEEDS/images' }], {}, () => new Date('2026-07-15T12:00:00Z'));
     feeds.serve('/images', TABLE, 'text/html; charset=utf-8');
     await pollNow(service, 'dlvm-table');
     await waitForIdle(service.deps.queues);
@@ -169,11 +171,12 @@ describe('failures', () => {
     await waitForIdle(service.deps.queues);
     const titles = slack.posted().map((c) => String(c.body.text)).sort();
     expect(titles).toEqual([
-      'Base (CUDA) 12.8: end of availability date moved (GPU (CUDA 12.8))',
-      'PyTorch 1.12 removed from the supported versions (CUDA 11.3)',
-      'PyTorch 2.10 added to the supported versions (CUDA 13.0)',
-      'PyTorch 2.4: end of availability date moved (CUDA 12.4)',
-      'PyTorch 2.7: end of patch and support date moved (CUDA 12.8)',
+      '⚠️ Base (CUDA) 12.8 images stop being available on 2027-10-13 (was 2027-04-13)',
+      '⚠️ PyTorch 2.10 is now a supported version, patched until 2028-07-01',
+      '⚠️ PyTorch 2.7 gets patches until 2026-10-13 (was 2026-04-13)',
+      '🚨 PyTorch 1.12 is no longer on the supported-versions page',
+      // Its old date was 9 days away: a team planning for it needs to know now.
+      '🚨 PyTorch 2.4 images stop being available on 2027-01-24 (was 2026-07-24)',
     ]);
   });
 });

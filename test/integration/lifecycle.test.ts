@@ -64,9 +64,10 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
     // 2026-04-20: PyTorch 2.4's end of patch (2025-07-24) is already past: one notice.
     await remindNow(service);
     expect(slack.posted()).toHaveLength(1);
-    expect(slackTexts()[0]).toContain('end of patch and support passed on 2025-07-24');
+    expect(slackTexts()[0]).toContain('*Already past* (1)');
+    expect(slackTexts()[0]).toContain('PyTorch 2.4 (Python 3.10): end of patch and support 2025-07-24');
     expect(slackTexts()[0]).toContain('Move to PyTorch 2.9');
-    expect(mail.messages.map((m) => m.subject)).toEqual(['[release-radar] PyTorch 2.4 (Python 3.10): end of patch and support passed on 2025-07-24']);
+    expect(mail.messages.map((m) => m.subject)).toEqual(['[heads-up] PyTorch 2.4 (Python 3.10): end of patch and support passed on 2025-07-24']);
 
     // Same day again, then after a restart: nothing more.
     await remindNow(service);
@@ -80,7 +81,7 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
     await remindNow(service);
     await remindNow(service);
     expect(slack.posted()).toHaveLength(2);
-    expect(slackTexts()[1]).toContain('end of availability in 90 days, on 2026-07-24');
+    expect(slackTexts()[1]).toContain('end of availability *in 90 days* (2026-07-24)');
 
     // July: Google moves PyTorch 2.4's end of availability to 2027-01-24 and adds PyTorch 2.10.
     now = new Date('2026-07-15T07:00:00Z');
@@ -90,9 +91,9 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
     expect(slack.posted()).toHaveLength(3);
     const moved = slackTexts()[2] ?? '';
     expect(moved).toContain('2026-07-24 → 2027-01-24');
-    expect(moved).toContain('New reminder schedule: 2026-10-26 (90 days before), 2026-12-25 (30 days before), 2027-01-17 (7 days before), 2027-01-23 (1 day before), 2027-01-24 (on the day)');
+    expect(moved).toContain('Reminders for the new date: 2026-10-26 (90 days before), 2026-12-25 (30 days before), 2027-01-17 (7 days before), 2027-01-23 (1 day before), 2027-01-24 (on the day)');
     expect(moved).toContain('Move to PyTorch 2.10');
-    expect(mail.messages.at(-1)?.text).toContain('New reminder schedule: 2026-10-26');
+    expect(mail.messages.at(-1)?.text).toContain('Reminders for the new date: 2026-10-26');
 
     // The calendar follows: same UID, new date, SEQUENCE 1.
     const ics = await (await fetch(`${service.http?.url ?? ''}/teams/torch/calendar.ics`)).text();
@@ -109,7 +110,7 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
     now = new Date('2026-10-26T07:00:00Z');
     await remindNow(service);
     expect(slack.posted()).toHaveLength(4);
-    expect(slackTexts()[3]).toContain('end of availability in 90 days, on 2027-01-24');
+    expect(slackTexts()[3]).toContain('end of availability *in 90 days* (2027-01-24)');
     expect(mail.messages).toHaveLength(4);
   });
 });

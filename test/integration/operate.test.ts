@@ -51,7 +51,7 @@ describe('operating release-radar', () => {
   it('preview: who gets an event and, for every other team, why not — from a feed, an event file or a table diff', async () => {
     const configDir = await writeConfig([{ id: 'x', kind: 'feed', url: 'https://example.test/f.xml' }], TEAMS);
     const { stdout } = await cli(configDir, ['preview', '--feed', fixture('dlvm/release-notes.atom.xml'), '--entry', 'November_20_2024', '--json']);
-    const rows = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: { title: string }; teams: { team: string; route: string; targets: string[]; detail: string | null }[] });
+    const rows = JSON.parse(stdout) as { event: { title: string }; teams: { team: string; route: string; targets: string[]; detail: string | null }[] }[];
     const torch = rows.find((r) => r.event.title === 'PyTorch 2.4.0 images with CUDA 12.4 are now available (M126)');
     expect(torch?.teams).toEqual([
       { team: 'torch', route: 'immediate', targets: ['#torch', '#torch-oncall', 'email: torch@example.com'], detail: null },
@@ -71,14 +71,14 @@ describe('operating release-radar', () => {
     expect(after.stdout).toContain('→ tf: immediate → email: tf@example.com');
 
     const diff = await cli(configDir, ['preview', '--table-diff', fixture('dlvm/versions-table.html'), fixture('dlvm/versions-table.2026-07.html'), '--json']);
-    const changes = diff.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: { kind: string; version: string }; teams: { team: string; route: string }[] });
+    const changes = JSON.parse(diff.stdout) as { event: { kind: string; version: string }; teams: { team: string; route: string }[] }[];
     expect(changes.find((c) => c.event.kind === 'version-added')?.teams.find((t) => t.team === 'torch')?.route).toBe('immediate');
   });
 
   it('backtest: what each team would have received over a period, through a draft config, sending nothing', async () => {
     const configDir = await writeConfig([{ id: 'x', kind: 'feed', url: 'https://example.test/f.xml' }], TEAMS);
     const { stdout } = await cli(configDir, ['backtest', '--feed', fixture('dlvm/release-notes.atom.xml'), '--since', '2024-01-01', '--now', '2025-12-31T00:00:00Z', '--json']);
-    const teams = Object.fromEntries(stdout.trim().split('\n').map((l) => JSON.parse(l) as { team: string; immediate: string[]; digest: string[] }).map((r) => [r.team, r]));
+    const teams = Object.fromEntries((JSON.parse(stdout) as { team: string; immediate: string[]; digest: string[] }[]).map((r) => [r.team, r]));
     expect(teams.torch?.immediate).toEqual(
       expect.arrayContaining(['2024-11-20 PyTorch 2.4.0 images with CUDA 12.4 are now available (M126)', '2025-07-14 PyTorch 2.3 and earlier reached end of patch and support']),
     );
@@ -105,7 +105,7 @@ describe('operating release-radar', () => {
     await waitForIdle(service.deps.queues);
     const page = renderStatusPage(service.deps);
     expect(await page).toContain('2 dead letter(s): see <code>release-radar dlq list</code>');
-    const listed = (await cli(configDir, ['dlq', 'list', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; code: string; team: string; target: string });
+    const listed = JSON.parse((await cli(configDir, ['dlq', 'list', '--json'])).stdout) as { id: string; code: string; team: string; target: string }[];
     expect(listed.map((l) => [l.code, l.team, l.target]).sort()).toEqual([
       ['channel_not_found', 'torch', '#torch'],
       ['channel_not_found', 'torch', '#torch-oncall'],
@@ -215,14 +215,14 @@ describe('operating release-radar', () => {
     await watch();
     const ops = (): string[] => slack.posted().filter((c) => c.body.channel === '#ops').map((c) => String(c.body.text));
     expect(ops()).toHaveLength(1);
-    expect(ops()[0]).toMatch(/^release-radar: source feed has had no successful poll for 31 min \(3 intervals of 10m\); last error: \S+ answered HTTP 404$/);
+    expect(ops()[0]).toMatch(/^🔧 Source feed has had no successful poll for 31 min \(3 intervals of 10m\); last error: \S+ answered HTTP 404$/);
     const { readFileSync } = await import('node:fs');
     docs.serve('/feed.xml', readFileSync(fixture('dlvm/release-notes.atom.xml'), 'utf8'));
     await pollNow(s, 'feed');
     await waitForIdle(s.deps.queues);
     await watch();
     expect(ops()).toHaveLength(2);
-    expect(ops()[1]).toMatch(/^release-radar: source feed recovered \(stale since /);
+    expect(ops()[1]).toMatch(/^✅ Source feed recovered \(stale since /);
 
     // A new entry that yields no event at all (the page changed its markup?): "silent".
     const full = readFileSync(fixture('dlvm/release-notes.atom.xml'), 'utf8');
@@ -233,6 +233,6 @@ describe('operating release-radar', () => {
     await watch();
     await watch();
     expect(ops()).toHaveLength(3);
-    expect(ops()[2]).toBe('release-radar: source feed: 1 new entry parsed to zero events; has the page format changed?');
+    expect(ops()[2]).toBe('🔧 Source feed: 1 new entry parsed to zero events; has the page format changed?');
   });
 });

@@ -84,15 +84,15 @@ describe('pipeline: poll → parse → match → deliver', () => {
     for (const call of posted) {
       expect(call.method).toBe('chat.postMessage');
       expect(call.token).toBe('xoxb-test-token');
-      expect(call.body.text).toBe('PyTorch 2.3 and earlier reached end of patch and support');
+      expect(call.body.text).toBe('🚨 PyTorch 2.3 and earlier reached end of patch and support');
       expect(JSON.stringify(call.body.blocks)).toContain('The following framework versions have reached their end of patch and support dates');
     }
     expect(mail.messages).toHaveLength(1);
     const email = mail.messages[0]!;
-    expect(email.subject).toBe('[release-radar] PyTorch 2.3 and earlier reached end of patch and support');
+    expect(email.subject).toBe('[action needed] PyTorch 2.3 and earlier reached end of patch and support');
     expect((email.to as { text: string }).text).toBe('torch@example.com');
     expect(email.text).toContain('PyTorch 2.3 and earlier reached end of patch and support');
-    expect(email.html).toContain('<strong>PyTorch 2.3 and earlier reached end of patch and support</strong>');
+    expect(email.html).toContain('PyTorch 2.3 and earlier reached end of patch and support</div>');
     // The R team is subscribed to nothing these entries mention.
     expect(posted.some((c) => c.body.channel === '#r-alerts')).toBe(false);
     expect(mail.messages.some((m) => JSON.stringify(m.to).includes('r@example.com'))).toBe(false);

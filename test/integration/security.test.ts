@@ -75,7 +75,7 @@ describe('security', () => {
       expect(m.subject ?? '').not.toMatch(/[\r\n]/);
       expect(String(m.html)).not.toMatch(/<script>|<img src=x/);
     }
-    expect(mail.messages.find((m) => m.subject?.startsWith('[release-radar] Patch Bcc:'))).toBeTruthy();
+    expect(mail.messages.find((m) => /^\[\w[\w -]*\] Patch Bcc:/.test(m.subject ?? ''))).toBeTruthy();
   });
 
   it('no secret reaches the logs, even when every send fails', async () => {
@@ -227,7 +227,7 @@ describe('security', () => {
       }
       await waitForIdle(service.deps.queues);
       outputs.push(['outbox', await readTree(outbox)]);
-      expect(outputs.find(([name]) => name === 'outbox')?.[1]).toContain('release-radar: source gone has had no successful poll');
+      expect(outputs.find(([name]) => name === 'outbox')?.[1]).toContain('Source gone has had no successful poll');
 
       expect(outputs.find(([name]) => name === 'dlq list --json')?.[1]).toContain('gone');
       for (const [name, text] of outputs) {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { TeamSchema } from '../../src/config/schema.js';
-import { teamCalendar } from '../../src/domain/calendar.js';
+import { teamCalendar } from '../../src/render/calendar.js';
 import { addDays, mergeLines, suggestUpgrade, type LifecycleLine } from '../../src/domain/lifecycle.js';
 import { planReminders, upcomingEndDates, upcomingSchedule, type Reminder } from '../../src/domain/reminders.js';
 import { linesOfTable, parseVersionsTable } from '../../src/ingest/versions-table.js';

@@ -43,7 +43,7 @@ describe('DLVM supported-versions table', () => {
   it('reads versions, accelerators and families', () => {
     expect(table.rows[0]).toMatchObject({
       section: 'Base versions', framework: 'base', label: 'Base-cu129 (Python 3.12 / Ubuntu 24.04)', version: '12.9', accelerator: 'GPU (CUDA 12.9)',
-      endOfPatch: '2028-08-04', endOfAvailability: '2028-08-04', imageFamily: 'common-cu129-ubuntu-2404-nvidia-580-VERSION_DATE',
+      endOfPatch: '2028-08-04', endOfAvailability: '2028-08-04', imageFamily: 'common-cu129-ubuntu-2404-nvidia-580',
     });
     const cpu = table.rows.find((r) => r.label.startsWith('Base-CPU (Python 3.10 / Debian 11)'));
     expect(cpu).toMatchObject({ version: null, patchVersion: null, accelerator: 'CPU only', endOfPatch: '2024-07-01', endOfAvailability: '2025-07-01' });

@@ -1,5 +1,5 @@
 // validate / parse / schema / table / table-diff: reading config, feeds and pages; no service needed.
-import { type Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { z } from 'zod';
 import { ReleaseEventSchema } from '../../domain/events.js';
 import { extractEntries } from '../../ingest/extract.js';
@@ -7,7 +7,7 @@ import { parseFeed } from '../../ingest/feed.js';
 import { readDocument } from '../../ingest/fetch.js';
 import { explainJson, explainStatement } from '../../ingest/reading/explain.js';
 import { diffTables, parseVersionsTable } from '../../ingest/versions-table.js';
-import { loadAll, out } from '../context.js';
+import { loadAll, out, outJson, positiveInt } from '../context.js';
 
 export function registerDataCommands(program: Command): void {
   program
@@ -23,22 +23,24 @@ export function registerDataCommands(program: Command): void {
     .command('parse')
     .description('parse a release-notes feed (file or URL) into events')
     .argument('<file|url>')
-    .option('--json', 'one JSON object per line per event', false)
+    .option('--json', 'the events as one JSON array (one event per line)', false)
     .option('--source <id>', 'source id used in event ids', 'cli')
     .option('--product <name...>', 'in the all-products feed, keep only these products')
     .option('--explain', 'per statement: the mentions found, the kind chosen and why, the events or why none', false)
     .option('--entry <text>', 'only entries whose title or id contains this text')
-    .option('--latest <n>', 'only the newest n entries', (v: string) => Number.parseInt(v, 10))
+    .option('--latest <n>', 'only the newest n entries', positiveInt('--latest'))
     .action(async (input: string, opts: { json: boolean; source: string; product?: string[]; explain: boolean; entry?: string; latest?: number }) => {
       const { text } = await readDocument(input);
       let { entries } = await parseFeed(text);
       if (opts.entry) entries = entries.filter((e) => e.title.includes(opts.entry ?? '') || e.id.includes(opts.entry ?? ''));
+      if (opts.entry && entries.length === 0) throw new InvalidArgumentError(`--entry: no entry's title or id contains "${opts.entry}"`);
       if (opts.latest !== undefined) entries = [...entries].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '')).slice(0, opts.latest);
+      const json: unknown[] = [];
       let lastEntry = '';
       for (const note of await extractEntries(entries, { source: opts.source, ...(opts.product ? { products: opts.product } : {}) })) {
         if (opts.explain) {
           if (opts.json) {
-            for (const s of note.reading.statements) out(JSON.stringify({ entry: note.entryId, product: note.note.product, noteType: note.note.type, release: note.note.release, ...explainJson(s) }));
+            for (const s of note.reading.statements) json.push({ entry: note.entryId, product: note.note.product, noteType: note.note.type, release: note.note.release, ...explainJson(s) });
             continue;
           }
           const entry = entries.find((e) => e.id === note.entryId);
@@ -49,8 +51,12 @@ export function registerDataCommands(program: Command): void {
           out(`  ⇒ ${note.events.length ? note.events.map((e) => `${e.kind}: ${e.title}`).join('\n    ') : 'no events'}`);
           continue;
         }
-        for (const e of note.events) out(opts.json ? JSON.stringify(e) : `${(e.publishedAt ?? '').slice(0, 10)}  ${e.kind.padEnd(22)} ${e.title}`);
+        for (const e of note.events) {
+          if (opts.json) json.push(e);
+          else out(`${(e.publishedAt ?? '').slice(0, 10)}  ${e.kind.padEnd(22)} ${e.title}`);
+        }
       }
+      if (opts.json) outJson(json);
     });
 
   program
@@ -64,13 +70,12 @@ export function registerDataCommands(program: Command): void {
     .command('table')
     .description('read a supported-versions page (file or URL) into rows')
     .argument('<file|url>')
-    .option('--json', 'one JSON object per row', false)
+    .option('--json', 'the rows as one JSON array', false)
     .action(async (input: string, opts: { json: boolean }) => {
       const { text } = await readDocument(input);
       const table = parseVersionsTable(text);
-      for (const row of table.rows) {
-        out(opts.json ? JSON.stringify(row) : `${row.section.padEnd(20)} ${row.label.padEnd(42)} ${row.accelerator.padEnd(16)} EOP ${row.endOfPatch ?? row.endOfPatchText}  EOA ${row.endOfAvailability ?? row.endOfAvailabilityText}`);
-      }
+      if (opts.json) outJson(table.rows);
+      else for (const row of table.rows) out(`${row.section.padEnd(20)} ${row.label.padEnd(42)} ${row.accelerator.padEnd(16)} EOP ${row.endOfPatch ?? row.endOfPatchText}  EOA ${row.endOfAvailability ?? row.endOfAvailabilityText}`);
       for (const w of table.warnings) process.stderr.write(`warning: ${w.row}: ${w.column}: ${w.message}\n`);
     });
 
@@ -79,9 +84,10 @@ export function registerDataCommands(program: Command): void {
     .description('compare two supported-versions pages: version added/removed, end dates moved')
     .argument('<old>')
     .argument('<new>')
-    .option('--json', 'one JSON object per change', false)
+    .option('--json', 'the changes as one JSON array', false)
     .action(async (oldInput: string, newInput: string, opts: { json: boolean }) => {
       const [a, b] = await Promise.all([readDocument(oldInput), readDocument(newInput)]);
+      const json: unknown[] = [];
       for (const c of diffTables(parseVersionsTable(a.text).rows, parseVersionsTable(b.text).rows)) {
         const added = c.kind === 'version-added' || c.kind === 'version-removed';
         const obj = {
@@ -95,7 +101,9 @@ export function registerDataCommands(program: Command): void {
           to: added ? null : c.to,
           ...(added ? { endOfPatch: c.row.endOfPatch, endOfAvailability: c.row.endOfAvailability } : {}),
         };
-        out(opts.json ? JSON.stringify(obj) : `${c.kind.padEnd(28)} ${c.row.section} / ${c.row.label} / ${c.row.accelerator}${added ? '' : `: ${c.from ?? '—'} → ${c.to ?? '—'}`}`);
+        if (opts.json) json.push(obj);
+        else out(`${c.kind.padEnd(28)} ${c.row.section} / ${c.row.label} / ${c.row.accelerator}${added ? '' : `: ${c.from ?? '—'} → ${c.to ?? '—'}`}`);
       }
+      if (opts.json) outJson(json);
     });
 }

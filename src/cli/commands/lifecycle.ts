@@ -1,15 +1,15 @@
 // calendar / reminders: a team's end dates, from the running service (Redis) or from a page.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Env } from '../../config/env.js';
-import { teamCalendar } from '../../domain/calendar.js';
+import { teamCalendar } from '../../render/calendar.js';
 import type { EndOfSupportNotice, LifecycleLine } from '../../domain/lifecycle.js';
 import { planReminders } from '../../domain/reminders.js';
-import { reminderTitle, upgradeText } from '../../domain/render.js';
+import { reminderView } from '../../render/present.js';
 import { localDate } from '../../domain/time.js';
 import { readDocument } from '../../ingest/fetch.js';
 import { linesOfTable, parseVersionsTable } from '../../ingest/versions-table.js';
 import { LifecycleStore, ReminderLog } from '../../stores/lifecycle.js';
-import { findTeam, loadAll, out, withRedis } from '../context.js';
+import { findTeam, loadAll, out, withRedis, outJson } from '../context.js';
 
 export function registerLifecycleCommands(program: Command): void {
   program
@@ -31,7 +31,7 @@ export function registerLifecycleCommands(program: Command): void {
     .option('--today <date>', "the team's local date to plan for (YYYY-MM-DD); default: today in the team's time zone")
     .option('--table <file|url>', 'read end dates from this supported-versions page instead of the running service (Redis)')
     .option('--all', 'ignore reminders already sent (plan as if for a new team)', false)
-    .option('--json', 'one JSON object per reminder', false)
+    .option('--json', 'the reminders as one JSON array', false)
     .action(async (teamId: string, opts: { today?: string; table?: string; all: boolean; json: boolean }) => {
       const { env, config } = await loadAll();
       const team = findTeam(config, teamId);
@@ -39,8 +39,14 @@ export function registerLifecycleCommands(program: Command): void {
       const today = opts.today ?? localDate(new Date(), team.timezone);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new InvalidArgumentError('--today: expected YYYY-MM-DD');
       const plan = planReminders(team, knowledge.lines, knowledge.notices, today, opts.all ? new Set() : knowledge.done);
-      for (const r of plan.due) out(opts.json ? JSON.stringify(r) : `${reminderTitle(r)}${r.upgrade ? `  → ${upgradeText(r.upgrade)}` : ''}`);
-      if (!opts.json && plan.due.length === 0) out(`nothing due for ${team.id} on ${today}`);
+      if (opts.json) {
+        outJson(plan.due);
+        return;
+      }
+      const view = reminderView(plan.due);
+      for (const r of view.ahead) out(`${r.when.padEnd(12)} ${r.line}: ${r.dateLabel} on ${r.date}${r.action ? `  → ${r.action.summary}` : ''}`);
+      if (view.passed.length > 0) out(`already past (${view.passed.length}): ${view.passed.map((p) => `${p.line} ${p.dateLabel} ${p.date}`).join('; ')}`);
+      if (plan.due.length === 0) out(`nothing due for ${team.id} on ${today}`);
     });
 }
 

@@ -8,7 +8,9 @@ import { loadConfig, type AppConfig } from '../../config/load.js';
 import type { Env } from '../../config/env.js';
 import { notice, ReleaseEventSchema, type ReleaseEvent } from '../../domain/events.js';
 import { matchEvents, whyNot } from '../../domain/matching.js';
-import { renderAlertEmail, renderSlackAlert } from '../../domain/render.js';
+import { renderContextFor } from '../../render/context.js';
+import { alertEmail, toEmail } from '../../render/email.js';
+import { renderSlackAlert } from '../../render/slack.js';
 import { extractEntries } from '../../ingest/extract.js';
 import { parseFeed } from '../../ingest/feed.js';
 import { readDocument } from '../../ingest/fetch.js';
@@ -18,7 +20,12 @@ import { DeliveryError } from '../../notify/notifier.js';
 import { JOB, QUEUE } from '../../queue/names.js';
 import { DeadLetterSchema, DeliverJobSchema } from '../../queue/payloads.js';
 import { EventLog } from '../../stores/event-log.js';
-import { findTeam, loadAll, out, withRedis } from '../context.js';
+import { findTeam, loadAll, out, outJson, pastMoment, positiveInt, withRedis } from '../context.js';
+
+/** --now: a full ISO date-time (or date), or a word like "yesterday". */
+function moment(name: string, text: string): Date {
+  return pastMoment(name, new Date(), text);
+}
 
 interface EventSource {
   feed?: string;
@@ -90,18 +97,19 @@ export function registerOperateCommands(program: Command): void {
     .option('--feed <file|url>', 'events of this release-notes feed')
     .option('--entry <id|title...>', 'with --feed: only these entries (Atom id, its #fragment, or title)')
     .option('--latest <n>', 'with --feed: only the newest n entries', '1')
-    .option('--event <file>', 'events as JSON (one object, an array, or JSON lines as printed by parse --json)')
+    .option('--event <file>', 'events as JSON: one object, an array (as printed by parse --json), or JSON lines')
     .option('--table-diff <pages...>', 'the changes between two supported-versions pages: <old> <new>')
     .option('--config <dir>', 'a draft config directory instead of $CONFIG_DIR')
-    .option('--now <iso>', 'evaluate quiet hours, mutes and snoozes at this time')
-    .option('--json', 'one JSON object per event', false)
+    .option('--now <time>', 'evaluate quiet hours, mutes and snoozes at this time (2026-07-01T22:30:00Z)')
+    .option('--json', 'one JSON array, one item per event', false)
     .action(async (opts: EventSource & { config?: string; now?: string; json: boolean }) => {
       const config = await configFrom(opts.config);
-      const now = opts.now ? new Date(opts.now) : new Date();
+      const now = opts.now ? moment('--now', opts.now) : new Date();
+      const json: unknown[] = [];
       for (const event of await eventsFrom(opts)) {
         const outcomes = previewEvent(event, config, now);
         if (opts.json) {
-          out(JSON.stringify({ event: { id: event.id, kind: event.kind, framework: event.framework, version: event.version, title: event.title }, teams: outcomes }));
+          json.push({ event: { id: event.id, kind: event.kind, framework: event.framework, version: event.version, title: event.title }, teams: outcomes });
           continue;
         }
         out(`${event.kind.padEnd(22)} ${event.title}`);
@@ -110,6 +118,7 @@ export function registerOperateCommands(program: Command): void {
           else out(`  → ${o.team}: ${o.route}${o.detail ? ` (${o.detail})` : ''} → ${o.targets.join(', ')}`);
         }
       }
+      if (opts.json) outJson(json);
     });
 
   program
@@ -117,16 +126,16 @@ export function registerOperateCommands(program: Command): void {
     .description('replay a feed (or the events the service stored) through a config: what each team would have received (nothing is sent)')
     .option('--feed <file|url>', 'release-notes feed to replay')
     .option('--history', "replay the events stored by the running service (Redis)", false)
-    .option('--days <n>', 'only events published in the last n days (before --now)', '90')
-    .option('--since <date>', 'only events published on or after this date (instead of --days)')
+    .option('--days <n>', 'only events published in the last n days (before --now)', positiveInt('--days'), 90)
+    .option('--since <when>', 'only events published since then, instead of --days: 2025-01-31, yesterday, 7d')
     .option('--config <dir>', 'a draft config directory instead of $CONFIG_DIR')
-    .option('--now <iso>', 'the end of the replayed period (default: now)')
-    .option('--json', 'one JSON object per team', false)
-    .action(async (opts: { feed?: string; history: boolean; days: string; since?: string; config?: string; now?: string; json: boolean }) => {
+    .option('--now <time>', 'the end of the replayed period (default: now)')
+    .option('--json', 'one JSON array, one item per team', false)
+    .action(async (opts: { feed?: string; history: boolean; days: number; since?: string; config?: string; now?: string; json: boolean }) => {
       if (Boolean(opts.feed) === opts.history) throw new InvalidArgumentError('give --feed <file|url> or --history');
       const config = await configFrom(opts.config);
-      const end = opts.now ? new Date(opts.now) : new Date();
-      const start = opts.since ? new Date(opts.since) : new Date(end.getTime() - Number(opts.days) * 86_400_000);
+      const end = opts.now ? moment('--now', opts.now) : new Date();
+      const start = opts.since ? pastMoment('--since', end, opts.since) : new Date(end.getTime() - opts.days * 86_400_000);
       let events: ReleaseEvent[];
       if (opts.feed) {
         const { entries } = await parseFeed((await readDocument(opts.feed)).text);
@@ -150,11 +159,11 @@ export function registerOperateCommands(program: Command): void {
         }
       }
       if (!opts.json) out(`${inRange.length} event(s) published ${start.toISOString().slice(0, 10)} … ${end.toISOString().slice(0, 10)}`);
+      if (opts.json) {
+        outJson([...perTeam.values()]);
+        return;
+      }
       for (const row of perTeam.values()) {
-        if (opts.json) {
-          out(JSON.stringify(row));
-          continue;
-        }
         out(`\n${row.team}: ${row.immediate.length} immediate, ${row.held.length} held (quiet hours / snooze), ${row.digest.length} in digests, ${row.muted.length} muted`);
         for (const t of row.immediate) out(`  now     ${t}`);
         for (const t of row.held) out(`  held    ${t}`);
@@ -167,18 +176,20 @@ export function registerOperateCommands(program: Command): void {
   dlq
     .command('list')
     .description('list dead letters, newest first')
-    .option('--json', 'one JSON object per letter', false)
+    .option('--json', 'the letters as one JSON array', false)
     .action(async (opts: { json: boolean }) => {
       const { env } = await loadAll();
       await withDeadLetters(env, (letters) => {
+        const json: unknown[] = [];
         for (const { job, letter } of letters) {
           const d = DeliverJobSchema.safeParse(letter.data);
           const target = d.success ? (d.data.target.type === 'slack' ? d.data.target.channel : `email ${d.data.target.to.join(', ')}`) : '?';
           const what = d.success ? (d.data.events[0]?.title ?? `${d.data.reminders.length} reminder(s)`) : '(unreadable payload)';
-          if (opts.json) out(JSON.stringify({ id: job.id, ...letter, team: d.success ? d.data.teamId : null, target }));
+          if (opts.json) json.push({ id: job.id, ...letter, team: d.success ? d.data.teamId : null, target });
           else out(`${String(job.id).padEnd(40)} ${letter.failedAt}  ${letter.code.padEnd(18)} ${d.success ? d.data.teamId : '?'} → ${target}: ${what}  (${letter.reason})`);
         }
-        if (!opts.json && letters.length === 0) out('no dead letters');
+        if (opts.json) outJson(json);
+        else if (letters.length === 0) out('no dead letters');
         return Promise.resolve();
       });
     });
@@ -238,8 +249,9 @@ export function registerOperateCommands(program: Command): void {
           out(`FAILED  ${target}: ${err instanceof DeliveryError ? `${err.code} (${err.failure}): ${err.message}` : (err as Error).message}`);
         }
       };
-      for (const channel of team.slack.channels) await report(`slack ${channel} [${slack.mode}]`, () => slack.send(channel, renderSlackAlert(event), `send-test-${Date.now()}`));
-      if (team.email.to.length > 0) await report(`email ${team.email.to.join(', ')} [${email.mode}]`, () => email.send(team.email.to, renderAlertEmail(team.name, [event]), `send-test-${Date.now()}`));
+      const ctx = renderContextFor(config, team, new Date(), env.PUBLIC_URL ?? null);
+      for (const channel of team.slack.channels) await report(`slack ${channel} [${slack.mode}]`, () => slack.send(channel, renderSlackAlert(event, undefined, ctx), `send-test-${Date.now()}`));
+      if (team.email.to.length > 0) await report(`email ${team.email.to.join(', ')} [${email.mode}]`, async () => email.send(team.email.to, await toEmail(alertEmail(team.name, [event], {}, ctx)), `send-test-${Date.now()}`));
       await Promise.all([slack.close(), email.close()]);
       if (failures > 0) throw new Error(`${failures} of ${team.slack.channels.length + (team.email.to.length > 0 ? 1 : 0)} target(s) failed`);
     });
@@ -248,7 +260,8 @@ export function registerOperateCommands(program: Command): void {
 function testEvent(teamName: string): ReleaseEvent {
   const now = new Date();
   return notice(`send-test|${teamName}|${now.toISOString()}`, now, {
-    title: `release-radar test message for ${teamName}`,
+    title: `Test message for ${teamName}`,
+    severity: 'info',
     text: `If you can read this, release-radar can reach this channel (${now.toISOString()}).`,
     url: null,
   });

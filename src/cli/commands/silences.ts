@@ -8,7 +8,7 @@ import { configSilences, type Silence } from '../../domain/matching.js';
 import { SubscribedFrameworkSchema } from '../../config/schema.js';
 import { isValidRange } from '../../domain/versions.js';
 import { SilenceStore } from '../../stores/silences.js';
-import { findTeam, loadAll, out, withRedis } from '../context.js';
+import { findTeam, loadAll, out, outJson, withRedis } from '../context.js';
 
 interface UntilOptions {
   for?: string;
@@ -101,14 +101,18 @@ export function registerSilenceCommands(program: Command): void {
   program
     .command('silences')
     .description('list mutes and snoozes in force (from teams.yaml and from the command line)')
-    .option('--json', 'one JSON object per silence', false)
+    .option('--json', 'the silences as one JSON array', false)
     .action(async (opts: { json: boolean }) => {
       const { env, config } = await loadAll();
       const now = new Date();
       const fromCli = await withRedis(env, (redis) => new SilenceStore(redis, env.QUEUE_PREFIX).active(now));
       const all = [...config.teams.flatMap(configSilences).filter((s) => s.until > now.toISOString()), ...fromCli];
-      for (const s of all) out(opts.json ? JSON.stringify(s) : describe(s));
-      if (!opts.json && all.length === 0) out('no mutes or snoozes in force');
+      if (opts.json) {
+        outJson(all);
+        return;
+      }
+      for (const s of all) out(describe(s));
+      if (all.length === 0) out('no mutes or snoozes in force');
     });
 
   program

@@ -3,11 +3,10 @@
 // place when its date moves; SEQUENCE is the number of times that date has moved.
 import ical, { type ICalCalendar } from 'ical-generator';
 import type { TeamConfig } from '../config/schema.js';
-import { frameworkLabel } from './events.js';
-import { stableId } from './ids.js';
-import { DATE_KIND_LABEL, DATE_KINDS, dateOf, suggestUpgrade, type EndOfSupportNotice, type LifecycleLine } from './lifecycle.js';
-import { upgradeText } from './render.js';
-import { leadDaysFor } from './reminders.js';
+import { stableId } from '../domain/ids.js';
+import { DATE_KIND_LABEL, DATE_KINDS, dateOf, suggestUpgrade, type EndOfSupportNotice, type LifecycleLine } from '../domain/lifecycle.js';
+import { lineName, upgradeSummary } from './present.js';
+import { leadDaysFor } from '../domain/reminders.js';
 
 export function calendarUid(teamId: string, lineKey: string, kind: string): string {
   return `${stableId('calendar', teamId, lineKey, kind)}@release-radar`;
@@ -30,12 +29,12 @@ export function teamCalendar(team: TeamConfig, lines: LifecycleLine[], notices: 
         allDay: true,
         timezone: 'UTC',
         stamp: now,
-        summary: `${frameworkLabel(line.framework)} ${line.label}: ${DATE_KIND_LABEL[kind]}`,
+        summary: `${lineName(line)}: ${DATE_KIND_LABEL[kind]}`,
         description: [
           `${line.section}, ${line.label} (${line.accelerators.join(', ')}).`,
           line.imageFamily ? `Image family: ${line.imageFamily}.` : null,
           kind === 'end-of-patch' ? 'After this date no new image versions are published.' : 'After this date the images can no longer be used.',
-          upgrade ? upgradeText(upgrade) : null,
+          upgrade ? upgradeSummary(upgrade) : null,
         ]
           .filter(Boolean)
           .join('\n'),

@@ -3,9 +3,9 @@
 // the end of patch and support date, marked), amber while only available, a line for today. Pure:
 // a string of SVG, with data attributes that say what each shape means (tests read them).
 import type { TeamConfig } from '../config/schema.js';
-import { frameworkLabel } from './events.js';
-import { daysBetween, linesForSubscription, type LifecycleLine } from './lifecycle.js';
-import { escapeHtml } from './render.js';
+import { daysBetween, linesForSubscription, type LifecycleLine } from '../domain/lifecycle.js';
+import { escapeHtml } from './escape.js';
+import { lineName } from './present.js';
 
 export const TIMELINE_COLORS = { patched: '#2e7d32', available: '#f9a825', today: '#c62828', ended: '#9e9e9e' } as const;
 
@@ -58,7 +58,7 @@ export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], tod
   }
   rows.forEach((r, i) => {
     const y = top + i * rowHeight;
-    const label = `${frameworkLabel(r.line.framework)} ${r.line.label}`;
+    const label = lineName(r.line);
     parts.push(`<text x="4" y="${y + 16}" font-size="12" fill="#222">${escapeHtml(label.length > 44 ? `${label.slice(0, 43)}…` : label)}</text>`);
     const attrs = `data-line="${escapeHtml(r.line.key)}" data-eop="${r.endOfPatch ?? ''}" data-eoa="${r.endOfAvailability ?? ''}"`;
     if (r.ended) {

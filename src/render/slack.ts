@@ -1,0 +1,127 @@
+// Cards → Slack Block Kit, typed by @slack/types and kept within Block Kit's limits, so a message
+// reads in two seconds: an emoji by urgency, a header saying what happened, fields for subject,
+// kind and dates, the upgrade with a ready command, link buttons and a context line.
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, SectionBlock } from '@slack/types';
+import type { ReleaseEvent } from '../domain/events.js';
+import type { AlertExtras, Reminder } from '../domain/reminders.js';
+import { defuseSlackPlain, escapeSlack, truncate } from './escape.js';
+import { cardOf, countsLine, digestGroups, LEVELS, pastActions, reminderView, topLevel, type Card, type RenderContext } from './present.js';
+
+export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
+
+export interface SlackMessage {
+  /** Fallback text (notifications, screen readers). */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+// https://docs.slack.dev/reference/block-kit/blocks
+export const SLACK_LIMITS = {
+  blocks: 50,
+  headerText: 150,
+  sectionText: 3_000,
+  fields: 10,
+  fieldText: 2_000,
+  buttonText: 75,
+  buttonUrl: 3_000,
+  actionsElements: 25,
+  contextElements: 10,
+  fallbackText: 3_000,
+} as const;
+
+const header = (text: string): HeaderBlock => ({ type: 'header', text: { type: 'plain_text', text: truncate(defuseSlackPlain(text), SLACK_LIMITS.headerText), emoji: true } });
+const section = (mrkdwn: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.sectionText) } });
+const context = (mrkdwn: string): ContextBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(mrkdwn, SLACK_LIMITS.sectionText) }] });
+const fields = (pairs: { label: string; value: string }[]): SectionBlock => ({
+  type: 'section',
+  fields: pairs.slice(0, SLACK_LIMITS.fields).map((p) => ({ type: 'mrkdwn', text: truncate(`*${escapeSlack(p.label)}*\n${escapeSlack(p.value)}`, SLACK_LIMITS.fieldText) })),
+});
+const code = (command: string): string => `\`\`\`${command.replace(/`/g, "'")}\`\`\``;
+
+function buttons(links: Card['links']): ActionsBlock | null {
+  const elements: Button[] = links
+    .filter((l) => l.url.length <= SLACK_LIMITS.buttonUrl)
+    .slice(0, SLACK_LIMITS.actionsElements)
+    .map((l, i) => ({ type: 'button', text: { type: 'plain_text', text: truncate(l.label, SLACK_LIMITS.buttonText) }, url: l.url, action_id: `link-${i}` }));
+  return elements.length > 0 ? { type: 'actions', elements } : null;
+}
+
+function cardBlocks(card: Card): SlackBlock[] {
+  const pairs = [
+    ...(card.subject ? [{ label: 'Framework', value: card.subject }] : []),
+    { label: 'Kind', value: card.kindLabel },
+    ...card.dates.map((d) => ({ label: d.label, value: `${d.from ? `${d.from} → ` : ''}${d.to} (${d.when})` })),
+    ...card.facts,
+  ];
+  const blocks: SlackBlock[] = [header(`${card.emoji} ${card.headline}`), fields(pairs)];
+  if (card.details.trim()) blocks.push(section(escapeSlack(card.details)));
+  if (card.action) blocks.push(section(`*What to do:* ${escapeSlack(card.action.summary)}${card.action.command ? `\n${code(card.action.command)}` : ''}`));
+  const actions = buttons(card.links);
+  if (actions) blocks.push(actions);
+  blocks.push(context(`${LEVELS[card.level].label} · ${escapeSlack(card.context)} · release-radar`));
+  return blocks;
+}
+
+export function renderSlackAlert(event: ReleaseEvent, extras: AlertExtras | undefined, ctx: RenderContext): SlackMessage {
+  const card = cardOf(event, extras, ctx);
+  return { text: truncate(defuseSlackPlain(`${card.emoji} ${card.headline}`), SLACK_LIMITS.fallbackText), blocks: cardBlocks(card) };
+}
+
+/** Several events in one message (a digest, or one poll's batch): one line each under its heading. */
+export function renderSlackDigest(teamName: string, events: ReleaseEvent[], ctx: RenderContext, upcoming: Reminder[] = [], extras: Record<string, AlertExtras> = {}): SlackMessage {
+  const cards = events.map((e) => cardOf(e, extras[e.id], ctx));
+  const level = topLevel(cards.map((c) => c.level));
+  const blocks: SlackBlock[] = [header(`${LEVELS[level].emoji} Digest for ${teamName}: ${events.length} update${events.length === 1 ? '' : 's'}`), context(escapeSlack(countsLine(events)))];
+  const budget = SLACK_LIMITS.blocks - 4;
+  for (const group of digestGroups(cards, events)) {
+    if (blocks.length >= budget) break;
+    const lines = group.cards.map((c) => {
+      const link = c.links[0];
+      const title = link ? `<${link.url.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|${escapeSlack(c.headline)}>` : escapeSlack(c.headline);
+      return `${c.emoji} ${title}${c.action?.command ? `\n      ${escapeSlack(c.action.summary)}` : ''}`;
+    });
+    blocks.push(...chunked(`*${group.title}*`, lines, budget - blocks.length));
+  }
+  const view = reminderView(upcoming);
+  if (view.ahead.length > 0 && blocks.length < budget) {
+    blocks.push(...chunked('*Coming up*', view.ahead.map((r) => `📅 ${escapeSlack(`${r.line}: ${r.dateLabel} ${r.when} (${r.date})`)}`), budget - blocks.length));
+  }
+  blocks.push(context('release-radar digest · routine changes held back by "deliver: auto"; urgent ones were sent at once'));
+  return { text: truncate(defuseSlackPlain(`Digest for ${teamName}: ${countsLine(events)}`), SLACK_LIMITS.fallbackText), blocks };
+}
+
+/** Lines under a heading, split into sections of at most 3,000 characters, at most `room` blocks. */
+function chunked(heading: string, lines: string[], room: number): SlackBlock[] {
+  const out: SlackBlock[] = [];
+  let text = heading;
+  for (const line of lines) {
+    if (text.length + line.length + 1 > SLACK_LIMITS.sectionText) {
+      if (out.length + 1 >= room) break;
+      out.push(section(text));
+      text = '';
+    }
+    text += `${text ? '\n' : ''}${line}`;
+  }
+  if (text && out.length < room) out.push(section(text));
+  return out;
+}
+
+export function renderSlackReminders(teamName: string, reminders: Reminder[]): SlackMessage {
+  const view = reminderView(reminders);
+  const blocks: SlackBlock[] = [header(`${LEVELS[view.level].emoji} End dates for ${teamName}`), section(escapeSlack(view.summary))];
+  const room = SLACK_LIMITS.blocks - 4;
+  for (const r of view.ahead) {
+    if (blocks.length >= room) break;
+    const lines = [`*${escapeSlack(r.line)}*: ${escapeSlack(r.dateLabel)} *${escapeSlack(r.when)}* (${r.date})`];
+    if (r.action) lines.push(`${escapeSlack(r.action.summary)}${r.action.command ? `\n${code(r.action.command)}` : ''}`);
+    blocks.push(section(lines.join('\n')));
+  }
+  if (view.ahead.length > 0 && blocks.length >= room) blocks.push(context('…more dates ahead: see the team calendar'));
+  if (view.passed.length > 0) {
+    const past = view.passed.map((p) => `${escapeSlack(p.line)}: ${escapeSlack(p.dateLabel)} ${p.date}`);
+    blocks.push(...chunked(`*Already past* (${view.passed.length}): no more patches or no longer available`, past, 2));
+    for (const a of pastActions(view)) blocks.push(section(`*What to do:* ${escapeSlack(a.summary)}${a.command ? `\n${code(a.command)}` : ''}`));
+  }
+  blocks.push(context('release-radar reminders · each date is reminded once per lead time'));
+  return { text: truncate(defuseSlackPlain(`End dates for ${teamName}: ${view.summary}`), SLACK_LIMITS.fallbackText), blocks };
+}
