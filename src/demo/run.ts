@@ -197,10 +197,12 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
     print(`Wrote ${slack} Slack message(s) and ${email} email(s) to ${path.relative(process.cwd(), outbox) || outbox}:`);
     print(`  ${path.join(path.relative(process.cwd(), outbox) || outbox, 'slack')}/<channel>/*.txt  Slack messages as text (.json: the blocks sent)`);
     print(`  ${path.join(path.relative(process.cwd(), outbox) || outbox, 'email')}/*.txt            emails as text (.html: open in a browser; .eml: the message)`);
-    print(`Status page with each team's timeline: ${statusUrl}  calendars: ${statusUrl}teams/<team>/calendar.ics`);
     if (options.keepUntil) {
+      print(`Status page with each team's timeline: ${statusUrl}  calendars: ${statusUrl}teams/<team>/calendar.ics`);
       print('Staying up (--keep): press Ctrl-C to stop; the demo state is removed from Redis then.');
       await options.keepUntil;
+    } else {
+      print('The status page (each team\'s timeline) was served while the demo ran: run `release-radar demo --keep` to open it.');
     }
   } catch (err) {
     if (!(err instanceof DemoInterrupted)) throw err;

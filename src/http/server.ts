@@ -110,7 +110,7 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
     }
     if (url.pathname === '/-/reload') {
       if (req.method !== 'POST') {
-        res.writeHead(405, { allow: 'POST' }).end();
+        json(res, 405, { ok: false, message: 'reload is a POST (curl -X POST …/-/reload), or send SIGHUP to the process' });
         return;
       }
       if (!options.reload) {
@@ -203,7 +203,12 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // Say which setting to change, not only the errno.
+      if (err.code === 'EADDRINUSE') reject(new Error(`${options.host}:${options.port} is already in use (another release-radar?): set HTTP_PORT to a free port, or stop the other process`));
+      else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on ${options.host}:${options.port}: set HTTP_PORT above 1023, or HTTP_HOST to an address of this machine`));
+      else reject(err);
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   const addr = server.address() as AddressInfo;

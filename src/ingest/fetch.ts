@@ -50,6 +50,9 @@ export interface FetchOptions {
   allowPrivate?: boolean;
 }
 
+/** An IPv4 or IPv6 address written as such (not a host name). */
+export const isIpLiteral = (host: string): boolean => ipaddr.isValid(host);
+
 /** True for addresses that are not plain public unicast (loopback, RFC 1918, link-local, ULA…). */
 export function isPrivateAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;

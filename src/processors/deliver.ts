@@ -41,12 +41,14 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
     const claim = await deps.ledger.claim(d.deliveryId, `${job.id ?? ''}#${job.attemptsMade}`);
     if (claim === 'already-sent') {
       deps.metrics.deliveries.inc({ channel: channelType, outcome: 'duplicate-skipped' });
+      deps.logger.info({ event: 'delivery', deliveryId: d.deliveryId, team: d.teamId, outcome: 'already-sent' }, 'delivery already sent; skipped');
       return { outcome: 'already-sent' };
     }
     try {
       const ref = await send(deps, d, teamName);
       await deps.ledger.finalize(d.deliveryId, ref);
       deps.metrics.deliveries.inc({ channel: channelType, outcome: 'sent' });
+      deps.logger.info({ event: 'delivery', deliveryId: d.deliveryId, team: d.teamId, purpose: d.purpose, target: d.target.type === 'slack' ? d.target.channel : `email (${d.target.to.length} recipient${d.target.to.length === 1 ? '' : 's'})`, via: d.target.type === 'slack' ? deps.slack.mode : deps.email.mode, outcome: 'sent', ref, attempt: job.attemptsMade + 1 }, 'delivered');
       return { outcome: 'sent', ref };
     } catch (err) {
       // An error came back, so the receiver did not take the message: the next attempt may send.

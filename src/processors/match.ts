@@ -68,8 +68,13 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
           });
         }
       }
-      for (const a of m.immediate) if (a.held) deps.logger.info({ team: team.id, event: a.event.id, held: a.held }, 'alert held');
-      for (const x of m.muted) deps.logger.info({ team: team.id, event: x.event.id, reason: x.reason }, 'alert muted');
+      // One line per (team, event) decision, so "why did / didn't we get this?" can be read in the log.
+      const targets = [...team.slack.channels, ...(team.email.to.length > 0 ? ['email'] : [])];
+      for (const a of m.immediate) {
+        deps.logger.info({ event: 'match', team: team.id, eventId: a.event.id, kind: a.event.kind, title: a.event.title, decision: a.notBefore ? 'held' : 'now', ...(a.held ? { held: a.held, until: a.notBefore } : {}), targets }, a.notBefore ? 'alert held' : 'alert matched');
+      }
+      for (const e of m.digest) deps.logger.info({ event: 'match', team: team.id, eventId: e.id, kind: e.kind, title: e.title, decision: 'digest' }, 'alert to digest');
+      for (const x of m.muted) deps.logger.info({ event: 'match', team: team.id, eventId: x.event.id, kind: x.event.kind, title: x.event.title, decision: 'muted', reason: x.reason }, 'alert muted');
       muted += m.muted.length;
       deps.metrics.deliveries.inc({ channel: 'any', outcome: 'muted' }, m.muted.length);
       if (m.digest.length > 0) {

@@ -35,13 +35,32 @@ export interface TimelineGeometry {
   x(date: string): number;
 }
 
-export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], today: string, options: { width?: number; maxRows?: number } = {}): { svg: string; geometry: TimelineGeometry; rows: TimelineRow[] } {
+/** A label in at most two lines of about `chars` characters, split at a space or slash. */
+function wrapLabel(label: string, chars: number): string[] {
+  if (label.length <= chars) return [label];
+  const cut = Math.max(label.lastIndexOf(' ', chars), label.lastIndexOf('/', chars));
+  const at = cut > chars / 2 ? cut + 1 : chars;
+  const second = label.slice(at).trim();
+  return [label.slice(0, at).trim(), second.length > chars ? `${second.slice(0, chars - 1)}…` : second];
+}
+
+/**
+ * Lines still available are drawn; lines whose dates have all passed are returned apart (`ended`),
+ * for the page to fold under "n ended" instead of a wall of grey rows.
+ */
+export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], today: string, options: { width?: number; maxRows?: number } = {}): { svg: string; geometry: TimelineGeometry; rows: TimelineRow[]; ended: TimelineRow[] } {
   const width = options.width ?? 900;
-  const labelWidth = 300;
-  const rowHeight = 24;
-  const top = 28;
   const all = timelineRows(team, lines, today);
-  const rows = all.slice(0, options.maxRows ?? 30);
+  const ended = all.filter((r) => r.ended);
+  const active = all.filter((r) => !r.ended);
+  const rows = active.slice(0, options.maxRows ?? 30);
+  const labels = rows.map((r) => wrapLabel(lineName(r.line), 40));
+  const longest = Math.max(10, ...labels.flat().map((l) => l.length));
+  // About 6.6 px per character at 12 px: the label column fits the longest line, within bounds.
+  const labelWidth = Math.min(300, Math.max(140, Math.ceil(longest * 6.6) + 12));
+  const twoLines = labels.some((l) => l.length > 1);
+  const rowHeight = twoLines ? 32 : 24;
+  const top = 28;
   const lastDate = rows.reduce((max, r) => [r.endOfAvailability, r.endOfPatch, max].filter((d): d is string => d !== null).sort().at(-1) ?? max, today);
   const span = Math.max(365, daysBetween(today, lastDate) + 30);
   const plot = width - labelWidth - 20;
@@ -59,24 +78,24 @@ export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], tod
   rows.forEach((r, i) => {
     const y = top + i * rowHeight;
     const label = lineName(r.line);
-    parts.push(`<text x="4" y="${y + 16}" font-size="12" fill="#222">${escapeHtml(label.length > 44 ? `${label.slice(0, 43)}…` : label)}</text>`);
+    const bar = y + (rowHeight - 14) / 2;
+    // One group per row: hovering anywhere on it shows the full label and both dates.
+    parts.push(`<g class="row"><title>${escapeHtml(`${label}: end of patch ${r.endOfPatch ?? 'unknown'}, end of availability ${r.endOfAvailability ?? 'unknown'}`)}</title>`);
+    const text = labels[i] ?? [label];
+    parts.push(`<text x="4" y="${text.length > 1 ? y + 13 : y + 16}" font-size="12" fill="#222" class="label">${text.map((t, k) => `<tspan x="4" dy="${k === 0 ? 0 : 14}">${escapeHtml(t)}</tspan>`).join('')}</text>`);
     const attrs = `data-line="${escapeHtml(r.line.key)}" data-eop="${r.endOfPatch ?? ''}" data-eoa="${r.endOfAvailability ?? ''}"`;
-    if (r.ended) {
-      parts.push(`<text x="${labelWidth}" y="${y + 16}" font-size="11" fill="${TIMELINE_COLORS.ended}" class="ended" ${attrs}>ended ${r.endOfAvailability ?? r.endOfPatch ?? ''}</text>`);
-      return;
-    }
     const start = x(today);
     const eop = r.endOfPatch && r.endOfPatch > today ? x(r.endOfPatch) : start;
     const end = r.endOfAvailability ? x(r.endOfAvailability) : eop;
-    if (eop > start) parts.push(`<rect class="patched" x="${start}" y="${y + 5}" width="${eop - start}" height="14" fill="${TIMELINE_COLORS.patched}" ${attrs}/>`);
-    if (end > eop) parts.push(`<rect class="available" x="${eop}" y="${y + 5}" width="${end - eop}" height="14" fill="${TIMELINE_COLORS.available}" ${attrs}/>`);
-    if (r.endOfPatch && r.endOfPatch > today) parts.push(`<line class="eop-mark" x1="${eop}" y1="${y + 2}" x2="${eop}" y2="${y + 22}" stroke="#000" stroke-width="2" ${attrs}/>`);
-    parts.push(`<title>${escapeHtml(`${label}: end of patch ${r.endOfPatch ?? 'unknown'}, end of availability ${r.endOfAvailability ?? 'unknown'}`)}</title>`);
+    if (eop > start) parts.push(`<rect class="patched" x="${start}" y="${bar}" width="${eop - start}" height="14" fill="${TIMELINE_COLORS.patched}" ${attrs}/>`);
+    if (end > eop) parts.push(`<rect class="available" x="${eop}" y="${bar}" width="${end - eop}" height="14" fill="${TIMELINE_COLORS.available}" ${attrs}/>`);
+    if (r.endOfPatch && r.endOfPatch > today) parts.push(`<line class="eop-mark" x1="${eop}" y1="${bar - 3}" x2="${eop}" y2="${bar + 17}" stroke="#000" stroke-width="2" ${attrs}/>`);
+    parts.push('</g>');
   });
   parts.push(`<line class="today" x1="${x(today)}" y1="${top - 6}" x2="${x(today)}" y2="${height - 6}" stroke="${TIMELINE_COLORS.today}" stroke-width="2"/>`);
-  if (all.length > rows.length) parts.push(`<text x="4" y="${height - 2}" font-size="11" fill="#666">… ${all.length - rows.length} more</text>`);
+  if (active.length > rows.length) parts.push(`<text x="4" y="${height - 2}" font-size="11" fill="#666">… ${active.length - rows.length} more</text>`);
   parts.push('</svg>');
-  return { svg: parts.join(''), geometry: { width, labelWidth, rowHeight, x }, rows };
+  return { svg: parts.join(''), geometry: { width, labelWidth, rowHeight, x }, rows, ended };
 }
 
 function addSpan(today: string, days: number): string {

@@ -85,6 +85,25 @@ describe('release-radar CLI', () => {
     expect(ok.stdout).toBe('configuration is valid: 4 source(s), 2 team(s)\n');
   });
 
+  it('what people type: human dates, numbers that match nothing, an empty dead-letter list, a loopback source', async () => {
+    const feed = fixture('dlvm/release-notes.atom.xml');
+    const fail = (args: string[], env: NodeJS.ProcessEnv = process.env) => run('node', [BIN, ...args], { env }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    expect(await fail(['parse', feed, '--latest', '0'])).toMatchObject({ code: 1, stderr: expect.stringContaining('--latest: expected a whole number of at least 1 (got "0")') });
+    expect(await fail(['parse', feed, '--latest', 'abc'])).toMatchObject({ code: 1 });
+    expect(await fail(['parse', feed, '--entry', 'nope'])).toMatchObject({ code: 1, stderr: expect.stringContaining('--entry: no entry\'s title or id contains "nope"') });
+    const configDir = await writeConfig([{ id: 'x', kind: 'feed', url: 'http://127.0.0.1:9/feed.xml' }], [{ id: 'torch', name: 'Torch', slack: { channels: ['#t'] }, subscriptions: [{ frameworks: ['pytorch'] }] }]);
+    const env = { ...process.env, CONFIG_DIR: configDir, REDIS_URL, QUEUE_PREFIX: uniquePrefix('cli-empty') };
+    const yesterday = await run('node', [BIN, 'backtest', '--feed', feed, '--since', 'yesterday', '--json'], { env });
+    expect(JSON.parse(yesterday.stdout)).toEqual([{ team: 'torch', immediate: [], held: [], digest: [], muted: [] }]);
+    const since = await run('node', [BIN, 'backtest', '--feed', feed, '--since', '2025-07-01', '--now', '2025-07-31', '--json'], { env });
+    expect((JSON.parse(since.stdout) as { immediate: string[] }[])[0]?.immediate).toEqual(['2025-07-14 PyTorch 2.3 and earlier reached end of patch and support']);
+    expect(await fail(['backtest', '--feed', feed, '--since', 'last tuesday'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('--since: use a date like 2025-01-31, a time like 2025-01-31T09:00:00Z, "today", "yesterday" or an age like 7d / 12h (got "last tuesday")') });
+    expect((await run('node', [BIN, 'dlq', 'list', '--json'], { env })).stdout.trim()).toBe('[]');
+    const validated = await run('node', [BIN, 'validate'], { env });
+    expect(validated.stderr).toContain('warning: sources.yaml: sources[0].urls[0]: 127.0.0.1 is a loopback or private address; polls refuse it unless ALLOW_PRIVATE_SOURCES=true');
+    await deletePrefix(env.QUEUE_PREFIX);
+  });
+
   it('start says how to start Redis when it is unreachable', async () => {
     const err = (await run('node', [BIN, 'start'], { env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1', CONFIG_DIR: path.resolve('config') } }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(2);

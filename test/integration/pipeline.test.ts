@@ -3,6 +3,8 @@
 // subscribed team gets its Slack messages (real @slack/web-api against a local stub) and its email
 // (real SMTP), an unsubscribed team gets nothing, and later polls send nothing more.
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logger.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../workers/service.js';
 import { deletePrefix, uniquePrefix, waitForIdle } from '../helpers/redis.js';
@@ -64,7 +66,15 @@ describe('pipeline: poll → parse → match → deliver', () => {
         },
       ],
     );
-    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl } });
+    // The log at info, as an operator reads it.
+    const logs: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
+        cb();
+      },
+    });
+    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl }, logger: createLogger('info', sink) });
 
     // First poll: baseline, nothing sent.
     await pollNow(service, 'dlvm');
@@ -96,6 +106,14 @@ describe('pipeline: poll → parse → match → deliver', () => {
     // The R team is subscribed to nothing these entries mention.
     expect(posted.some((c) => c.body.channel === '#r-alerts')).toBe(false);
     expect(mail.messages.some((m) => JSON.stringify(m.to).includes('r@example.com'))).toBe(false);
+    // At info, the log says what matched for whom and what was delivered where: one line each.
+    const matched = logs.filter((l) => l.event === 'match' && l.team === 'torch-team' && l.decision === 'now');
+    expect(matched.map((l) => l.title)).toEqual(['PyTorch 2.3 and earlier reached end of patch and support']);
+    expect(matched[0]).toMatchObject({ msg: 'alert matched', kind: 'end-of-support-reached', targets: ['#torch-alerts', '#torch-oncall', 'email'] });
+    const delivered = logs.filter((l) => l.event === 'delivery' && l.outcome === 'sent');
+    expect(delivered.map((l) => l.target).sort()).toEqual(['#torch-alerts', '#torch-oncall', 'email (1 recipient)']);
+    expect(delivered.every((l) => l.msg === 'delivered' && l.team === 'torch-team' && l.purpose === 'alert')).toBe(true);
+    expect(JSON.stringify(logs)).not.toContain('torch@example.com');
 
     // Two more polls (one 304, one re-sent body after the validators are forgotten) send nothing more.
     await pollNow(service, 'dlvm');

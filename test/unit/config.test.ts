@@ -139,7 +139,17 @@ describe('typos in the shipped config are refused, naming the key', () => {
     ['products on a versions table', (f) => { at(f.sources, ['sources', 2]).products = ['Deep Learning VM Images']; }, /^sources\.yaml: sources\[2\]\.products: only feeds have products/],
     ['a poll interval of 273,972 years', (f) => { at(f.sources, ['sources', 0]).every = '99999999d'; }, /^sources\.yaml: sources\[0\]\.every: expected a duration between 1s and 30d/],
     ['the same URL twice', (f) => { const s = at(f.sources, ['sources', 0]); s.urls = [(s.urls as string[])[0], (s.urls as string[])[0]]; }, /^sources\.yaml: sources\[0\]\.urls\[1\]: the same URL twice/],
+    ['ulrs (a swap, as close to url as to urls)', (f) => rename(f.sources, ['sources', 0], 'urls', 'ulrs'), /^sources\.yaml: sources\[0\]\.ulrs: unknown key "ulrs"; did you mean "urls"\?/],
+    ['versions: 2.10 unquoted (YAML reads the number 2.1)', (f) => { at(f.teams, ['teams', 0, 'subscriptions', 0]).versions = 2.1; }, /^teams\.yaml: teams\[0\]\.subscriptions\[0\]\.versions: expected text, but YAML read the number 2\.1: put the value in quotes as you wrote it/],
+    ['a source without its kind', (f) => { delete at(f.sources, ['sources', 0]).kind; }, /^sources\.yaml: sources\[0\]\.kind: missing \(required; one of: feed, versions-table\)$/],
   ];
+  it('an empty file, or one with only comments, is said to be empty and what it should hold', async () => {
+    const err = (await loadConfig(await dirWith('# only a comment\n', '')).catch((e: unknown) => e)) as ConfigError;
+    expect(err.problems).toEqual([
+      'sources.yaml: the file is empty (or only comments): expected "sources:" with a list of sources (see config/sources.yaml in the repository)',
+      'teams.yaml: the file is empty (or only comments): expected "teams:" with a list of teams (see config/teams.yaml in the repository)',
+    ]);
+  });
   it('accepts YAML merge keys with anchors kept under x- keys, and refuses an alias bomb', async () => {
     const files = await shipped();
     const teams = `x-defaults: &defaults\n  timezone: Europe/Berlin\n  email: { to: [a@example.com] }\nteams:\n  - <<: *defaults\n    id: a\n    name: A\n    subscriptions: [{ frameworks: [pytorch] }]\n`;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ReleaseEventSchema } from '../../domain/events.js';
 import { extractEntries } from '../../ingest/extract.js';
 import { parseFeed } from '../../ingest/feed.js';
-import { readDocument } from '../../ingest/fetch.js';
+import { isIpLiteral, isPrivateAddress, readDocument } from '../../ingest/fetch.js';
 import { explainJson, explainStatement } from '../../ingest/reading/explain.js';
 import { diffTables, parseVersionsTable } from '../../ingest/versions-table.js';
 import { loadAll, out, outJson, positiveInt } from '../context.js';
@@ -14,9 +14,19 @@ export function registerDataCommands(program: Command): void {
     .command('validate')
     .description('check the config files and the values of the environment variables, connecting to nothing (doctor also checks that Redis, sources, Slack and SMTP answer)')
     .action(async () => {
-      const { config } = await loadAll();
-      for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
-      out(`configuration is valid: ${config.sources.length} source(s), ${config.teams.length} team(s)${config.warnings.length ? `, ${config.warnings.length} warning(s)` : ''}`);
+      const { env, config } = await loadAll();
+      // Addresses that are private by their very name are refused at poll time unless allowed: say so now.
+      const warnings = [...config.warnings];
+      if (!env.ALLOW_PRIVATE_SOURCES) {
+        config.sources.forEach((s, i) =>
+          s.urls.forEach((u, j) => {
+            const host = new URL(u).hostname.replace(/^\[|\]$/g, '');
+            if (host === 'localhost' || host.endsWith('.localhost') || (isIpLiteral(host) && isPrivateAddress(host))) warnings.push(`sources.yaml: sources[${i}].urls[${j}]: ${host} is a loopback or private address; polls refuse it unless ALLOW_PRIVATE_SOURCES=true`);
+          }),
+        );
+      }
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+      out(`configuration is valid: ${config.sources.length} source(s), ${config.teams.length} team(s)${warnings.length ? `, ${warnings.length} warning(s)` : ''}`);
     });
 
   program
