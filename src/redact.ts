@@ -67,9 +67,12 @@ export function redactUrl(url: string): string {
   return redactKnown(changed ? parsed.toString().replace(/%2A%2A%2A/gi, REDACTED) : url);
 }
 
-/** For strings that do not parse as a URL (a half-written one in an error message). */
+/**
+ * For strings that do not parse as a URL (a half-written one in an error message, a password with
+ * "/" or "<" in it): everything from the scheme up to the last "@" is taken for userinfo.
+ */
 function redactUserinfoLoosely(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, `$1${REDACTED}@`);
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)\S*@/i, `$1${REDACTED}@`);
 }
 
 function redactKnown(text: string): string {

@@ -10,7 +10,7 @@ import { applyConfig, buildDeps, closeDeps, type BuildOptions } from '../src/app
 import { ConfigError, configFingerprint, loadConfig, type AppConfig } from '../src/config/load.js';
 import { InstanceRegistry } from '../src/stores/instances.js';
 import { configuredSecrets } from '../src/config/secrets.js';
-import { registerSecrets } from '../src/redact.js';
+import { redactText, registerSecrets } from '../src/redact.js';
 import type { Env } from '../src/config/env.js';
 import { startHttpServer, type HttpServer } from '../src/http/server.js';
 import { createDeliverProcessor } from '../src/processors/deliver.js';
@@ -26,6 +26,7 @@ import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { syncSchedulers } from '../src/queue/schedules.js';
 import { parseDuration } from '../src/domain/duration.js';
+import { withDeadline } from '../src/deadline.js';
 
 export interface ServiceOptions extends BuildOptions {
   stages: readonly Stage[];
@@ -131,7 +132,8 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   // replaces the config every stage reads at its next job and re-plans the schedulers.
   let reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, message: '' });
   const reload = (): Promise<ReloadResult> => {
-    reloading = reloading.then(async () => {
+    // One reload at a time; a failed one never blocks the next (the chain never rejects).
+    reloading = reloading.then(async (): Promise<ReloadResult> => {
       let next: AppConfig;
       try {
         next = await loadConfig(env.CONFIG_DIR);
@@ -144,10 +146,21 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
       for (const warning of next.warnings) logger.warn({ event: 'config-warning' }, warning);
       registerSecrets(configuredSecrets(env, next));
       applyConfig(deps, next);
-      if (options.scheduler) await syncSchedulers(deps.queues, next);
-      await heartbeat();
+      try {
+        // Redis away or refusing writes must not hold the caller (SIGHUP, POST /-/reload) forever.
+        if (options.scheduler) await withDeadline(syncSchedulers(deps.queues, next), 10_000, 're-planning the schedulers');
+        await withDeadline(heartbeat(), 5_000, 'recording the new config');
+      } catch (err) {
+        const reason = redactText((err as Error).message);
+        logger.error({ event: 'config-reload-incomplete', ...change, err: reason }, 'configuration applied, but the schedulers could not be re-planned');
+        return { ok: false, message: `configuration applied in this process (${change.summary}), but the schedulers could not be re-planned: ${reason}. Reload again once Redis accepts writes; the state guard also repairs missing schedulers.` };
+      }
       logger.info({ event: 'config-reloaded', ...change }, 'configuration reloaded');
       return { ok: true, message: `configuration reloaded: ${change.summary}` };
+    }).catch((err: unknown): ReloadResult => {
+      const reason = redactText((err as Error).message);
+      logger.error({ event: 'config-reload-failed', err: reason }, 'configuration reload failed');
+      return { ok: false, message: `reload failed: ${reason}` };
     });
     return reloading;
   };
@@ -226,6 +239,11 @@ export function handleSignals(service: Service, logger: Logger): void {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGHUP', () => {
-    void service.reload().then((r) => (r.ok ? logger.info({ signal: 'SIGHUP' }, r.message) : logger.error({ signal: 'SIGHUP' }, r.message)));
+    void service
+      .reload()
+      .then((r) => (r.ok ? logger.info({ signal: 'SIGHUP' }, r.message) : logger.error({ signal: 'SIGHUP' }, r.message)))
+      .catch((err: unknown) => logger.error({ signal: 'SIGHUP', err: (err as Error).message }, 'reload failed'));
   });
+  // A long-running service logs a stray rejection (with redaction) instead of dying of it.
+  process.on('unhandledRejection', (err: unknown) => logger.error({ event: 'unhandled-rejection', err: redactText((err as Error)?.message ?? String(err)) }, 'unhandled promise rejection'));
 }

@@ -55,18 +55,21 @@ export async function runDoctor(env: Env, options: { now?: Date } = {}): Promise
     const problems = err instanceof ConfigError ? err.problems : [(err as Error).message];
     for (const p of problems) checks.push(check('config', 'fail', p, 'fix this line of the config; `release-radar validate` repeats the list'));
   }
-  checks.push(...(await checkRedis(env)));
-  if (config) {
-    for (const source of config.sources) checks.push(...(await checkSource(source, env, options.now ?? new Date())));
-    checks.push(...(await checkSlackSetup(env, config)));
-    checks.push(...(await checkEmailSetup(env, config)));
-  }
+  // Every part at once (each bounded by its own timeouts), reported in a fixed order.
+  const now = options.now ?? new Date();
+  const parts = await Promise.all([
+    checkRedis(env),
+    ...(config ? [...config.sources.map((source) => checkSource(source, env, now)), checkSlackSetup(env, config), checkEmailSetup(env, config)] : []),
+  ]);
+  checks.push(...parts.flat());
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
 }
 
 async function checkRedis(env: Env): Promise<Check[]> {
   const where = redactUrl(env.REDIS_URL);
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, retryStrategy: () => null });
+  // Every command is bounded: a frozen Redis, or a port that accepts and says nothing, is a failure
+  // within seconds, not a doctor that never prints.
+  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, commandTimeout: 5_000, retryStrategy: () => null });
   const errors: Error[] = [];
   redis.on('error', (e: Error) => errors.push(e));
   try {
@@ -88,7 +91,8 @@ async function checkRedis(env: Env): Promise<Check[]> {
     return out;
   } catch (err) {
     const reason = errors.find((e) => !/Connection is closed/i.test(e.message))?.message ?? (err as Error).message;
-    return [check('redis', 'fail', `cannot use Redis at ${where}: ${reason}`, /WRONGPASS|NOAUTH/i.test(reason) ? 'check the user and password in REDIS_URL' : 'start Redis (docker compose up -d redis) or point REDIS_URL at one')];
+    const fix = /WRONGPASS|NOAUTH/i.test(reason) ? 'check the user and password in REDIS_URL' : /timed out/i.test(reason) ? 'something answers at that address but not as Redis should (a frozen Redis, another service on the port?): check REDIS_URL and the Redis process' : 'start Redis (docker compose up -d redis) or point REDIS_URL at one';
+    return [check('redis', 'fail', `cannot use Redis at ${where}: ${reason}`, fix)];
   } finally {
     redis.disconnect();
   }
@@ -220,6 +224,7 @@ async function checkSlackSetup(env: Env, config: AppConfig): Promise<Check[]> {
     return [check('slack', channels.length > 0 ? 'warn' : 'ok', `no SLACK_BOT_TOKEN: Slack messages for ${channels.length} channel(s) go to the outbox (${env.OUTBOX_DIR}/slack/)`, channels.length > 0 ? 'set SLACK_BOT_TOKEN to a bot token (xoxb-…) to post for real' : null)];
   }
   const s = await checkSlack({ token: env.SLACK_BOT_TOKEN, ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL } : {}) }, channels);
+  if (!s.ok && s.errorKind === 'unreachable') return [check('slack', 'fail', `Slack did not answer as Slack: ${s.error ?? 'no answer'}`, `check that this machine reaches ${env.SLACK_API_URL ?? 'https://slack.com/api/'} (DNS, firewall, a proxy or captive portal in between); the token was not judged`)];
   if (!s.ok) return [check('slack', 'fail', `the token is refused: ${s.error ?? 'auth.test failed'}`, 'create a new bot token (xoxb-…) for the Slack app and set SLACK_BOT_TOKEN')];
   const out = [check('slack', 'ok', `token valid for ${s.user ?? 'the bot'} in ${s.team ?? 'the workspace'}${s.scopes ? `; scopes ${s.scopes.join(', ')}` : ''}`)];
   const missing = s.scopes ? NEEDED_SCOPES.filter((n) => !s.scopes?.includes(n)) : [];

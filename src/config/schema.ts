@@ -24,17 +24,22 @@ const Duration = z.string().refine((s) => {
  * a release-notes feed. Credentials in the URL (https://user:password@host/…) are allowed: the
  * fetcher sends them as an Authorization header, and every place that shows a URL redacts them.
  */
-export const HttpUrl = z.string().refine(
-  (s) => {
-    try {
-      const u = new URL(s);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected an http:// or https:// URL' },
-);
+export const HttpUrl = z
+  .string()
+  .refine(
+    (s) => {
+      try {
+        const u = new URL(s);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected an http:// or https:// URL' },
+  )
+  // "https://alice:8443/s3cret@feeds.example.com/x" parses as host "alice", port 8443: a password
+  // with "/" that was not percent-encoded. Refused, so it is neither fetched nor shown anywhere.
+  .refine((s) => !/^[a-z]+:\/\/[^/]*\/[^/?#]*@[^/?#]+\.[^/?#]+/i.test(s), { message: 'this looks like user:password@host with a "/" in the password: percent-encode it as %2F (the URL is not shown here)' });
 
 export const SourceSchema = z
   .strictObject({

@@ -5,7 +5,7 @@
 // each step what the service did. Alerts go to a fresh outbox folder; the Redis keys live under a
 // prefix of their own and are deleted at the end.
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { destination } from 'pino';
@@ -15,7 +15,7 @@ import { createLogger } from '../logger.js';
 import type { ReleaseEvent } from '../domain/events.js';
 import { parseFeed } from '../ingest/feed.js';
 import { parseVersionsTable } from '../ingest/versions-table.js';
-import { createRedis } from '../queue/connection.js';
+import { assertRedisReachable, createRedis } from '../queue/connection.js';
 import { deleteKeysWithPrefix, waitUntilIdle } from '../queue/idle.js';
 import { JOB, STAGES } from '../queue/names.js';
 import type { Service } from '../../workers/service.js';
@@ -94,7 +94,8 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
   const steps: DemoStep[] = [];
   let keysDeleted = 0;
   let statusUrl = '';
-  let redisUrl = '';
+  let heartbeat: NodeJS.Timeout | null = null;
+  let controlConnection: ReturnType<typeof createRedis> | null = null;
   try {
     // The documents before anything is "published".
     const dlvmFeed = readBundled('dlvm/release-notes.atom.xml');
@@ -107,7 +108,6 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
 
     await writeFile(path.join(configDir, 'sources.yaml'), readDemoConfig('sources.yaml').replaceAll('REPLAY', replay.url));
     await writeFile(path.join(configDir, 'teams.yaml'), readDemoConfig('teams.yaml'));
-    await mkdir(outbox, { recursive: true });
     // Only Redis and the log level come from the caller's environment: the demo never posts to a
     // real Slack or SMTP server, and it is the only place where loopback sources are allowed.
     const env = loadEnv({
@@ -120,11 +120,21 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
       HTTP_PORT: String(options.port ?? 0),
       ALLOW_PRIVATE_SOURCES: 'true',
     });
-    redisUrl = env.REDIS_URL;
     const config = await loadConfig(configDir);
     const { startService } = await import('../../workers/service.js');
     // Logs go to stderr, so the story on stdout stays readable.
     const logger = createLogger(env.LOG_LEVEL, destination(2));
+    // A demo killed outright (SIGKILL) cannot clean up: it keeps a heartbeat that expires, and the
+    // next demo removes what such demos left behind. The heartbeat exists before any other key of
+    // this demo, so a demo starting at the same moment never takes this one for abandoned.
+    await assertRedisReachable(env.REDIS_URL);
+    const control = createRedis(env.REDIS_URL);
+    const alive = `${prefix}:demo-alive`;
+    await control.set(alive, '1', 'EX', 30);
+    heartbeat = setInterval(() => void control.set(alive, '1', 'EX', 30).catch(() => undefined), 10_000);
+    heartbeat.unref();
+    controlConnection = control;
+    const leftovers = await removeAbandonedDemos(control, prefix);
     service = await startService(env, config, logger, { stages: STAGES, scheduler: false, http: true });
     const running = service;
     statusUrl = `${running.http?.url ?? ''}/`;
@@ -134,6 +144,7 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
     print(`  redis       ${redactedRedis(env.REDIS_URL)}, keys under ${prefix}: (deleted at the end)`);
     print(`  outbox      ${path.relative(process.cwd(), outbox) || outbox}`);
     print(`  status page ${statusUrl}`);
+    if (leftovers.keys > 0) print(`  cleanup     removed ${leftovers.keys} Redis keys left by ${leftovers.prefixes} demo(s) that were killed before they could clean up`);
     print('');
 
     let eventsSoFar = 0;
@@ -208,11 +219,11 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
     if (!(err instanceof DemoInterrupted)) throw err;
     print('Interrupted: stopping and cleaning up.');
   } finally {
-    if (service) {
-      // Stop the workers first, then remove everything under the prefix (queues included).
-      await service.close();
-      const cleaner = createRedis(redisUrl);
-      keysDeleted = await deleteKeysWithPrefix(cleaner, prefix).finally(() => cleaner.quit().catch(() => cleaner.disconnect()));
+    if (heartbeat) clearInterval(heartbeat);
+    if (service) await service.close(); // the workers first, then everything under the prefix
+    if (controlConnection) {
+      const control = controlConnection;
+      keysDeleted = await deleteKeysWithPrefix(control, prefix).finally(() => control.quit().catch(() => control.disconnect()));
     }
     await replay.close();
     await rm(configDir, { recursive: true, force: true });
@@ -223,6 +234,28 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
 }
 
 class DemoInterrupted extends Error {}
+
+/** Keys of earlier demos whose heartbeat has expired (killed before their own cleanup ran). */
+async function removeAbandonedDemos(redis: ReturnType<typeof createRedis>, mine: string): Promise<{ prefixes: number; keys: number }> {
+  const prefixes = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', 'rr-demo-*', 'COUNT', 1000);
+    cursor = next;
+    for (const k of keys) {
+      const p = k.slice(0, k.indexOf(':'));
+      if (p && p !== mine) prefixes.add(p);
+    }
+  } while (cursor !== '0');
+  let keys = 0;
+  let removed = 0;
+  for (const p of prefixes) {
+    if ((await redis.exists(`${p}:demo-alive`)) === 1) continue; // another demo, running now
+    keys += await deleteKeysWithPrefix(redis, p);
+    removed += 1;
+  }
+  return { prefixes: removed, keys };
+}
 
 const byDateDesc = <T extends { publishedAt: string | null }>(entries: T[]): T[] => [...entries].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
 

@@ -13,6 +13,7 @@ import { configFingerprint } from '../config/load.js';
 import { digestSchedulerId, pollSchedulerId, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
 import { redactText } from '../redact.js';
 import { ADMIN_BASE, createAdminHandler, tokenMatches } from './admin.js';
+import { DeadlineError, withDeadline } from '../deadline.js';
 import { renderStatusPage, renderUnavailablePage, STATUS_PAGE_CSP } from './status-page.js';
 
 export interface HttpServer {
@@ -31,17 +32,6 @@ export interface HttpOptions {
   instances?: InstanceRegistry;
   /** `POST /-/reload` (Alertmanager's): validate the config files again and apply them. */
   reload?: () => Promise<{ ok: boolean; message: string }>;
-}
-
-export class DeadlineError extends Error {}
-
-/** The promise, or a DeadlineError after `ms`. The work itself goes on; only the answer stops waiting for it. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(`${what}: Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Why this process cannot do its work, or null when Redis is fine. */

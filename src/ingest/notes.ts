@@ -80,12 +80,16 @@ interface RawNote {
 
 /**
  * How product titles are compared: case, spacing, punctuation and a plural "s" do not matter
- * ("Deep Learning VM Image" = "Deep Learning VM Images" = "deep learning vm images").
+ * ("Deep Learning VM Image" = "Deep Learning VM Images" = "deep learning vm images"), in any
+ * script ("日本語" ≠ "한국어"); "C", "C++" and "C#" stay apart.
  */
 export function productKey(title: string): string {
   return title
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '') // accents: "Ünïcode" = "Unicode"
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
+    // Letters of any script and digits count, and the "+" and "#" of C++ and C#; the rest separates.
+    .replace(/[^\p{L}\p{N}+#]+/gu, ' ')
     .trim()
     .split(' ')
     .map((w) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w))

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { withDeadline } from '../deadline.js';
 import type { EmailMessage } from '../render/email.js';
 import { DeliveryError, type EmailNotifier } from './notifier.js';
 
@@ -70,9 +71,11 @@ export async function checkSmtp(smtpUrl: string): Promise<{ ok: boolean; error: 
     ...smtpConnection(smtpUrl),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
+    // A server that greets and then says nothing more (nodemailer's default wait is 10 minutes).
+    socketTimeout: 15_000,
   });
   try {
-    await transport.verify();
+    await withDeadline(transport.verify(), 30_000, 'SMTP check');
     return { ok: true, error: null };
   } catch (err) {
     return { ok: false, error: (err as Error).message };

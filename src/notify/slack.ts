@@ -105,6 +105,8 @@ export interface SlackChannelCheck {
 export interface SlackCheck {
   ok: boolean;
   error: string | null;
+  /** Why auth.test failed: Slack refused the token, or Slack could not be reached (network, proxy, not Slack). */
+  errorKind: 'refused' | 'unreachable' | null;
   team: string | null;
   user: string | null;
   /** The token's scopes (Slack's x-oauth-scopes header), when Slack said them. */
@@ -120,7 +122,7 @@ export interface SlackCheck {
  */
 export async function checkSlack(options: { token: string; apiUrl?: string }, channels: string[]): Promise<SlackCheck> {
   const client = new WebClient(options.token, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 15_000, logLevel: LogLevel.ERROR });
-  const result: SlackCheck = { ok: false, error: null, team: null, user: null, scopes: null, channels: [], listError: null };
+  const result: SlackCheck = { ok: false, error: null, errorKind: null, team: null, user: null, scopes: null, channels: [], listError: null };
   try {
     const auth = await client.auth.test();
     result.ok = auth.ok === true;
@@ -128,7 +130,12 @@ export async function checkSlack(options: { token: string; apiUrl?: string }, ch
     result.user = auth.user ?? null;
     result.scopes = auth.response_metadata?.scopes ?? null;
   } catch (err) {
-    result.error = (err as WebAPICallError & { data?: { error?: string } }).data?.error ?? (err as Error).message;
+    const e = err as WebAPICallError & { data?: { error?: string } };
+    // Only a platform error (ok: false from Slack itself) says anything about the token.
+    result.errorKind = e.code === ErrorCode.PlatformError ? 'refused' : 'unreachable';
+    const message = e.data?.error ?? e.message;
+    // An HTML page (a captive portal, a proxy's error page) is not worth printing whole.
+    result.error = message.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
     return result;
   }
   const known = new Map<string, { id: string; name: string; member: boolean; isPrivate: boolean }>();

@@ -4,6 +4,7 @@ import type { SourceConfig } from '../config/schema.js';
 import type { ReleaseEvent } from '../domain/events.js';
 import { extractEntries, type ExtractedNote } from '../ingest/extract.js';
 import { parseFeed } from '../ingest/feed.js';
+import { productKey } from '../ingest/notes.js';
 import { tableChangeToEvent } from '../ingest/table-events.js';
 import { diffTables, linesOfTable, parseVersionsTable } from '../ingest/versions-table.js';
 import { JOB, jobId } from '../queue/names.js';
@@ -88,15 +89,26 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   await recordUnread(deps, source, entries, notes, now);
   // What the notes say about end of support is knowledge even in the baseline (history).
   await recordEndOfSupportNotices(deps, notes.flatMap((n) => n.events));
+  const filter = productsFilterKey(source.products);
   if (!(await deps.seen.hasBaseline(source.id))) {
     await deps.seen.markSeen(source.id, entryIds, noteIds, now);
-    await deps.sources.update(source.id, { baselineAt: now.toISOString(), failing: false, lastError: null, lastErrorCode: null });
+    await deps.sources.update(source.id, { baselineAt: now.toISOString(), failing: false, lastError: null, lastErrorCode: null, productsFilter: filter });
     deps.logger.info({ source: source.id, entries: entries.length, notes: notes.length }, 'baseline recorded; nothing sent');
     await reportRecoveryBaseline(deps, source, notes);
     return { baseline: true, events: 0 };
   }
   const knownNotes = await deps.seen.knownNotes(source.id, noteIds);
   const knownEntries = await deps.seen.knownEntries(source.id, entryIds);
+  // A changed `products:` filter brings in notes of entries seen long ago (their product was
+  // filtered out then): they are a baseline for the new products, not news.
+  const recorded = (await deps.sources.get(source.id)).productsFilter;
+  if (recorded !== null && recorded !== filter) {
+    const widened = notes.filter((n) => knownEntries.has(n.entryId) && !knownNotes.has(n.noteId));
+    await deps.seen.markSeen(source.id, [], widened.map((n) => n.noteId), now);
+    for (const n of widened) knownNotes.add(n.noteId);
+    deps.logger.info({ event: 'products-filter-changed', source: source.id, from: recorded, to: filter, baselined: widened.length }, 'products filter changed: notes of entries already seen are taken as a baseline, not alerted');
+  }
+  if (recorded !== filter) await deps.sources.update(source.id, { productsFilter: filter });
   const fresh = notes.filter((n) => !knownNotes.has(n.noteId));
   // Oldest first, so alerts arrive in the order things happened.
   const events = fresh
@@ -111,6 +123,11 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   const silentEntries = newEntries.filter((id) => !events.some((e) => e.entryId === id)).length;
   await deps.sources.update(source.id, { failing: false, lastError: null, lastErrorCode: null, silentEntries });
   return { baseline: false, events: events.length };
+}
+
+/** The products filter as recorded with the seen notes: order, case and plurals do not matter. */
+function productsFilterKey(products: string[] | undefined): string {
+  return products ? [...new Set(products.map(productKey))].sort().join('|') : '';
 }
 
 /**

@@ -28,7 +28,9 @@ export function createRedis(url: string, extra: RedisOptions = {}): Redis {
 
 /** Fails fast with a helpful message instead of retrying forever when Redis is not there. */
 export async function assertRedisReachable(url: string, timeoutMs = 3_000): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  // commandTimeout: a Redis that accepts the connection but never answers (frozen, or not Redis at
+  // all) fails here instead of holding `start` forever.
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, commandTimeout: timeoutMs, retryStrategy: () => null });
   // The connection's own errors say why (WRONGPASS, a bad DB index); the rejected connect() often
   // only says "Connection is closed".
   const seen: Error[] = [];

@@ -22,6 +22,8 @@ export interface SourceState {
   finalUrl: string | null;
   /** fetchedAt of the newest document parsed: an older one arriving late is not applied over it. */
   lastParsedFetchedAt: string | null;
+  /** The `products:` filter the seen notes were recorded under ("" = none; null = not recorded yet). */
+  productsFilter: string | null;
 }
 
 /** A statement the parser read but could not classify (shown on the status page). */
@@ -53,6 +55,7 @@ function stateOf(h: Record<string, string>): SourceState {
     activeUrl: s('activeUrl'),
     finalUrl: s('finalUrl'),
     lastParsedFetchedAt: s('lastParsedFetchedAt'),
+    productsFilter: s('productsFilter'),
   };
 }
 

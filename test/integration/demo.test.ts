@@ -114,6 +114,24 @@ describe('release-radar demo', () => {
     }
   }, 120_000);
 
+  it('a demo killed outright leaves its keys only until the next demo: its heartbeat expires and they are removed', async () => {
+    const outboxRoot = await mkdtemp(path.join(tmpdir(), 'rr-demo-outbox-'));
+    const killed = startDemo([], { OUTBOX_DIR: outboxRoot });
+    await waitFor(() => /^2\. /m.test(killed.output.stdout), 'the demo to be under way', 60_000);
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    const prefix = /keys under (rr-demo-[a-z0-9-]+):/.exec(killed.output.stdout)?.[1] ?? '';
+    expect((await keysUnder(prefix)).length).toBeGreaterThan(0);
+    // Its heartbeat (30 s) expiring, without waiting for it:
+    const redis = new Redis(REDIS_URL);
+    await redis.del(`${prefix}:demo-alive`);
+    await redis.quit();
+    const next = await startDemo([], { OUTBOX_DIR: outboxRoot }).done;
+    expect(next.code).toBe(0);
+    expect(next.stdout).toMatch(/^ {2}cleanup {5}removed \d+ Redis keys left by \d+ demo\(s\) that were killed before they could clean up$/m);
+    expect(await keysUnder(prefix)).toEqual([]);
+  }, 120_000);
+
   it('two demos at once do not meet: each has its own keys and outbox', async () => {
     const [a, b] = await Promise.all([mkdtemp(path.join(tmpdir(), 'rr-demo-a-')), mkdtemp(path.join(tmpdir(), 'rr-demo-b-'))]);
     const [ra, rb] = await Promise.all([startDemo([], { OUTBOX_DIR: a }).done, startDemo([], { OUTBOX_DIR: b }).done]);

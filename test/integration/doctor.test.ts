@@ -3,6 +3,9 @@
 // stub, and a real SMTP server that requires a login. Healthy, it passes; each broken part fails
 // with a line that names the fix.
 import { execFile } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -204,6 +207,40 @@ describe('release-radar doctor', () => {
       await writeFile(path.join(configDir, 'sources.yaml'), sources);
     }
   });
+
+  it('nothing can hold it: a frozen Redis, an SMTP server that greets and goes silent, a Slack URL that answers HTML', async () => {
+    serveHealthy();
+    const frozen = await startOwnRedis();
+    const silent = createServer((socket) => socket.write('220 mail.example ESMTP\r\n')); // then nothing, ever
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const portal = createHttpServer((_req, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body><h1>captive portal</h1></body></html>'));
+    await new Promise<void>((resolve) => portal.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      frozen.freeze();
+      const started = Date.now();
+      const report = await doctor({
+        REDIS_URL: frozen.url,
+        SMTP_URL: `smtp://127.0.0.1:${(silent.address() as AddressInfo).port}?tls=off`,
+        SLACK_API_URL: `http://127.0.0.1:${(portal.address() as AddressInfo).port}/api/`,
+      });
+      expect(Date.now() - started).toBeLessThan(35_000);
+      const failed = failures(report);
+      expect(failed.find((c) => c.check === 'redis')?.message).toMatch(/timed out/i);
+      expect(failed.find((c) => c.check === 'smtp')?.message).toMatch(/timeout|timed out/i);
+      // Slack could not be reached: the token is not blamed, and the page is not printed whole.
+      const slackFail = failed.find((c) => c.check === 'slack');
+      expect(slackFail?.message).toMatch(/^Slack did not answer as Slack: /);
+      expect(slackFail?.message).not.toContain('<html>');
+      expect(slackFail?.fix).toContain('the token was not judged');
+      // The rest is still checked.
+      expect(report.checks.filter((c) => c.check.startsWith('source ')).length).toBeGreaterThanOrEqual(8);
+    } finally {
+      frozen.thaw();
+      await frozen.close();
+      silent.close();
+      portal.close();
+    }
+  }, 45_000);
 
   it('a config mistake fails naming the key, and the rest is still checked', async () => {
     const sources = await readFile(path.join(configDir, 'sources.yaml'), 'utf8');

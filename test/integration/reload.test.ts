@@ -73,6 +73,30 @@ describe('config reload', () => {
     expect(s.deps.teams.get('t2')?.name).toBe('t2');
   });
 
+  it('a reload while Redis refuses writes answers in bounded time, and the next one works once Redis does', async () => {
+    const own = await startOwnRedis();
+    const dir = await writeConfig([{ id: 'a', kind: 'feed', url: `${docs.url}/a.xml`, every: '10m' }], [team('t1')]);
+    const s = await startTestService({ prefix, configDir: dir, env: { REDIS_URL: own.url }, service: { scheduler: true, stateCheckMs: 60_000 } });
+    try {
+      const admin = new (await import('ioredis')).Redis(own.url);
+      await admin.config('SET', 'maxmemory', '1');
+      await write(dir, [{ id: 'a', kind: 'feed', url: `${docs.url}/a.xml`, every: '10m' }, { id: 'b', kind: 'feed', url: `${docs.url}/b.xml`, every: '10m' }], [team('t1')]);
+      const started = Date.now();
+      const refused = await s.reload();
+      expect(Date.now() - started).toBeLessThan(16_000);
+      expect(refused.ok).toBe(false);
+      expect(refused.message).toMatch(/^configuration applied in this process \(sources \+1 -0 ~0, teams \+0 -0 ~0\), but the schedulers could not be re-planned: .*OOM/);
+      await admin.config('SET', 'maxmemory', '0');
+      await admin.quit();
+      const ok = await s.reload();
+      expect(ok).toEqual({ ok: true, message: 'configuration reloaded: sources +0 -0 ~0, teams +0 -0 ~0' });
+      expect((await s.deps.queues.poll.getJobSchedulers(0, -1)).map((x) => x.id ?? x.key).sort()).toEqual([pollSchedulerId('a'), pollSchedulerId('b')]);
+    } finally {
+      await s.close();
+      await own.close();
+    }
+  }, 40_000);
+
   it('with ADMIN_TOKEN set, POST /-/reload needs the token', async () => {
     const dir = await writeConfig([{ id: 'a', kind: 'feed', url: `${docs.url}/a.xml`, every: '10m' }], [team('t1')]);
     const s = await startTestService({ prefix, configDir: dir, env: { ADMIN_TOKEN: 'admin-token-for-reload-1' }, service: { http: true } });

@@ -141,8 +141,18 @@ describe('typos in the shipped config are refused, naming the key', () => {
     ['the same URL twice', (f) => { const s = at(f.sources, ['sources', 0]); s.urls = [(s.urls as string[])[0], (s.urls as string[])[0]]; }, /^sources\.yaml: sources\[0\]\.urls\[1\]: the same URL twice/],
     ['ulrs (a swap, as close to url as to urls)', (f) => rename(f.sources, ['sources', 0], 'urls', 'ulrs'), /^sources\.yaml: sources\[0\]\.ulrs: unknown key "ulrs"; did you mean "urls"\?/],
     ['versions: 2.10 unquoted (YAML reads the number 2.1)', (f) => { at(f.teams, ['teams', 0, 'subscriptions', 0]).versions = 2.1; }, /^teams\.yaml: teams\[0\]\.subscriptions\[0\]\.versions: expected text, but YAML read the number 2\.1: put the value in quotes as you wrote it/],
+    ['a password with an unencoded "/" (parses as host "alice", port 8443)', (f) => { at(f.sources, ['sources', 0]).urls = ['https://alice:8443/s3cretPassXY@feeds.example.com/x.xml']; }, /^sources\.yaml: sources\[0\]\.urls\[0\]: this looks like user:password@host with a "\/" in the password: percent-encode it as %2F \(the URL is not shown here\)$/],
     ['a source without its kind', (f) => { delete at(f.sources, ['sources', 0]).kind; }, /^sources\.yaml: sources\[0\]\.kind: missing \(required; one of: feed, versions-table\)$/],
   ];
+  it('a source URL that is refused is echoed without its credentials, whatever the password holds', async () => {
+    const problems = await problemsOf((f) => {
+      at(f.sources, ['sources', 0]).urls = ['https://alice:Zm9v/YmFyQmF6c2VjcmV0@feeds.example.com/private.xml', 'ftp://bob:hunter2 secretword@feeds.example.com/x'];
+      at(f.sources, ['sources', 1]).urls = ['https://carol:pa<ss>word99@feeds.example.com:99999/'];
+    });
+    expect(problems.join('\n')).not.toMatch(/YmFy|hunter2|secretword|pa<ss|word99/);
+    expect(problems).toContain('sources.yaml: sources[0].urls[1]: expected an http:// or https:// URL (got "ftp://***@feeds.example.com/x")');
+  });
+
   it('an empty file, or one with only comments, is said to be empty and what it should hold', async () => {
     const err = (await loadConfig(await dirWith('# only a comment\n', '')).catch((e: unknown) => e)) as ConfigError;
     expect(err.problems).toEqual([

@@ -64,6 +64,10 @@ describe('the all-products feed (real, 30 days) filtered by product title', () =
     expect(productKey('deep learning  vm images')).toBe(productKey('Deep Learning VM Image'));
     expect(productKey('Container-Optimized OS')).toBe(productKey('Container Optimized OS'));
     expect(productKey('Compute Engine')).not.toBe(productKey('Compute Engines Plus'));
+    expect(productKey('Ünïcode Prodüct')).toBe(productKey('Unicode Product'));
+    expect(productKey('日本語')).not.toBe(productKey('한국어'));
+    expect(productKey('日本語')).not.toBe('');
+    expect(new Set(['C', 'C++', 'C#'].map(productKey)).size).toBe(3);
     const { entries } = await parseFeed(fixture('gcp/aggregate-feed-full.xml'));
     expect(entries).toHaveLength(30);
     const titles = new Set(entries.flatMap((e) => productTitles(e.html)));

@@ -37,6 +37,12 @@ describe('redaction', () => {
     expect(redactText('the token xoxb-KNOWN-TOKEN-value leaked')).not.toContain('KNOWN-TOKEN');
   });
 
+  it('a URL that does not parse loses everything up to its last "@" (passwords with "/", "<" or a port that is not one)', () => {
+    expect(redactUrl('https://alice:Zm9v/YmFyQmF6c2VjcmV0@feeds.example.com/private.xml')).toBe('https://***@feeds.example.com/private.xml');
+    expect(redactUrl('https://carol:pa<ss>word99@feeds.example.com:99999/')).toBe('https://***@feeds.example.com:99999/');
+    expect(redactUrl('not a url at all')).toBe('not a url at all');
+  });
+
   it('redacting twice gives what redacting once gave', () => {
     for (const t of ['https://u:p@h.example/x?api_key=SECRET&a=1 and more', 'see https://h.example/x?token=abc.', 'Bearer abcdefgh12345678']) {
       const once = redactText(t);

@@ -15,6 +15,7 @@ export function registerDoctorCommand(program: Command): void {
     .action(async (opts: { json: boolean }) => {
       const env = loadEnv();
       registerSecrets(configuredSecrets(env, null));
+      if (!opts.json) process.stderr.write('doctor: checking the config, Redis, every source, Slack and SMTP (each within its timeout; under a minute)…\n');
       const report = await runDoctor(env);
       if (opts.json) out(JSON.stringify(report, null, 2));
       else for (const line of formatReport(report)) out(line);
