@@ -14,7 +14,7 @@ import { fetchDocument, FetchError, type FetchResult } from '../ingest/fetch.js'
 import { productKey, productTitles } from '../ingest/notes.js';
 import { linesOfTable, parseVersionsTable } from '../ingest/versions-table.js';
 import { checkSmtp } from '../notify/email.js';
-import { checkSlack } from '../notify/slack.js';
+import { checkSlack, HISTORY_SCOPES, type SlackCheck } from '../notify/slack.js';
 import { configuredSecrets } from '../config/secrets.js';
 import { redactText, redactUrl, registerSecrets } from '../redact.js';
 
@@ -215,7 +215,8 @@ function readTableCheck(source: SourceConfig, text: string): Check {
   return check(name, table.warnings.length > 0 ? 'warn' : 'ok', `${table.rows.length} rows in ${sections.length} section(s), ${dated} of ${lines.length} version lines with end dates${warn}`, table.warnings.length > 0 ? 'the dates were read as shown; Google may fix the typo later (a date change will be alerted)' : null, details);
 }
 
-// Scopes release-radar uses: posting, and reading channel membership (doctor; threads need no more).
+// Scopes release-radar cannot work without: posting. Reading channel membership (doctor) and the
+// history (effectively-once retries) are warnings when missing.
 const NEEDED_SCOPES = ['chat:write'];
 
 async function checkSlackSetup(env: Env, config: AppConfig): Promise<Check[]> {
@@ -233,6 +234,7 @@ async function checkSlackSetup(env: Env, config: AppConfig): Promise<Check[]> {
     out.push(check('slack', 'warn', `cannot list channels to check membership (${s.listError})`, 'add channels:read (and groups:read for private channels) to the bot scopes, or check each channel with `release-radar send-test <team>`'));
     return out;
   }
+  out.push(...historyScopeCheck(s));
   const canJoinPublic = s.scopes?.includes('chat:write.public') ?? false;
   for (const c of s.channels) {
     if (!c.found) out.push(check('slack', 'fail', `channel ${c.channel} not found (or private and the bot is not in it)`, `check the name in teams.yaml / sources.yaml operator, or invite the bot: /invite @${s.user ?? 'release-radar'} in ${c.channel}`));
@@ -240,6 +242,23 @@ async function checkSlackSetup(env: Env, config: AppConfig): Promise<Check[]> {
     else out.push(check('slack', 'ok', `${c.channel}: ${c.member ? 'the bot is a member' : 'public, and the token may post without joining (chat:write.public)'}`));
   }
   return out;
+}
+
+/**
+ * A retry after an unknown outcome (a worker killed mid-send) looks in the channel's history before
+ * posting again. Without the history scope of a channel's type it cannot, and may post twice.
+ */
+function historyScopeCheck(s: SlackCheck): Check[] {
+  if (!s.scopes) return [];
+  const [publicScope, privateScope] = HISTORY_SCOPES as [string, string];
+  const needed = new Set<string>();
+  for (const c of s.channels.filter((ch) => ch.found)) {
+    if (c.isPrivate !== true) needed.add(publicScope);
+    if (c.isPrivate !== false) needed.add(privateScope);
+  }
+  const lacking = [...needed].filter((n) => !s.scopes?.includes(n));
+  if (lacking.length === 0) return [];
+  return [check('slack', 'warn', `the token lacks ${lacking.join(', ')}: a retry after an unknown outcome (a worker killed mid-send) cannot look in the channel history, so it may post a message twice`, `add ${lacking.join(', ')} to the bot token scopes and reinstall the app; without them delivery is at-least-once (release_radar_slack_history_lookup_available 0)`)];
 }
 
 async function checkEmailSetup(env: Env, config: AppConfig): Promise<Check[]> {

@@ -14,12 +14,14 @@ export interface Metrics {
   unreadStatements: Gauge<'source'>;
   redisUp: Gauge;
   configMismatch: Gauge;
+  uncertainRetries: Counter<'channel' | 'resolution'>;
+  slackHistoryLookup: Gauge;
 }
 
 export function createMetrics(withDefaults = true): Metrics {
   const registry = new Registry();
   if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'release_radar_' });
-  return {
+  const metrics: Metrics = {
     registry,
     polls: new Counter({ name: 'release_radar_polls_total', help: 'Source polls by outcome (changed, unchanged, failed)', labelNames: ['source', 'outcome'], registers: [registry] }),
     events: new Counter({ name: 'release_radar_events_total', help: 'Events produced, by kind', labelNames: ['kind'], registers: [registry] }),
@@ -30,6 +32,11 @@ export function createMetrics(withDefaults = true): Metrics {
     unreadStatements: new Gauge({ name: 'release_radar_unread_statements', help: 'Statements of the last parsed document of each source whose kind the parser did not understand', labelNames: ['source'], registers: [registry] }),
     configMismatch: new Gauge({ name: 'release_radar_config_mismatch', help: 'Live processes on this Redis prefix whose configuration differs from this one (a rolling deploy, a forgotten process)', registers: [registry] }),
     redisUp: new Gauge({ name: 'release_radar_redis_up', help: '1 when Redis answered the last scrape, 0 when it was unreachable', registers: [registry] }),
+    uncertainRetries: new Counter({ name: 'release_radar_uncertain_retries_total', help: 'Retries of a delivery whose earlier attempt had an unknown outcome, by how they ended: found (Slack history had it; not posted again), not-found (posted), resent-unchecked (history lookup refused: may duplicate), resent-same-message-id (email)', labelNames: ['channel', 'resolution'], registers: [registry] }),
+    slackHistoryLookup: new Gauge({ name: 'release_radar_slack_history_lookup_available', help: '1 when the last Slack history lookup worked (effectively-once), 0 when Slack refused it (a missing history scope: at-least-once)', registers: [registry] }),
     reminders: new Counter({ name: 'release_radar_reminders_total', help: 'Reminders before end dates planned for sending, by team', labelNames: ['team'], registers: [registry] }),
   };
+  // Assumed to work until Slack refuses a lookup (doctor checks the scopes up front).
+  metrics.slackHistoryLookup.set(1);
+  return metrics;
 }

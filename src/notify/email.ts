@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { withDeadline } from '../deadline.js';
 import type { EmailMessage } from '../render/email.js';
-import { DeliveryError, type EmailNotifier } from './notifier.js';
+import { DeliveryError, deliveryMessageId, type EmailNotifier } from './notifier.js';
 
 export interface EmailOptions {
   smtpUrl: string;
@@ -41,6 +41,7 @@ export function createEmailNotifier(options: EmailOptions): EmailNotifier {
           html: message.html,
           // Lets receivers (and our tests) recognise a resend of the same delivery.
           headers: { 'X-Release-Radar-Delivery': deliveryId },
+          messageId: deliveryMessageId(deliveryId, options.from),
         });
         return info.messageId;
       } catch (err) {

@@ -32,5 +32,26 @@ export interface SlackSendOptions {
   threadTs?: string;
 }
 
-export type SlackNotifier = Notifier<string, SlackMessage, SlackSendOptions>;
+/**
+ * What a look in a channel's history found for a delivery whose last attempt's outcome is unknown:
+ * the message (its ts), nothing, or a refusal (a missing history scope) — then only a resend is left.
+ */
+export type SlackLookup = { found: string } | { found: null } | { refused: string };
+
+export interface SlackNotifier extends Notifier<string, SlackMessage, SlackSendOptions> {
+  /**
+   * Looks for a message this delivery already posted, at `since` or later (in the thread when
+   * `threadTs` is given). Throws a DeliveryError when Slack could not answer (retry later).
+   */
+  findDelivered(channel: string, deliveryId: string, since: number, options?: SlackSendOptions): Promise<SlackLookup>;
+}
 export type EmailNotifier = Notifier<string[], EmailMessage>;
+
+/**
+ * One Message-ID per delivery, the same on every retry: a resend after an unknown outcome is the
+ * same message to mail clients that collapse duplicates. The domain is the sender's.
+ */
+export function deliveryMessageId(deliveryId: string, from: string): string {
+  const domain = /@([A-Za-z0-9.-]+)/.exec(from)?.[1] ?? 'release-radar.invalid';
+  return `<${deliveryId}.release-radar@${domain}>`;
+}

@@ -1,15 +1,22 @@
 // The outbox: used when Slack or SMTP is not configured, so the first run needs no credentials.
 // Files a person can read: Slack messages as JSON plus a text rendering, emails as .eml plus .html
 // and .txt (envelope and plain-text part).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { EmailMessage } from '../render/email.js';
 import type { SlackBlock, SlackMessage } from '../render/slack.js';
-import type { EmailNotifier, SlackNotifier, SlackSendOptions } from './notifier.js';
+import { deliveryMessageId, type EmailNotifier, type SlackNotifier, type SlackSendOptions } from './notifier.js';
 
 function fileStem(deliveryId: string, now: Date): string {
   return `${now.toISOString().replace(/[:.]/g, '-')}-${deliveryId.slice(0, 16)}`;
+}
+
+/** The outbox file an earlier attempt of this delivery wrote, if any (its name ends with the id). */
+async function writtenBefore(folder: string, deliveryId: string, extension: string): Promise<string | null> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const name = names.find((n) => n.endsWith(`-${deliveryId.slice(0, 16)}${extension}`));
+  return name ? path.join(folder, name) : null;
 }
 
 function safeName(text: string): string {
@@ -45,6 +52,9 @@ export function createSlackOutbox(dir: string, clock: () => Date = () => new Dat
       await writeFile(`${stem}.txt`, `to ${channel}\n${replyTo}\n${message.blocks.map(blockText).join('\n\n')}\n`);
       return `${stem}.json`;
     },
+    async findDelivered(channel: string, deliveryId: string) {
+      return { found: await writtenBefore(path.join(dir, 'slack', safeName(channel)), deliveryId, '.json') };
+    },
     close: () => Promise.resolve(),
   };
 }
@@ -58,7 +68,7 @@ export function createEmailOutbox(dir: string, from: string, clock: () => Date =
       const folder = path.join(dir, 'email');
       await mkdir(folder, { recursive: true });
       const stem = path.join(folder, fileStem(deliveryId, clock()));
-      const info = await builder.sendMail({ from, to, subject: message.subject, text: message.text, html: message.html, headers: { 'X-Release-Radar-Delivery': deliveryId } });
+      const info = await builder.sendMail({ from, to, subject: message.subject, text: message.text, html: message.html, headers: { 'X-Release-Radar-Delivery': deliveryId }, messageId: deliveryMessageId(deliveryId, from) });
       await writeFile(`${stem}.eml`, info.message as Buffer);
       await writeFile(`${stem}.html`, message.html);
       // The plain-text part with its envelope, for a person reading the outbox in a terminal.

@@ -1,7 +1,26 @@
 import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { SlackMessage } from '../render/slack.js';
-import { DeliveryError, type SlackNotifier, type SlackSendOptions } from './notifier.js';
+import { DeliveryError, type SlackLookup, type SlackNotifier, type SlackSendOptions } from './notifier.js';
+
+/**
+ * Every message carries its delivery id as Slack message metadata, so a retry after an unknown
+ * outcome can find it in the channel's history instead of posting it again.
+ */
+export const DELIVERY_METADATA_TYPE = 'release_radar_delivery';
+
+/** Scopes the history lookup needs: public channels, private channels. */
+export const HISTORY_SCOPES = ['channels:history', 'groups:history'];
+
+// Refusals no retry will change: without them the lookup is impossible, so at-least-once it is.
+const LOOKUP_REFUSED = new Set(['missing_scope', 'not_allowed_token_type', 'no_permission', 'channel_not_found', 'not_in_channel', 'access_denied']);
+
+// How far before the first unknown attempt to look: our clock and Slack's may disagree.
+const LOOKBACK_SKEW_MS = 120_000;
+// A channel busy enough to need more pages than this since the claim is not worth reading whole.
+const LOOKUP_MAX_PAGES = 10;
+
+const isChannelId = (channel: string): boolean => /^[CGD][A-Z0-9]{6,}$/.test(channel);
 
 /** Slack errors that no retry will fix: they go to the dead-letter queue. */
 const PERMANENT = new Set([
@@ -55,9 +74,25 @@ export function createSlackNotifier(options: SlackOptions): SlackNotifier {
     // Generous: chat.postMessage has no idempotency key, so a short timeout risks duplicates.
     timeout: options.timeoutMs ?? 30_000,
   });
+  // conversations.history takes channel ids only; teams.yaml names channels ("#ml-alerts").
+  // Learned from every post's answer, and from conversations.list when a fresh process needs one.
+  const channelIds = new Map<string, string>();
+  const resolveChannel = async (channel: string): Promise<string | null> => {
+    if (isChannelId(channel)) return channel;
+    const name = channel.replace(/^#/, '');
+    const known = channelIds.get(name);
+    if (known) return known;
+    let cursor: string | undefined;
+    do {
+      const page = await client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+      for (const c of page.channels ?? []) if (c.name && c.id) channelIds.set(c.name, c.id);
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor && !channelIds.has(name));
+    return channelIds.get(name) ?? null;
+  };
   return {
     mode: 'slack',
-    async send(channel: string, message: SlackMessage, _deliveryId: string, options?: SlackSendOptions): Promise<string> {
+    async send(channel: string, message: SlackMessage, deliveryId: string, options?: SlackSendOptions): Promise<string> {
       try {
         const res = await client.chat.postMessage({
           channel,
@@ -65,10 +100,38 @@ export function createSlackNotifier(options: SlackOptions): SlackNotifier {
           blocks: message.blocks,
           unfurl_links: false,
           unfurl_media: false,
+          metadata: { event_type: DELIVERY_METADATA_TYPE, event_payload: { delivery_id: deliveryId } },
           ...(options?.threadTs ? { thread_ts: options.threadTs } : {}),
         });
+        if (res.channel && !isChannelId(channel)) channelIds.set(channel.replace(/^#/, ''), res.channel);
         return String(res.ts ?? '');
       } catch (err) {
+        throw classifySlackError(err);
+      }
+    },
+    async findDelivered(channel: string, deliveryId: string, since: number, options?: SlackSendOptions): Promise<SlackLookup> {
+      const oldest = ((since - LOOKBACK_SKEW_MS) / 1000).toFixed(6);
+      try {
+        const id = await resolveChannel(channel);
+        if (!id) return { refused: 'channel_not_listed' };
+        // In the thread first; then the channel itself: the earlier attempt may have posted
+        // top-level before the thread existed (another alert of the line started it meanwhile).
+        const places = options?.threadTs ? [options.threadTs, null] : [null];
+        for (const threadTs of places) {
+          let cursor: string | undefined;
+          for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+            const common = { channel: id, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+            const res = threadTs ? await client.conversations.replies({ ...common, ts: threadTs }) : await client.conversations.history(common);
+            const mine = (res.messages ?? []).find((m) => m.metadata?.event_type === DELIVERY_METADATA_TYPE && (m.metadata.event_payload as Record<string, unknown> | undefined)?.delivery_id === deliveryId);
+            if (mine?.ts) return { found: mine.ts };
+            cursor = res.response_metadata?.next_cursor || undefined;
+            if (!cursor) break;
+          }
+        }
+        return { found: null };
+      } catch (err) {
+        const code = (err as WebAPICallError & { data?: { error?: string } }).data?.error;
+        if ((err as WebAPICallError).code === ErrorCode.PlatformError && code && LOOKUP_REFUSED.has(code)) return { refused: code };
         throw classifySlackError(err);
       }
     },

@@ -4,12 +4,14 @@ import { alertEmail, digestEmail, reminderEmail, toEmail, type EmailMessage } fr
 import { renderSlackAlert, renderSlackDigest, renderSlackReminders, type SlackMessage } from '../render/slack.js';
 import type { RenderContext } from '../render/present.js';
 import { DeliveryError } from '../notify/notifier.js';
+import { HISTORY_SCOPES } from '../notify/slack.js';
+import type { Claim } from '../stores/ledger.js';
 import { JOB } from '../queue/names.js';
 import { redactText } from '../redact.js';
 import { DeliverJobSchema, type DeadLetter, type DeliverJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
 
-export type DeliverOutcome = 'sent' | 'already-sent';
+export type DeliverOutcome = 'sent' | 'already-sent' | 'found-in-history';
 
 /**
  * One delivery = one send. The ledger is claimed before the send and finalized after it:
@@ -18,6 +20,7 @@ export type DeliverOutcome = 'sent' | 'already-sent';
  * attempt; transient → BullMQ retries with backoff, and the last failed attempt is dead-lettered.
  */
 export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome: DeliverOutcome; ref?: string }> {
+  const warnings: LookupWarnings = { refused: false };
   return async (job, token) => {
     const data = DeliverJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed delivery job: ${data.error.message}`);
@@ -39,20 +42,17 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
       }
     }
     const claim = await deps.ledger.claim(d.deliveryId, `${job.id ?? ''}#${job.attemptsMade}`);
-    if (claim === 'already-sent') {
+    if (claim.result === 'already-sent') {
       deps.metrics.deliveries.inc({ channel: channelType, outcome: 'duplicate-skipped' });
       deps.logger.info({ event: 'delivery', deliveryId: d.deliveryId, team: d.teamId, outcome: 'already-sent' }, 'delivery already sent; skipped');
       return { outcome: 'already-sent' };
     }
+    let sent: { ref: string; outcome: DeliverOutcome };
     try {
-      const ref = await send(deps, d, teamName);
-      await deps.ledger.finalize(d.deliveryId, ref);
-      deps.metrics.deliveries.inc({ channel: channelType, outcome: 'sent' });
-      deps.logger.info({ event: 'delivery', deliveryId: d.deliveryId, team: d.teamId, purpose: d.purpose, target: d.target.type === 'slack' ? d.target.channel : `email (${d.target.to.length} recipient${d.target.to.length === 1 ? '' : 's'})`, via: d.target.type === 'slack' ? deps.slack.mode : deps.email.mode, outcome: 'sent', ref, attempt: job.attemptsMade + 1 }, 'delivered');
-      return { outcome: 'sent', ref };
+      sent = await sendOnce(deps, d, teamName, claim, warnings);
     } catch (err) {
       // An error came back, so the receiver did not take the message: the next attempt may send.
-      await deps.ledger.release(d.deliveryId);
+      await deps.ledger.release(d.deliveryId, claim);
       const failure = err instanceof DeliveryError ? err : new DeliveryError('transient', 'unknown', (err as Error).message, null, { cause: err });
       deps.logger.warn({ deliveryId: d.deliveryId, team: d.teamId, target: channelType, code: failure.code, failure: failure.failure }, 'delivery failed');
       if (failure.failure === 'rate-limited' && token) {
@@ -69,7 +69,18 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
       deps.metrics.deliveries.inc({ channel: channelType, outcome: 'retrying' });
       throw failure;
     }
+    // Outside the try: the message is out. If recording that fails (Redis gone), the claim stays
+    // "sending" and the retry looks in Slack's history instead of posting again.
+    await deps.ledger.finalize(d.deliveryId, sent.ref);
+    deps.metrics.deliveries.inc({ channel: channelType, outcome: sent.outcome === 'sent' ? 'sent' : 'found-in-history' });
+    deps.logger.info({ event: 'delivery', deliveryId: d.deliveryId, team: d.teamId, purpose: d.purpose, target: d.target.type === 'slack' ? d.target.channel : `email (${d.target.to.length} recipient${d.target.to.length === 1 ? '' : 's'})`, via: d.target.type === 'slack' ? deps.slack.mode : deps.email.mode, outcome: sent.outcome, ref: sent.ref, attempt: job.attemptsMade + 1 }, sent.outcome === 'sent' ? 'delivered' : 'delivered by an earlier attempt (found in the channel history); not posted again');
+    return { outcome: sent.outcome, ref: sent.ref };
   };
+}
+
+/** Said once per process: the first refused history lookup (the token lacks a history scope). */
+interface LookupWarnings {
+  refused: boolean;
 }
 
 function slackMessage(d: DeliverJob, teamName: string, ctx: RenderContext): SlackMessage {
@@ -108,15 +119,48 @@ export function threadKeyOf(d: DeliverJob): string | null {
   return [d.teamId, d.target.channel, e.framework, `${line[1]}.${line[2] ?? 'x'}`].join('|');
 }
 
-async function send(deps: Deps, d: DeliverJob, teamName: string): Promise<string> {
+/**
+ * Sends the delivery, unless an earlier attempt whose outcome is unknown (killed mid-send, Redis
+ * lost before "sent" was recorded) already did: for Slack, the channel's history is searched for
+ * the delivery id in the message metadata first. Email has no such lookup; a resend carries the
+ * same Message-ID, so mail clients that collapse duplicates do so.
+ */
+async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Claim, warnings: LookupWarnings): Promise<{ ref: string; outcome: DeliverOutcome }> {
   // Written for the team's own date ("in 54 days") and links.
   const ctx = renderContextFor(deps.config, deps.teams.get(d.teamId), deps.clock(), deps.publicUrl);
-  if (d.target.type === 'email') return deps.email.send(d.target.to, await emailMessage(d, teamName, ctx), d.deliveryId);
+  if (d.target.type === 'email') {
+    if (claim.result === 'reclaimed') {
+      deps.metrics.uncertainRetries.inc({ channel: 'email', resolution: 'resent-same-message-id' });
+      deps.logger.info({ deliveryId: d.deliveryId, team: d.teamId }, 'an earlier attempt of this email may have been sent; sending again with the same Message-ID');
+    }
+    return { ref: await deps.email.send(d.target.to, await emailMessage(d, teamName, ctx), d.deliveryId), outcome: 'sent' };
+  }
   const threadKey = threadKeyOf(d);
   const threadTs = threadKey ? await deps.threads.get(threadKey) : null;
-  const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName, ctx), d.deliveryId, threadTs ? { threadTs } : {});
+  const thread = threadTs ? { threadTs } : {};
+  if (claim.result === 'reclaimed') {
+    const lookup = await deps.slack.findDelivered(d.target.channel, d.deliveryId, claim.since, thread);
+    if ('refused' in lookup) {
+      deps.metrics.uncertainRetries.inc({ channel: 'slack', resolution: 'resent-unchecked' });
+      deps.metrics.slackHistoryLookup.set(0);
+      if (!warnings.refused) {
+        warnings.refused = true;
+        deps.logger.warn({ deliveryId: d.deliveryId, channel: d.target.channel, code: lookup.refused, needs: HISTORY_SCOPES }, `Slack refused to show the channel history (${lookup.refused}): a retry after an unknown outcome posts again and may duplicate a message (at-least-once). Add the channels:history and groups:history scopes to stop that. Said once.`);
+      }
+    } else if (lookup.found) {
+      deps.metrics.uncertainRetries.inc({ channel: 'slack', resolution: 'found' });
+      deps.metrics.slackHistoryLookup.set(1);
+      // A thread root found this way is the thread's root from now on.
+      if (threadKey && !threadTs) await deps.threads.remember(threadKey, lookup.found);
+      return { ref: lookup.found, outcome: 'found-in-history' };
+    } else {
+      deps.metrics.uncertainRetries.inc({ channel: 'slack', resolution: 'not-found' });
+      deps.metrics.slackHistoryLookup.set(1);
+    }
+  }
+  const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName, ctx), d.deliveryId, thread);
   if (threadKey && !threadTs) await deps.threads.remember(threadKey, ts);
-  return ts;
+  return { ref: ts, outcome: 'sent' };
 }
 
 async function deadLetter(deps: Deps, job: Job, failure: DeliveryError): Promise<void> {

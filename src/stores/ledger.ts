@@ -1,12 +1,36 @@
 // The delivery ledger: one record per (events, team, target), claimed with SET NX before a send and
-// finalized after it. A retried or stalled job finds "sent" and skips. Only a process that died
-// inside the send itself leaves "sending" behind; the next attempt then sends again (at-least-once
-// inside that window, documented in the README).
+// finalized after it. A retried or stalled job finds "sent" and skips.
+//
+// Only an attempt that died inside the send itself (killed, lost Redis before recording the answer)
+// leaves "sending" behind: its outcome is unknown. The next attempt gets `reclaimed` with the time
+// of the first unknown attempt, so it can ask the receiver (Slack's channel history) whether the
+// message arrived before sending again. That time survives further failed attempts ("uncertain"),
+// so a later retry still looks back far enough.
+//
+// Values: "sending|<attempt>|<since ms>", "uncertain|<since ms>", "sent:<ref>".
 import type { Redis } from 'ioredis';
 
-export type ClaimResult = 'claimed' | 'already-sent' | 'reclaimed';
+export type Claim =
+  | { result: 'claimed' }
+  | { result: 'already-sent'; ref: string }
+  /** An earlier attempt's outcome is unknown: it may have reached the receiver at `since` or later. */
+  | { result: 'reclaimed'; since: number };
 
 const RETENTION_SECONDS = 90 * 24 * 3600;
+
+// One round trip, atomic: two attempts racing (a stalled job run twice) cannot both think they
+// claimed a fresh record.
+const CLAIM = `
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], 'sending|' .. ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
+  return {'claimed', ''}
+end
+if string.sub(v, 1, 5) == 'sent:' then return {'already-sent', string.sub(v, 6)} end
+local since = string.match(v, '|(%d+)$') or ARGV[2]
+redis.call('SET', KEYS[1], 'sending|' .. ARGV[1] .. '|' .. since, 'EX', ARGV[3])
+return {'reclaimed', since}
+`;
 
 export class DeliveryLedger {
   constructor(
@@ -18,23 +42,24 @@ export class DeliveryLedger {
     return `${this.prefix}:ledger:${deliveryId}`;
   }
 
-  async claim(deliveryId: string, attempt: string): Promise<ClaimResult> {
-    const ok = await this.redis.set(this.key(deliveryId), `sending:${attempt}`, 'EX', RETENTION_SECONDS, 'NX');
-    if (ok === 'OK') return 'claimed';
-    const state = await this.redis.get(this.key(deliveryId));
-    if (state?.startsWith('sent')) return 'already-sent';
-    // "sending" from an attempt that never finished: it may or may not have reached the receiver.
-    await this.redis.set(this.key(deliveryId), `sending:${attempt}`, 'EX', RETENTION_SECONDS);
-    return 'reclaimed';
+  async claim(deliveryId: string, attempt: string, now = Date.now()): Promise<Claim> {
+    const [result, value] = (await this.redis.eval(CLAIM, 1, this.key(deliveryId), attempt.replace(/\|/g, '/'), String(now), String(RETENTION_SECONDS))) as [string, string];
+    if (result === 'already-sent') return { result, ref: value };
+    if (result === 'reclaimed') return { result, since: Number(value) };
+    return { result: 'claimed' };
   }
 
   async finalize(deliveryId: string, ref: string): Promise<void> {
     await this.redis.set(this.key(deliveryId), `sent:${ref}`, 'EX', RETENTION_SECONDS);
   }
 
-  /** The send failed for sure (an error came back): the next attempt may send. */
-  async release(deliveryId: string): Promise<void> {
-    await this.redis.del(this.key(deliveryId));
+  /**
+   * This attempt failed for sure (an error came back): the next attempt may send. After a claim
+   * whose predecessor's outcome was unknown, that uncertainty is kept for the next attempt.
+   */
+  async release(deliveryId: string, claim: Claim): Promise<void> {
+    if (claim.result === 'reclaimed') await this.redis.set(this.key(deliveryId), `uncertain|${claim.since}`, 'EX', RETENTION_SECONDS);
+    else await this.redis.del(this.key(deliveryId));
   }
 
   async state(deliveryId: string): Promise<string | null> {

@@ -2,8 +2,10 @@
 // processes are SIGKILLed again and again, Redis is restarted mid-run, Slack answers storms of 500s
 // and 429s, and the SMTP server is down for the first seconds. The suite runs its own redis-server
 // (AOF on, fsync always) on a free port and leaves the machine's Redis alone. It ends with the line
-// "delivered N, lost L, duplicated D": L must be 0, and every duplicate must have been inside the
-// send window (in flight at a kill or while Redis was down).
+// "delivered N, lost L, duplicated D (Slack S, email E)": L and S must be 0 (a retry after an
+// unknown outcome finds the message in the channel history), and every email duplicate must have
+// been inside the send window (in flight at a kill or while Redis was down) and carry the same
+// Message-ID as its first copy.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -163,7 +165,10 @@ describe('chaos', () => {
     const copies = new Map<string, { receivedAt: number; respondedAt: number | null }[]>();
     for (const c of stub.posted()) copies.set(slackKey(c), [...(copies.get(slackKey(c)) ?? []), { receivedAt: c.receivedAt, respondedAt: c.respondedAt }]);
     sink.messages.forEach((_, i) => copies.set(`email:${emailKey(i)}`, [...(copies.get(`email:${emailKey(i)}`) ?? []), { receivedAt: sink.acceptedAt[i] ?? 0, respondedAt: sink.acceptedAt[i] ?? 0 }]));
-    const duplicated = [...copies.values()].reduce((n, list) => n + list.length - 1, 0);
+    const duplicatesOf = (keys: string[]): number => keys.reduce((n, k) => n + (copies.get(k)?.length ?? 1) - 1, 0);
+    const slackDuplicated = duplicatesOf([...copies.keys()].filter((k) => !k.startsWith('email:')));
+    const emailDuplicated = duplicatesOf([...copies.keys()].filter((k) => k.startsWith('email:')));
+    const duplicated = slackDuplicated + emailDuplicated;
     // Inside the send window (claim → "sent" recorded) of the first copy, one of:
     //  - a worker died or Redis went away while the first copy was being sent (the worker could
     //    not record "sent"; 1 s of slack for recording it after the answer);
@@ -172,20 +177,30 @@ describe('chaos', () => {
     // A SIGKILL takes effect a little after it is sent, and a request already written to the socket
     // still reaches Slack: a kill's window runs 500 ms past the signal.
     const disruptions: [number, number][] = [...kills.map((k) => [k, k + 500] as [number, number]), ...(redisDown ? [redisDown] : [])];
-    const outside = [...copies.entries()].filter(([, list]) => {
+    const outside = [...copies.entries()].filter(([key, list]) => {
+      if (!key.startsWith('email:')) return false; // Slack: no duplicate at all (checked below)
       const [first, second] = [...list].sort((a, b) => a.receivedAt - b.receivedAt);
       if (!first || !second) return false;
       const duringDisruption = disruptions.some(([from, to]) => first.receivedAt <= to && (first.respondedAt ?? Infinity) + 1_000 >= from);
       const beforeRecorded = second.receivedAt <= (first.respondedAt ?? Infinity) + 2_000;
       return !duringDisruption && !beforeRecorded;
     });
+    // Every copy of an email carries its delivery's one Message-ID.
+    const idsPerEmail = new Map<string, Set<string>>();
+    sink.messages.forEach((m, i) => idsPerEmail.set(emailKey(i), (idsPerEmail.get(emailKey(i)) ?? new Set()).add(m.messageId ?? '')));
+    const emailsWithSeveralIds = [...idsPerEmail].filter(([, ids]) => ids.size > 1).map(([k]) => k);
+    const slackCopies = [...copies.entries()].filter(([k, list]) => !k.startsWith('email:') && list.length > 1);
+    for (const [key, list] of slackCopies.slice(0, 5)) {
+      console.log(`chaos: Slack duplicate: ${key}: ${list.map((c) => `received ${c.receivedAt - t0} answered ${c.respondedAt === null ? 'never' : c.respondedAt - t0}`).join('; ')}`);
+    }
     for (const [key, list] of outside.slice(0, 5)) {
       console.log(`chaos: outside the window: ${key}: ${list.map((c) => `received ${c.receivedAt - t0} answered ${c.respondedAt === null ? 'never' : c.respondedAt - t0}`).join('; ')}; kills ${kills.map((k) => k - t0).join(',')}; Redis down ${redisDown?.map((x) => x - t0).join('-') ?? ''}`);
     }
     const deadLetters = await deadLetter.getJobCounts('waiting');
-    const line = `delivered ${delivered}, lost ${lost}, duplicated ${duplicated}`;
+    const lookups = stub.calls.filter((c) => c.method === 'conversations.history' || c.method === 'conversations.replies').length;
+    const line = `delivered ${delivered}, lost ${lost}, duplicated ${duplicated} (Slack ${slackDuplicated}, email ${emailDuplicated})`;
     console.log(`chaos: worker exits ${exits.join(' ')}`);
-    console.log(`chaos: ${kills.length} worker kills, Redis down ${redisDown ? redisDown[1] - redisDown[0] : 0} ms, ${stub.calls.length - stub.posted().length} Slack errors answered, ${deadLetters.waiting} dead letters`);
+    console.log(`chaos: ${kills.length} worker kills, Redis down ${redisDown ? redisDown[1] - redisDown[0] : 0} ms, ${stub.calls.length - stub.posted().length} Slack errors answered, ${deadLetters.waiting} dead letters, ${lookups} Slack history lookups`);
     console.log(line);
     mkdirSync('test-results', { recursive: true });
     writeFileSync('test-results/chaos-summary.txt', `${line}\n`);
@@ -194,6 +209,8 @@ describe('chaos', () => {
 
     expect(lost).toBe(0);
     expect(deadLetters.waiting).toBe(0);
+    expect(slackDuplicated).toBe(0);
     expect(outside.map(([k]) => k)).toEqual([]);
+    expect(emailsWithSeveralIds).toEqual([]);
   }, 240_000);
 });

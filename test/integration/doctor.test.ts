@@ -80,7 +80,7 @@ describe('release-radar doctor', () => {
     expect(feed[1]?.details).toMatchObject({ entries: 114, newest: expect.stringMatching(/^2025-07-14/) });
     const table = report.checks.filter((c) => c.check === 'source dlvm-supported-versions');
     expect(table[1]?.message).toMatch(/^\d+ rows in \d+ section\(s\), \d+ of \d+ version lines with end dates/);
-    expect(byName('slack')).toEqual(['token valid for release-radar in Example Workspace; scopes chat:write, channels:read, groups:read', '#ml-platform-alerts: the bot is a member']);
+    expect(byName('slack')).toEqual(['token valid for release-radar in Example Workspace; scopes chat:write, channels:read, groups:read, channels:history, groups:history', '#ml-platform-alerts: the bot is a member']);
     expect(byName('smtp')).toEqual([expect.stringMatching(/^smtp:\/\/\*\*\*@127\.0\.0\.1:\d+\?tls=off answers and accepts the login \(nothing sent\)$/)]);
     expect(mail.messages).toHaveLength(0);
     expect(slack.calls.map((c) => c.method).filter((m) => m === 'chat.postMessage')).toEqual([]);
@@ -147,10 +147,14 @@ describe('release-radar doctor', () => {
       expect(warnings(report).map((c) => c.fix)).toEqual([expect.stringContaining('add channels:read')]);
       slack.workspace.scopes = ['channels:read'];
       expect(failures(await doctor()).map((c) => c.message)).toContain('the token lacks chat:write');
+      // Without the history scope, a retry after an unknown outcome may post twice: a warning.
+      slack.workspace.scopes = ['chat:write', 'channels:read', 'groups:read'];
+      const noHistory = await doctor();
+      expect(warnings(noHistory)).toEqual([expect.objectContaining({ check: 'slack', message: expect.stringMatching(/^the token lacks channels:history: a retry after an unknown outcome/), fix: expect.stringContaining('add channels:history to the bot token scopes') })]);
       slack.script.push('invalid_auth');
       expect(failures(await doctor()).map((c) => c.message)).toEqual(['the token is refused: invalid_auth']);
     } finally {
-      slack.workspace.scopes = ['chat:write', 'channels:read', 'groups:read'];
+      slack.workspace.scopes = ['chat:write', 'channels:read', 'groups:read', 'channels:history', 'groups:history'];
       await writeFile(path.join(configDir, 'teams.yaml'), teams);
     }
   });

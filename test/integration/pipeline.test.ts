@@ -3,12 +3,11 @@
 // subscribed team gets its Slack messages (real @slack/web-api against a local stub) and its email
 // (real SMTP), an unsubscribed team gets nothing, and later polls send nothing more.
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logger.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Service } from '../../workers/service.js';
 import { deletePrefix, uniquePrefix, waitForIdle } from '../helpers/redis.js';
 import { startDocumentServer, startMailSink, startSlackStub, type DocumentServer, type MailSink, type SlackStub } from '../helpers/servers.js';
+import { captureLogs } from '../helpers/logs.js';
 import { pollNow, startTestService, writeConfig } from '../helpers/service.js';
 
 const FULL_FEED = readFileSync(new URL('../fixtures/dlvm/release-notes.atom.xml', import.meta.url), 'utf8');
@@ -67,14 +66,8 @@ describe('pipeline: poll → parse → match → deliver', () => {
       ],
     );
     // The log at info, as an operator reads it.
-    const logs: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
-        cb();
-      },
-    });
-    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl }, logger: createLogger('info', sink) });
+    const { logger, lines: logs } = captureLogs('info');
+    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl }, logger });
 
     // First poll: baseline, nothing sent.
     await pollNow(service, 'dlvm');

@@ -8,17 +8,16 @@
 //   - Out of memory under noeviction: Redis refuses writes; one log line, 503 saying why, workers
 //     paused (no error storm), and everything resumes when memory is back.
 //   - Frozen (the connection stays open, nothing answers): health endpoints say so within 2 s.
-import { Writable } from 'node:stream';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import { pollSchedulerId } from '../../src/queue/schedules.js';
 import type { Service } from '../../workers/service.js';
 import { feedWithoutNewest, readFixture } from '../helpers/mirror.js';
 import { waitFor } from '../helpers/redis.js';
+import { captureLogs } from '../helpers/logs.js';
 import { startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 import { startDocumentServer, startSlackStub, type DocumentServer, type SlackStub } from '../helpers/servers.js';
 import { startTestService, writeConfig } from '../helpers/service.js';
@@ -52,13 +51,7 @@ async function setUp(): Promise<World> {
   const configDir = await writeConfig([], []);
   await writeFile(path.join(configDir, 'sources.yaml'), yaml.dump({ sources: [{ id: 'dlvm', kind: 'feed', url: `${docs.url}/feed.xml`, every: '2s' }], operator: { slack: { channels: ['#ops'] } } }));
   await writeFile(path.join(configDir, 'teams.yaml'), yaml.dump({ teams: [{ id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] }] }));
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
-      cb();
-    },
-  });
+  const { logger, lines: logs } = captureLogs('info');
   const w: World = {
     redis,
     docs,
@@ -71,7 +64,7 @@ async function setUp(): Promise<World> {
         prefix: 'rr-faults',
         configDir,
         // Every line says which process wrote it.
-        logger: createLogger('info', sink).child({ proc: w.services.length }),
+        logger: logger.child({ proc: w.services.length }),
         env: { REDIS_URL: redis.url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_CHANNEL_INTERVAL_MS: '0', ...options.env },
         service: { scheduler: true, http: options.http ?? true, stateCheckMs: 500 },
       });

@@ -2,14 +2,13 @@
 // logs, source URLs that resolve to non-public addresses are refused unless allowed, and the admin
 // pages need their token.
 import { spawn } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../../src/ingest/fetch.js';
-import { createLogger } from '../../src/logger.js';
 import { JOB } from '../../src/queue/names.js';
 import type { Service } from '../../workers/service.js';
 import { makeEvent } from '../helpers/events.js';
 import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/redis.js';
+import { captureLogs } from '../helpers/logs.js';
 import { startDocumentServer, startMailSink, startSlackStub, type DocumentServer, type MailSink, type SlackStub } from '../helpers/servers.js';
 import { pollNow, startTestService, writeConfig } from '../helpers/service.js';
 import { startOwnRedis } from '../helpers/redis-server.js';
@@ -80,13 +79,7 @@ describe('security', () => {
 
   it('no secret reaches the logs, even when every send fails', async () => {
     const secrets = { slack: 'xoxb-SECRET-SLACK-TOKEN-5f1e', smtp: 'SMTP-PASSWORD-9a7c', admin: 'ADMIN-TOKEN-abcdef-0123456' };
-    let logs = '';
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        logs += chunk.toString();
-        cb();
-      },
-    });
+    const captured = captureLogs('debug');
     docs.serve('/feed.xml', feedWith('<h3>Feature</h3><p>Nothing yet.</p>', '2026-07-01'));
     const configDir = await writeConfig([{ id: 'feed', kind: 'feed', url: `${docs.url}/feed.xml` }], [
       { id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, email: { to: ['torch@example.com'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] },
@@ -95,18 +88,18 @@ describe('security', () => {
     service = await startTestService({
       prefix,
       configDir,
-      logger: createLogger('debug', sink),
+      logger: captured.logger,
       env: { SLACK_BOT_TOKEN: secrets.slack, SLACK_API_URL: slack.apiUrl, SMTP_URL: `smtp://ops:${secrets.smtp}@127.0.0.1:1/?tls=off`, ADMIN_TOKEN: secrets.admin, SLACK_CHANNEL_INTERVAL_MS: '0' },
       service: { http: true },
     });
     await service.deps.queues.match.add(JOB.match, { sourceId: 'feed', batchId: 'x', events: [makeEvent('secret-test', { kind: 'security-update' })] });
     // Slack refuses the token (dead letter); SMTP cannot connect (retried later): both are logged.
-    await waitFor(() => logs.includes('invalid_auth') && /"target":"email"/.test(logs), 'both failures to be logged');
+    await waitFor(() => captured.text().includes('invalid_auth') && /"target":"email"/.test(captured.text()), 'both failures to be logged');
     await fetch(`${service.http?.url ?? ''}/admin/queues`, { headers: { authorization: `Bearer ${secrets.admin}` } });
     await fetch(`${service.http?.url ?? ''}/admin/queues`, { headers: { authorization: 'Bearer wrong' } });
-    expect(logs).toContain('delivery failed'); // the failures were logged…
-    expect(logs).toContain('invalid_auth');
-    for (const secret of Object.values(secrets)) expect(logs).not.toContain(secret); // …without a secret
+    expect(captured.text()).toContain('delivery failed'); // the failures were logged…
+    expect(captured.text()).toContain('invalid_auth');
+    for (const secret of Object.values(secrets)) expect(captured.text()).not.toContain(secret); // …without a secret
   });
 
   it('refuses source URLs that resolve to non-public addresses unless allowed', async () => {
@@ -155,13 +148,7 @@ describe('security', () => {
       homepage: 'HOMEPAGE-SECRET-2222',
     };
     const redis = await startOwnRedis({ password: secret.redisPassword });
-    let logs = '';
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        logs += chunk.toString();
-        cb();
-      },
-    });
+    const captured = captureLogs('debug');
     const host = new URL(docs.url).host;
     docs.serve('/private.xml', feedWith('<h3>Feature</h3><p>Nothing yet.</p>', '2026-07-01'));
     docs.requireAuth('/private.xml', `${secret.feedUser}:${secret.feedPassword}`);
@@ -186,7 +173,7 @@ describe('security', () => {
       DELIVER_BACKOFF_MS: '10',
       OUTBOX_DIR: outbox,
     };
-    service = await startTestService({ prefix, configDir, logger: createLogger('debug', sink), env, service: { http: true } });
+    service = await startTestService({ prefix, configDir, logger: captured.logger, env, service: { http: true } });
     const s = service;
     try {
       await pollNow(s, 'private');
@@ -206,7 +193,7 @@ describe('security', () => {
 
       const base = s.http?.url ?? '';
       const outputs: [string, string][] = [
-        ['logs', logs],
+        ['logs', captured.text()],
         ['status page', await (await fetch(`${base}/`)).text()],
         ['metrics', await (await fetch(`${base}/metrics`)).text()],
         ['readyz', await (await fetch(`${base}/readyz`)).text()],
@@ -233,7 +220,7 @@ describe('security', () => {
       for (const [name, text] of outputs) {
         for (const [which, value] of Object.entries(secret)) { const i = text.indexOf(value); expect(i < 0, `${which} leaked into ${name}: ${text.slice(Math.max(0, i - 300), i + 100)}`).toBe(true); }
       }
-      expect(logs).toContain('***'); // redacted, not dropped
+      expect(captured.text()).toContain('***'); // redacted, not dropped
     } finally {
       await service?.close();
       service = null;

@@ -1,0 +1,166 @@
+// Effectively-once to Slack. An attempt that died inside the send leaves its claim unfinalized;
+// the retry must look in the channel's history (message metadata carries the delivery id) and
+// record what it finds instead of posting again. Each case sets up the state such an attempt
+// leaves behind — the ledger claim in Redis and, when the post got through, the message in Slack,
+// posted by the real notifier — then lets the real service retry it. Without the history scopes
+// the retry posts again, says so once, and /metrics shows it. Email gets one Message-ID per
+// delivery, the same on every retry.
+import { afterEach, describe, expect, it } from 'vitest';
+import { stableId } from '../../src/domain/ids.js';
+import { createSlackNotifier } from '../../src/notify/slack.js';
+import { enqueueDeliveries } from '../../src/queue/producers.js';
+import { JOB } from '../../src/queue/names.js';
+import { DeliverJobSchema, type DeliverJobInput } from '../../src/queue/payloads.js';
+import { threadKeyOf } from '../../src/processors/deliver.js';
+import type { Service } from '../../workers/service.js';
+import { makeEvent } from '../helpers/events.js';
+import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
+import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/redis.js';
+import { startMailSink, startSlackStub, type MailSink, type SlackStub } from '../helpers/servers.js';
+import { startTestService, writeConfig } from '../helpers/service.js';
+
+const team = { id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, email: { to: ['torch@example.com'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] };
+
+describe('effectively-once delivery after an unknown outcome', () => {
+  let prefix = '';
+  let service: Service | null = null;
+  const servers: { close(): Promise<void> }[] = [];
+
+  afterEach(async () => {
+    await service?.close();
+    service = null;
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    await deletePrefix(prefix);
+  });
+
+  async function setup(): Promise<{ slack: SlackStub; mail: MailSink; service: Service; logs: CapturedLogs }> {
+    prefix = uniquePrefix('once');
+    const [slack, mail] = await Promise.all([startSlackStub(), startMailSink()]);
+    servers.push(slack, mail);
+    const logs = captureLogs('info');
+    const configDir = await writeConfig([{ id: 'x', kind: 'feed', url: 'https://example.test/feed.xml' }], [team]);
+    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl, MAIL_FROM: 'release-radar <radar@alerts.example.com>' }, logger: logs.logger });
+    return { slack, mail, service, logs };
+  }
+
+  const alert = (n: number, over: Parameters<typeof makeEvent>[1] = {}): DeliverJobInput => ({
+    deliveryId: stableId('once', String(n)),
+    teamId: 'torch',
+    target: { type: 'slack', channel: '#torch' },
+    events: [makeEvent(`once-${n}`, { title: `alert ${n}`, ...over })],
+    purpose: 'alert',
+  });
+
+  /** What a killed attempt leaves: its claim, and (when the request got through) the message in Slack. */
+  async function killedAttempt(s: Service, slack: SlackStub, job: DeliverJobInput, posted: { threadTs?: string } | null): Promise<string | null> {
+    await s.deps.ledger.claim(job.deliveryId, 'killed#0', Date.now() - 5_000);
+    if (!posted) return null;
+    const notifier = createSlackNotifier({ token: 'xoxb-test', apiUrl: slack.apiUrl });
+    return notifier.send('#torch', { text: `${job.events?.[0]?.title ?? ''}`, blocks: [] }, job.deliveryId, posted);
+  }
+
+  const metric = async (s: Service, name: string): Promise<string> => (await s.deps.metrics.registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#')).join('\n');
+
+  it('finds the message a killed attempt posted and records it instead of posting again; posts what never arrived', async () => {
+    const { slack, service: s, logs } = await setup();
+    const arrived = alert(1);
+    const lost = alert(2);
+    const ts = await killedAttempt(s, slack, arrived, {});
+    await killedAttempt(s, slack, lost, null);
+    await enqueueDeliveries(s.deps.queues, [arrived, lost], new Date());
+    await waitForIdle(s.deps.queues);
+
+    // One message each in the channel: the found one was not posted twice, the lost one was posted.
+    const texts = slack.messages('#torch').map((m) => m.text);
+    expect(texts.filter((t) => t === 'alert 1')).toHaveLength(1);
+    expect(texts.filter((t) => t.endsWith('alert 2'))).toHaveLength(1);
+    expect(await s.deps.ledger.state(arrived.deliveryId)).toBe(`sent:${ts ?? ''}`);
+    expect(await s.deps.ledger.state(lost.deliveryId)).toMatch(/^sent:\d+\.\d{6}$/);
+    // It asked with the channel's id (Slack's history takes no names) and for the metadata; the
+    // second alert of the same version line looked in the thread the first one started, then in the
+    // channel (it might have been posted before the thread existed).
+    const lookups = slack.calls.filter((c) => c.method.startsWith('conversations.') && c.method !== 'conversations.list');
+    expect(lookups.map((c) => c.method)).toEqual(['conversations.history', 'conversations.replies', 'conversations.history']);
+    expect(lookups[0]?.body).toMatchObject({ channel: expect.stringMatching(/^C\d+$/), include_all_metadata: 'true' });
+    // Every message carries its delivery id.
+    expect(slack.messages('#torch').map((m) => m.metadata)).toEqual([
+      { event_type: 'release_radar_delivery', event_payload: { delivery_id: arrived.deliveryId } },
+      { event_type: 'release_radar_delivery', event_payload: { delivery_id: lost.deliveryId } },
+    ]);
+    expect(await metric(s, 'release_radar_uncertain_retries_total')).toContain('release_radar_uncertain_retries_total{channel="slack",resolution="found"} 1');
+    expect(await metric(s, 'release_radar_uncertain_retries_total')).toContain('release_radar_uncertain_retries_total{channel="slack",resolution="not-found"} 1');
+    expect(logs.lines.find((l) => l.deliveryId === arrived.deliveryId && l.outcome === 'found-in-history')).toBeDefined();
+  });
+
+  it('looks inside the thread for a threaded alert, and a found thread root becomes the thread', async () => {
+    const { slack, service: s } = await setup();
+    const version = { framework: 'pytorch' as const, version: '2.4', scope: 'exact' as const };
+    // A killed attempt posted the line's first alert (the thread root) but never remembered it.
+    const root = alert(10, version);
+    const rootTs = await killedAttempt(s, slack, root, {});
+    await enqueueDeliveries(s.deps.queues, [root], new Date());
+    await waitForIdle(s.deps.queues);
+    const key = threadKeyOf(DeliverJobSchema.parse(root));
+    expect(key).not.toBeNull();
+    expect(await s.deps.threads.get(key ?? '')).toBe(rootTs);
+
+    // The next alert of the line: a killed attempt replied in the thread; the retry looks there.
+    const reply = alert(11, { ...version, kind: 'patch-update' });
+    const replyTs = await killedAttempt(s, slack, reply, { threadTs: rootTs ?? '' });
+    await enqueueDeliveries(s.deps.queues, [reply], new Date());
+    await waitForIdle(s.deps.queues);
+    expect(slack.calls.filter((c) => c.method === 'conversations.replies').map((c) => c.body.ts)).toEqual([rootTs]);
+    expect(await s.deps.ledger.state(reply.deliveryId)).toBe(`sent:${replyTs ?? ''}`);
+    expect(slack.posted()).toHaveLength(2); // the two killed attempts' posts, nothing more
+
+    // A third alert, sent normally, lands in the same thread.
+    await enqueueDeliveries(s.deps.queues, [alert(12, { ...version, kind: 'security-update' })], new Date());
+    await waitForIdle(s.deps.queues);
+    expect(slack.messages('#torch').at(-1)?.thread_ts).toBe(rootTs);
+  });
+
+  it('without the history scopes it posts again (at-least-once), says so once in the log and in /metrics', async () => {
+    const { slack, service: s, logs } = await setup();
+    slack.workspace.scopes = ['chat:write', 'channels:read', 'groups:read'];
+    const jobs = [alert(20), alert(21)];
+    for (const j of jobs) await killedAttempt(s, slack, j, {});
+    await enqueueDeliveries(s.deps.queues, jobs, new Date());
+    await waitForIdle(s.deps.queues);
+
+    expect(slack.messages('#torch').filter((m) => m.text.endsWith('alert 20'))).toHaveLength(2);
+    const refusals = logs.lines.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('Slack refused to show the channel history'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ code: 'missing_scope', needs: ['channels:history', 'groups:history'] });
+    expect(await metric(s, 'release_radar_uncertain_retries_total')).toContain('release_radar_uncertain_retries_total{channel="slack",resolution="resent-unchecked"} 2');
+    expect(await metric(s, 'release_radar_slack_history_lookup_available')).toBe('release_radar_slack_history_lookup_available 0');
+  });
+
+  it('a failed lookup is retried later, never answered by posting blind; a later failed send keeps the uncertainty', async () => {
+    const { slack, service: s } = await setup();
+    const job = alert(30);
+    const ts = await killedAttempt(s, slack, job, {});
+    // Slack is down for the lookup and for one more call: the retries still look before posting.
+    slack.script = ['server-error', 'server-error'];
+    await s.deps.queues.deliver.add(JOB.slack, job, { jobId: job.deliveryId, attempts: 5, backoff: { type: 'fixed', delay: 50 } });
+    await waitFor(async () => (await s.deps.ledger.state(job.deliveryId))?.startsWith('sent:') ?? false, 'the delivery to be recorded');
+    expect(await s.deps.ledger.state(job.deliveryId)).toBe(`sent:${ts ?? ''}`);
+    expect(slack.posted()).toHaveLength(1);
+    expect(slack.calls.filter((c) => c.method === 'conversations.history').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('every email carries one Message-ID per delivery, the same on a retry after an unknown outcome', async () => {
+    const { mail, service: s } = await setup();
+    const email: DeliverJobInput = { ...alert(40), target: { type: 'email', to: ['torch@example.com'] } };
+    await enqueueDeliveries(s.deps.queues, [email], new Date());
+    await waitForIdle(s.deps.queues);
+    // A retry of the same delivery after an attempt that died mid-send.
+    await s.deps.redis.del(`${prefix}:ledger:${email.deliveryId}`);
+    await s.deps.ledger.claim(email.deliveryId, 'killed#0', Date.now() - 1_000);
+    await s.deps.queues.deliver.add(JOB.email, email, { jobId: `${email.deliveryId}-retry` });
+    await waitFor(() => mail.messages.length === 2, 'the resent email');
+    const ids = mail.messages.map((m) => m.messageId);
+    expect(ids[0]).toBe(`<${email.deliveryId}.release-radar@alerts.example.com>`);
+    expect(ids[1]).toBe(ids[0]);
+    expect(await metric(s, 'release_radar_uncertain_retries_total')).toContain('release_radar_uncertain_retries_total{channel="email",resolution="resent-same-message-id"} 1');
+  });
+});
