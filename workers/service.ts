@@ -23,6 +23,7 @@ import { createRemindProcessor } from '../src/processors/remind.js';
 import { StateGuard } from '../src/processors/state-guard.js';
 import { createWatchdogProcessor, redisOutageKey } from '../src/processors/watchdog.js';
 import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
+import { ConsumptionCanary, isCanary } from '../src/queue/canary.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { syncSchedulers } from '../src/queue/schedules.js';
 import { parseDuration } from '../src/domain/duration.js';
@@ -50,6 +51,8 @@ export interface Service {
   /** Present in processes that keep the schedulers (`start`, `worker --scheduler`). */
   guard: StateGuard | null;
   instances: InstanceRegistry;
+  /** Proves each stage of this process takes jobs (src/queue/canary.ts). */
+  canary: ConsumptionCanary;
   /** Read the config files again; apply them if valid (SIGHUP, POST /-/reload). */
   reload(): Promise<ReloadResult>;
   close(): Promise<void>;
@@ -79,7 +82,10 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     const connection = createRedis(env.REDIS_URL);
     deps.health.watch(connection, stage);
     workerConnections.push(connection);
-    const worker = new Worker(QUEUE[stage], PROCESSORS[stage](deps), {
+    const work = PROCESSORS[stage](deps);
+    // A canary proves the stage takes jobs; it does nothing else.
+    const processor: Processor = (job, token) => (isCanary(job) ? Promise.resolve({ canary: true }) : work(job, token));
+    const worker = new Worker(QUEUE[stage], processor, {
       connection,
       prefix: deps.prefix,
       concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? env.DELIVER_CONCURRENCY) : CONCURRENCY[stage],
@@ -119,7 +125,10 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     guard = new StateGuard(deps, { checkEveryMs: options.stateCheckMs ?? stateCheckInterval(config) });
     await guard.start();
   }
-  const instances = new InstanceRegistry(deps.redis, deps.prefix, { id: randomUUID(), stages: [...options.stages], scheduler: options.scheduler, startedAt: deps.clock().toISOString() }, deps.clock);
+  const instanceId = randomUUID();
+  const canary = new ConsumptionCanary(deps, options.stages, { everyMs: env.CANARY_EVERY_MS, deadlineMs: env.CANARY_DEADLINE_MS, instanceId: instanceId.slice(0, 8) });
+  canary.start();
+  const instances = new InstanceRegistry(deps.redis, deps.prefix, { id: instanceId, stages: [...options.stages], scheduler: options.scheduler, startedAt: deps.clock().toISOString() }, deps.clock);
   const heartbeat = async (): Promise<void> => {
     if (!deps.health.status().up) return;
     await instances.heartbeat(configFingerprint(deps.config)).catch(() => undefined);
@@ -164,7 +173,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     });
     return reloading;
   };
-  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
+  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, canary, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
   logger.info(
     { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, email: deps.email.mode, outbox: env.OUTBOX_DIR },
     'release-radar started',
@@ -174,6 +183,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   const close = (): Promise<void> => {
     closing ??= (async () => {
       guard?.stop();
+      canary.stop();
       clearInterval(beat);
       if (deps.health.status().up) await instances.leave().catch(() => undefined);
       deps.health.stop();
@@ -184,7 +194,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     })();
     return closing;
   };
-  return { deps, workers, http, guard, instances, reload, close };
+  return { deps, workers, http, guard, canary, instances, reload, close };
 }
 
 /** Half the shortest poll interval, between 1 s and 30 s: lost schedulers come back within one poll interval. */

@@ -47,6 +47,10 @@ const EnvSchema = z.object({
   DELIVER_BACKOFF_MS: z.coerce.number().int().min(10).default(5_000),
   /** Deliveries one process sends at once (across channels; pacing is per channel). */
   DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(32),
+  /** How often each process puts a canary job on each stage it runs (0: off). */
+  CANARY_EVERY_MS: z.coerce.number().int().min(0).default(30_000),
+  /** A canary not taken by a worker within this long means the stage stopped consuming. */
+  CANARY_DEADLINE_MS: z.coerce.number().int().min(100).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof EnvSchema>;

@@ -32,6 +32,8 @@ export interface HttpOptions {
   instances?: InstanceRegistry;
   /** `POST /-/reload` (Alertmanager's): validate the config files again and apply them. */
   reload?: () => Promise<{ ok: boolean; message: string }>;
+  /** Stages of this process that stopped taking jobs. */
+  canary?: { problems(): string[] };
 }
 
 /** Why this process cannot do its work, or null when Redis is fine. */
@@ -124,7 +126,8 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
       case '/healthz': {
         // Liveness: this process can do its work. Redis away, or lost state it could not restore,
         // is a reason for a supervisor to act (restart, page someone); both say why.
-        const problems = [redisProblem(deps), options.guard?.status().problem ?? null].filter((p): p is string => p !== null);
+        // Workers that silently stopped taking jobs are a reason to restart, like Redis being away.
+        const problems = [redisProblem(deps), options.guard?.status().problem ?? null, ...(options.canary?.problems() ?? [])].filter((p): p is string => p !== null);
         // A frozen Redis keeps its connection open: ask it, briefly, before saying ok.
         if (problems.length === 0) await withDeadline(deps.redis.ping(), Math.min(deadline, 1_000), 'liveness').catch((err: unknown) => problems.push(`redis: ${redactText((err as Error).message)}`));
         if (problems.length > 0) json(res, 503, { ok: false, problems });
@@ -135,7 +138,7 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
         const down = redisProblem(deps);
         if (down) return json(res, 503, { ok: false, problems: [down] });
         try {
-          const problems = await withDeadline(readiness(deps), deadline, 'readiness');
+          const problems = [...(await withDeadline(readiness(deps), deadline, 'readiness')), ...(options.canary?.problems() ?? [])];
           json(res, problems.length === 0 ? 200 : 503, { ok: problems.length === 0, problems });
         } catch (err) {
           json(res, 503, { ok: false, problems: [`redis: ${redactText((err as Error).message)}`] });

@@ -22,6 +22,8 @@ export const JOB = {
   remind: 'send-reminders',
   watchdog: 'check-sources',
   deadLetter: 'dead-letter',
+  /** A no-op job that proves a stage's workers take jobs (src/queue/canary.ts). */
+  canary: 'canary',
 } as const;
 
 export const STAGES = ['poll', 'parse', 'match', 'deliver', 'digest', 'remind', 'watchdog'] as const;
