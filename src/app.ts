@@ -38,7 +38,7 @@ export function createNotifiers(env: Env, logger?: Logger): { slack: SlackNotifi
 }
 
 export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: BuildOptions = {}): Deps {
-  const redis = createRedis(env.REDIS_URL);
+  const redis = createRedis(env);
   const clock = options.clock ?? (() => new Date());
   const health = new RedisHealth(logger, clock);
   health.watchMain(redis);

@@ -73,13 +73,13 @@ const CONCURRENCY: Record<Exclude<Stage, 'deliver'>, number> = { poll: 8, parse:
 
 export async function startService(env: Env, config: AppConfig, logger: Logger, options: ServiceOptions): Promise<Service> {
   registerSecrets(configuredSecrets(env, config));
-  await assertRedisReachable(env.REDIS_URL);
+  await assertRedisReachable(env);
   const deps = buildDeps(env, config, logger, options);
   const workers: Worker[] = [];
   const workerConnections: Redis[] = [];
   for (const stage of options.stages) {
     // Each worker gets its own connection: blocking commands must not share one.
-    const connection = createRedis(env.REDIS_URL);
+    const connection = createRedis(env);
     deps.health.watch(connection, stage);
     workerConnections.push(connection);
     const work = PROCESSORS[stage](deps);

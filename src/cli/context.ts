@@ -49,8 +49,8 @@ export async function loadAll(): Promise<{ env: Env; config: AppConfig }> {
 
 /** Runs `fn` with a Redis connection to the service's Redis, closed afterwards. */
 export async function withRedis<T>(env: Env, fn: (redis: Redis) => Promise<T>): Promise<T> {
-  await assertRedisReachable(env.REDIS_URL);
-  const redis = createRedis(env.REDIS_URL);
+  await assertRedisReachable(env);
+  const redis = createRedis(env);
   try {
     return await fn(redis);
   } finally {

@@ -14,6 +14,7 @@ import { fetchDocument, FetchError, type FetchResult } from '../ingest/fetch.js'
 import { productKey, productTitles } from '../ingest/notes.js';
 import { linesOfTable, parseVersionsTable } from '../ingest/versions-table.js';
 import { checkSmtp } from '../notify/email.js';
+import { createRedis, describeRedis } from '../queue/connection.js';
 import { checkSlack, HISTORY_SCOPES, type SlackCheck } from '../notify/slack.js';
 import { configuredSecrets } from '../config/secrets.js';
 import { redactText, redactUrl, registerSecrets } from '../redact.js';
@@ -66,10 +67,10 @@ export async function runDoctor(env: Env, options: { now?: Date } = {}): Promise
 }
 
 async function checkRedis(env: Env): Promise<Check[]> {
-  const where = redactUrl(env.REDIS_URL);
+  const where = describeRedis(env);
   // Every command is bounded: a frozen Redis, or a port that accepts and says nothing, is a failure
   // within seconds, not a doctor that never prints.
-  const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, commandTimeout: 5_000, retryStrategy: () => null });
+  const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, commandTimeout: 5_000, retryStrategy: () => null });
   const errors: Error[] = [];
   redis.on('error', (e: Error) => errors.push(e));
   try {
@@ -88,6 +89,7 @@ async function checkRedis(env: Env): Promise<Check[]> {
     if (aof !== '1') {
       out.push(check('redis', 'warn', 'AOF persistence is off: a Redis restart loses queued alerts, baselines and seen notes (the service re-creates its schedulers and re-baselines, and tells you)', 'turn on appendonly yes (docker-compose.yml does it)'));
     } else out.push(check('redis', 'ok', 'AOF persistence on'));
+    if (env.REDIS_SENTINELS) out.push(await replicationCheck(redis));
     return out;
   } catch (err) {
     const reason = errors.find((e) => !/Connection is closed/i.test(e.message))?.message ?? (err as Error).message;
@@ -199,6 +201,21 @@ async function readFeedCheck(source: SourceConfig, text: string, contentType: st
     }
   }
   return out;
+}
+
+/**
+ * Behind Sentinel, a write the master acknowledged but no replica received is lost at failover
+ * (an alert claimed as sent, a seen note). min-replicas-to-write makes the master refuse writes
+ * it cannot replicate, so BullMQ retries them instead.
+ */
+async function replicationCheck(redis: Redis): Promise<Check> {
+  const info = await redis.info('replication');
+  const field = (name: string): string | null => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? null;
+  const replicas = Number(field('connected_slaves') ?? 0);
+  const guarded = field('min_slaves_good_slaves') !== null;
+  if (replicas === 0) return check('redis', 'warn', 'the master has no connected replica: a failover has nothing to promote', 'start a replica (replicaof <master>) with AOF on, monitored by the sentinels');
+  if (!guarded) return check('redis', 'warn', `the master has ${replicas} replica(s) but min-replicas-to-write is off: writes acknowledged just before a failover can be lost`, 'set min-replicas-to-write 1 and min-replicas-max-lag 10 on every node (redis.conf), with appendonly yes');
+  return check('redis', 'ok', `master with ${replicas} replica(s), min-replicas-to-write on`);
 }
 
 const TABLE_FIX = 'check the URL: it must be the supported-versions page, with the end-of-patch and end-of-availability table';

@@ -1,11 +1,40 @@
 // The only place that reads process.env. Everything else receives a typed Env.
 import { z } from 'zod';
 
+/** "host:port, host:port" → addresses (Sentinel, Cluster). */
+const Addresses = z
+  .string()
+  .transform((text) => text.split(',').map((a) => a.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port'))
+      .min(1, 'expected at least one host:port')
+      .transform((list) => list.map((a) => ({ host: a.slice(0, a.lastIndexOf(':')).replace(/^\[|\]$/g, ''), port: Number(a.slice(a.lastIndexOf(':') + 1)) }))),
+  );
+
 const EnvSchema = z.object({
   CONFIG_DIR: z.string().default('./config'),
+  /** A single Redis (redis:// or rediss://, user, password and database in the URL). */
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /**
+   * Redis behind Sentinel: the sentinels' addresses ("host:26379,host2:26379") and the master's
+   * name. The master's credentials go in REDIS_USERNAME / REDIS_PASSWORD, the sentinels' in
+   * REDIS_SENTINEL_PASSWORD. REDIS_URL is then not used.
+   */
+  REDIS_SENTINELS: Addresses.optional(),
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /**
+   * A Redis Cluster: some of its nodes ("host:7000,host:7001"). Every key and queue then shares one
+   * hash slot through a hash-tagged QUEUE_PREFIX ("{release-radar}", added when missing), so
+   * BullMQ's scripts and ours see all their keys on one node. REDIS_URL is then not used.
+   */
+  REDIS_CLUSTER_NODES: Addresses.optional(),
+  /** Credentials for Sentinel or Cluster mode (a single Redis takes them in REDIS_URL). */
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
   /** Prefix of every Redis key and BullMQ queue; lets several installations share one Redis. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('release-radar'),
+  QUEUE_PREFIX: z.string().regex(/^(?:[A-Za-z0-9_-]+|\{[A-Za-z0-9_-]+\})$/, 'letters, digits, _ and -, optionally inside one {hash tag}').default('release-radar'),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   /** Base URL of the Slack Web API. Credentials do not belong in it (the token does that). */
   SLACK_API_URL: z
@@ -65,5 +94,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const lines = result.error.issues.map((i) => `environment: ${i.path.join('.')}: ${i.message}`);
     throw new EnvError(lines.join('\n'));
   }
-  return result.data;
+  const env = result.data;
+  if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) throw new EnvError('environment: REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set: choose Sentinel or Cluster');
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_MASTER) throw new EnvError('environment: REDIS_SENTINEL_MASTER: required with REDIS_SENTINELS (the master name the sentinels monitor, e.g. mymaster)');
+  if (env.REDIS_SENTINEL_MASTER && !env.REDIS_SENTINELS) throw new EnvError('environment: REDIS_SENTINELS: required with REDIS_SENTINEL_MASTER (the sentinels\' host:port list)');
+  // In a cluster, BullMQ's scripts touch several keys of a queue at once: they must share a slot.
+  if (env.REDIS_CLUSTER_NODES && !env.QUEUE_PREFIX.startsWith('{')) env.QUEUE_PREFIX = `{${env.QUEUE_PREFIX}}`;
+  return env;
 }

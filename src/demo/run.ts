@@ -9,13 +9,13 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { destination } from 'pino';
-import { loadEnv, type Env } from '../config/env.js';
+import { EnvError, loadEnv, type Env } from '../config/env.js';
 import { loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import type { ReleaseEvent } from '../domain/events.js';
 import { parseFeed } from '../ingest/feed.js';
 import { parseVersionsTable } from '../ingest/versions-table.js';
-import { assertRedisReachable, createRedis } from '../queue/connection.js';
+import { assertRedisReachable, createRedis, describeRedis, redisTargetOf } from '../queue/connection.js';
 import { deleteKeysWithPrefix, waitUntilIdle } from '../queue/idle.js';
 import { JOB, STAGES } from '../queue/names.js';
 import type { Service } from '../../workers/service.js';
@@ -80,8 +80,10 @@ function containerEntries() {
   );
 }
 
-/** `base`: the caller's environment; only REDIS_URL and OUTBOX_DIR are taken from it. */
+/** `base`: the caller's environment; only where Redis is and OUTBOX_DIR are taken from it. */
 export async function runDemo(base: Env, options: DemoOptions = {}): Promise<DemoResult> {
+  // Its keys are found again by a SCAN of one server (cleanup of killed demos): not on a Cluster.
+  if (base.REDIS_CLUSTER_NODES) throw new EnvError('environment: REDIS_CLUSTER_NODES: the demo runs against a single Redis or a Sentinel-managed one; unset REDIS_CLUSTER_NODES (REDIS_URL=redis://127.0.0.1:6379) to try it');
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const started = Date.now();
   // 2026-12-01T13-49-39 (outbox folder), rr-demo-20261201-134939-<random> (Redis keys: two demos at once do not meet).
@@ -110,8 +112,8 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
     await writeFile(path.join(configDir, 'teams.yaml'), readDemoConfig('teams.yaml'));
     // Only Redis and the log level come from the caller's environment: the demo never posts to a
     // real Slack or SMTP server, and it is the only place where loopback sources are allowed.
-    const env = loadEnv({
-      REDIS_URL: base.REDIS_URL,
+    const env: Env = {
+      ...loadEnv({
       LOG_LEVEL: options.logLevel ?? 'error',
       QUEUE_PREFIX: prefix,
       CONFIG_DIR: configDir,
@@ -119,7 +121,9 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(options.port ?? 0),
       ALLOW_PRIVATE_SOURCES: 'true',
-    });
+      }),
+      ...redisTargetOf(base),
+    };
     const config = await loadConfig(configDir);
     const { startService } = await import('../../workers/service.js');
     // Logs go to stderr, so the story on stdout stays readable.
@@ -127,8 +131,8 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
     // A demo killed outright (SIGKILL) cannot clean up: it keeps a heartbeat that expires, and the
     // next demo removes what such demos left behind. The heartbeat exists before any other key of
     // this demo, so a demo starting at the same moment never takes this one for abandoned.
-    await assertRedisReachable(env.REDIS_URL);
-    const control = createRedis(env.REDIS_URL);
+    await assertRedisReachable(env);
+    const control = createRedis(env);
     const alive = `${prefix}:demo-alive`;
     await control.set(alive, '1', 'EX', 30);
     heartbeat = setInterval(() => void control.set(alive, '1', 'EX', 30).catch(() => undefined), 10_000);
@@ -141,7 +145,7 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
 
     print('release-radar demo: the whole service against a local replay of bundled real data (no internet, no credentials).');
     print(`  replay      ${replay.url} serves the DLVM release notes, a DLC-style feed (AWS container changelogs) and the DLVM versions page`);
-    print(`  redis       ${redactedRedis(env.REDIS_URL)}, keys under ${prefix}: (deleted at the end)`);
+    print(`  redis       ${describeRedis(env)}, keys under ${prefix}: (deleted at the end)`);
     print(`  outbox      ${path.relative(process.cwd(), outbox) || outbox}`);
     print(`  status page ${statusUrl}`);
     if (leftovers.keys > 0) print(`  cleanup     removed ${leftovers.keys} Redis keys left by ${leftovers.prefixes} demo(s) that were killed before they could clean up`);
@@ -258,12 +262,6 @@ async function removeAbandonedDemos(redis: ReturnType<typeof createRedis>, mine:
 }
 
 const byDateDesc = <T extends { publishedAt: string | null }>(entries: T[]): T[] => [...entries].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
-
-function redactedRedis(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString().replace(/\/$/, '');
-}
 
 /** "3 new-image, 1 security-update (PyTorch 2.4, Base 12.4, …)" */
 function summarise(events: ReleaseEvent[]): string {

@@ -1,5 +1,61 @@
-import { Redis, type RedisOptions } from 'ioredis';
+// Connections to Redis: a single server (REDIS_URL), a master found through Sentinel
+// (REDIS_SENTINELS + REDIS_SENTINEL_MASTER), or a Redis Cluster (REDIS_CLUSTER_NODES).
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Env } from '../config/env.js';
 import { redactText, redactUrl } from '../redact.js';
+
+/** The part of the environment that says where Redis is. */
+export type RedisTarget = Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_MASTER' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_CLUSTER_NODES' | 'REDIS_USERNAME' | 'REDIS_PASSWORD'>;
+
+/** Only where Redis is, out of a whole environment. */
+export function redisTargetOf(env: RedisTarget): RedisTarget {
+  const { REDIS_URL, REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES, REDIS_USERNAME, REDIS_PASSWORD } = env;
+  const all = { REDIS_URL, REDIS_SENTINELS, REDIS_SENTINEL_MASTER, REDIS_SENTINEL_PASSWORD, REDIS_CLUSTER_NODES, REDIS_USERNAME, REDIS_PASSWORD };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as RedisTarget;
+}
+
+/** Where Redis is, for messages (no credentials). */
+export function describeRedis(target: RedisTarget): string {
+  const list = (a: { host: string; port: number }[]): string => a.map((x) => `${x.host}:${x.port}`).join(',');
+  if (target.REDIS_SENTINELS) return `master "${target.REDIS_SENTINEL_MASTER ?? ''}" through sentinels ${list(target.REDIS_SENTINELS)}`;
+  if (target.REDIS_CLUSTER_NODES) return `the cluster of ${list(target.REDIS_CLUSTER_NODES)}`;
+  return redactUrl(target.REDIS_URL);
+}
+
+const credentials = (target: RedisTarget): RedisOptions => ({ ...(target.REDIS_USERNAME ? { username: target.REDIS_USERNAME } : {}), ...(target.REDIS_PASSWORD ? { password: target.REDIS_PASSWORD } : {}) });
+
+/**
+ * One connection to wherever Redis is. After a Sentinel failover the old master turns replica and
+ * answers READONLY: reconnect (ioredis asks the sentinels for the new master) and resend.
+ *
+ * A Cluster connection is returned typed as Redis: ioredis' Cluster speaks the same commands, and
+ * every key we use shares the hash-tagged prefix's slot, so multi-key scripts stay on one node.
+ */
+function connect(target: RedisTarget, options: RedisOptions): Redis {
+  if (target.REDIS_SENTINELS) {
+    return new Redis({
+      ...options,
+      ...credentials(target),
+      sentinels: target.REDIS_SENTINELS,
+      name: target.REDIS_SENTINEL_MASTER ?? 'mymaster',
+      ...(target.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: target.REDIS_SENTINEL_PASSWORD } : {}),
+      failoverDetector: true,
+      reconnectOnError: (err) => (/READONLY/.test(err.message) ? 2 : false),
+    });
+  }
+  if (target.REDIS_CLUSTER_NODES) {
+    const { lazyConnect, ...redisOptions } = options;
+    const cluster = new Cluster(target.REDIS_CLUSTER_NODES, {
+      redisOptions: { ...redisOptions, ...credentials(target) },
+      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+      enableReadyCheck: true,
+      // A probe that must fail fast must not retry the cluster forever either.
+      ...(options.retryStrategy ? { clusterRetryStrategy: () => null } : {}),
+    });
+    return cluster as unknown as Redis;
+  }
+  return new Redis(target.REDIS_URL, options);
+}
 
 /** What to do, by what went wrong: an absent Redis, or one that answers but refuses us. */
 function adviceFor(reason: string): string {
@@ -10,16 +66,16 @@ function adviceFor(reason: string): string {
 }
 
 export class RedisUnavailableError extends Error {
-  constructor(url: string, cause: unknown) {
+  constructor(where: string, cause: unknown) {
     const reason = redactText((cause as Error)?.message ?? String(cause));
-    super(`cannot use Redis at ${redactUrl(url)} (${reason}).\n${adviceFor(reason)}`, { cause });
+    super(`cannot use Redis at ${where} (${reason}).\n${adviceFor(reason)}`, { cause });
     this.name = 'RedisUnavailableError';
   }
 }
 
 /** Worker/queue connection: BullMQ requires maxRetriesPerRequest null for blocking commands. */
-export function createRedis(url: string, extra: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra });
+export function createRedis(target: RedisTarget, extra: RedisOptions = {}): Redis {
+  const redis = connect(target, { maxRetriesPerRequest: null, enableReadyCheck: true, ...extra });
   // Failures reach us through the commands that fail and through RedisHealth's listeners; without
   // any listener ioredis would print a raw stack for every reconnect attempt.
   redis.on('error', () => undefined);
@@ -27,10 +83,10 @@ export function createRedis(url: string, extra: RedisOptions = {}): Redis {
 }
 
 /** Fails fast with a helpful message instead of retrying forever when Redis is not there. */
-export async function assertRedisReachable(url: string, timeoutMs = 3_000): Promise<void> {
+export async function assertRedisReachable(target: RedisTarget, timeoutMs = 3_000): Promise<void> {
   // commandTimeout: a Redis that accepts the connection but never answers (frozen, or not Redis at
   // all) fails here instead of holding `start` forever.
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, commandTimeout: timeoutMs, retryStrategy: () => null });
+  const probe = connect(target, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, commandTimeout: timeoutMs, retryStrategy: () => null });
   // The connection's own errors say why (WRONGPASS, a bad DB index); the rejected connect() often
   // only says "Connection is closed".
   const seen: Error[] = [];
@@ -44,7 +100,7 @@ export async function assertRedisReachable(url: string, timeoutMs = 3_000): Prom
   } catch (err) {
     const first = seen[0];
     const informative = first && !/Connection is closed/i.test(first.message) ? first : err;
-    throw new RedisUnavailableError(url, informative);
+    throw new RedisUnavailableError(describeRedis(target), informative);
   } finally {
     probe.disconnect();
   }

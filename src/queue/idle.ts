@@ -1,7 +1,7 @@
 // "Has everything that was started finished?": for the demo's step-by-step story and for tests.
 // BullMQ has no such query; the queues are idle when none has a job waiting, running or due soon,
 // seen three times in a row (a finishing job adds the next stage's job before it completes).
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import type { Queues } from './queues.js';
 
 const BUSY_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
@@ -40,14 +40,21 @@ export async function waitUntilIdle(queues: Queues, options: IdleOptions = {}): 
   }
 }
 
-/** Delete every key under `prefix:` (SCAN, never KEYS: the Redis may be shared and large). */
-export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
+/**
+ * Delete every key under `prefix:` (SCAN, never KEYS: the Redis may be shared and large). SCAN
+ * walks one server: on a Cluster, every master is walked.
+ */
+export async function deleteKeysWithPrefix(redis: Redis | Cluster, prefix: string): Promise<number> {
+  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
   let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
+  for (const server of servers) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      // One DEL per key on a Cluster node: the keys of one prefix share a slot only when it is hash-tagged.
+      if (keys.length > 0) deleted += redis instanceof Cluster ? (await Promise.all(keys.map((k) => server.del(k)))).reduce((a, b) => a + b, 0) : await server.del(...keys);
+    } while (cursor !== '0');
+  }
   return deleted;
 }

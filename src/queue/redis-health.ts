@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { redactText } from '../redact.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EPIPE|EAI_AGAIN|Connection is closed|connect ETIMEDOUT|Stream isn't writeable|Socket closed|MaxRetriesPerRequest|Reached the max retries|LOADING/i;
-const REFUSING_ERROR = /\bOOM\b|MISCONF|READONLY|NOAUTH|WRONGPASS|NOPERM|-ERR max number of clients/i;
+const REFUSING_ERROR = /\bOOM\b|MISCONF|READONLY|NOREPLICAS|NOAUTH|WRONGPASS|NOPERM|-ERR max number of clients/i;
 
 export type RedisState = 'up' | 'down' | 'refusing';
 
@@ -46,7 +46,8 @@ export interface RedisStatus {
 function advice(err: unknown): string {
   const t = errorText(err);
   if (/\bOOM\b/i.test(t)) return 'Redis is out of memory (maxmemory reached with noeviction): raise maxmemory or free memory; nothing is lost while workers wait';
-  if (/READONLY/i.test(t)) return 'Redis is a read-only replica (a failover?): point REDIS_URL at the primary';
+  if (/READONLY/i.test(t)) return 'Redis is a read-only replica (a failover?): point REDIS_URL at the primary, or use REDIS_SENTINELS to follow it';
+  if (/NOREPLICAS/i.test(t)) return 'the master refuses writes it cannot replicate (min-replicas-to-write): bring a replica back; nothing is lost while workers wait';
   if (/MISCONF/i.test(t)) return 'Redis cannot persist (MISCONF): check its disk and the AOF/RDB settings';
   if (/NOAUTH|WRONGPASS|NOPERM/i.test(t)) return 'Redis refused our credentials: check the user and password in REDIS_URL';
   return 'Redis refuses writes';

@@ -86,6 +86,19 @@ describe('config loading', () => {
     expect(env.OUTBOX_DIR).toBe('./outbox');
     expect(() => loadEnv({ HTTP_PORT: 'eighty' })).toThrow(/environment: HTTP_PORT/);
   });
+
+  it('reads Sentinel and Cluster settings, hash-tags the prefix for a Cluster, and refuses what cannot work, naming the key', () => {
+    const sentinel = loadEnv({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2.internal:26380,[::1]:26381', REDIS_SENTINEL_MASTER: 'mymaster' });
+    expect(sentinel.REDIS_SENTINELS).toEqual([{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-2.internal', port: 26380 }, { host: '::1', port: 26381 }]);
+    expect(sentinel.QUEUE_PREFIX).toBe('release-radar');
+    expect(loadEnv({ REDIS_CLUSTER_NODES: 'redis-0:6379' }).QUEUE_PREFIX).toBe('{release-radar}');
+    expect(loadEnv({ REDIS_CLUSTER_NODES: 'redis-0:6379', QUEUE_PREFIX: '{rr}' }).QUEUE_PREFIX).toBe('{rr}');
+    expect(() => loadEnv({ REDIS_SENTINELS: '10.0.0.1:26379' })).toThrow(/environment: REDIS_SENTINEL_MASTER: required with REDIS_SENTINELS/);
+    expect(() => loadEnv({ REDIS_SENTINEL_MASTER: 'mymaster' })).toThrow(/environment: REDIS_SENTINELS: required/);
+    expect(() => loadEnv({ REDIS_SENTINELS: '10.0.0.1', REDIS_SENTINEL_MASTER: 'm' })).toThrow(/environment: REDIS_SENTINELS\.0: expected host:port/);
+    expect(() => loadEnv({ REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_MASTER: 'm', REDIS_CLUSTER_NODES: 'b:2' })).toThrow(/REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set/);
+    expect(() => loadEnv({ QUEUE_PREFIX: 'rr}' })).toThrow(/environment: QUEUE_PREFIX/);
+  });
 });
 
 // Issue #11: the typos people make, applied to the shipped config. Each must be refused with the
