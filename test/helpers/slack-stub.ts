@@ -114,9 +114,12 @@ export async function startSlackStub(): Promise<SlackStub> {
     pageSize: 2,
     close: () => Promise.resolve(),
   };
+  // Channels created by posting, by name and by id (a bench posts to thousands).
+  const createdByKey = new Map<string, SlackChannel>();
   const allChannels = (): SlackChannel[] => [...stub.workspace.channels, ...created.filter((c) => !stub.workspace.channels.some((w) => w.id === c.id || w.name === c.name))];
   function findChannel(channel: string): SlackChannel | undefined {
-    return allChannels().find((c) => c.id === channel || c.name === channel.replace(/^#/, ''));
+    const name = channel.replace(/^#/, '');
+    return stub.workspace.channels.find((c) => c.id === channel || c.name === name) ?? createdByKey.get(channel) ?? createdByKey.get(name);
   }
   // Slack's ts is the post's time in seconds with a per-channel unique suffix.
   let lastTs = 0;
@@ -132,12 +135,15 @@ export async function startSlackStub(): Promise<SlackStub> {
       if (/^[CGD][A-Z0-9]{6,}$/.test(name)) return json(200, { ok: false, error: 'channel_not_found' });
       channel = { id: `C${String(1_000_000 + created.length).padStart(8, '0')}`, name: name.replace(/^#/, ''), is_member: true, is_private: false };
       created.push(channel);
+      createdByKey.set(channel.id, channel).set(channel.name, channel);
     }
     const message: StoredMessage = { ts: nextTs(), text: typeof call.body.text === 'string' ? call.body.text : '' };
     if (typeof call.body.thread_ts === 'string') message.thread_ts = call.body.thread_ts;
     const metadata = call.body.metadata as StoredMessage['metadata'] | undefined;
     if (metadata?.event_type) message.metadata = metadata;
-    history.set(channel.id, [...(history.get(channel.id) ?? []), message]);
+    const list = history.get(channel.id) ?? [];
+    list.push(message);
+    history.set(channel.id, list);
     okCalls.push(call);
     call.ts = message.ts;
     json(200, { ok: true, channel: channel.id, ts: message.ts, message: { type: 'message', text: message.text, ts: message.ts, ...(message.metadata ? { metadata: message.metadata } : {}) } });
@@ -146,7 +152,8 @@ export async function startSlackStub(): Promise<SlackStub> {
   const read = (method: string, body: Record<string, unknown>, json: Answer): void => {
     const field = (name: string): string | undefined => (typeof body[name] === 'string' ? body[name] : undefined);
     const id = field('channel') ?? '';
-    const channel = allChannels().find((c) => c.id === id); // ids only, as Slack
+    const found = findChannel(id);
+    const channel = found?.id === id ? found : undefined; // ids only, as Slack
     if (!channel) return json(200, { ok: false, error: 'channel_not_found' });
     const needed = channel.is_private ? 'groups:history' : 'channels:history';
     if (!stub.workspace.scopes.includes(needed)) return json(200, { ok: false, error: 'missing_scope', needed, provided: stub.workspace.scopes.join(',') });
