@@ -12,9 +12,9 @@ import { parseFeed } from '../src/ingest/feed.js';
 import { createMatchProcessor } from '../src/processors/match.js';
 import type { MatchJob } from '../src/queue/payloads.js';
 import { deletePrefix, REDIS_URL } from '../test/helpers/redis.js';
-import { feedXml, percentile, round, type Result } from './lib.js';
+import { feedXml, percentile, round, type Measurement } from './lib.js';
 
-export async function fanoutBench(): Promise<Result> {
+export async function fanoutBench(): Promise<Measurement> {
   const teams = 10_000;
   const prefix = `rrbench-${randomBytes(4).toString('hex')}`;
   const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', OUTBOX_DIR: '/tmp/rr-bench-outbox' });
@@ -63,8 +63,7 @@ export async function fanoutBench(): Promise<Result> {
     unit: 'jobs/s',
     baseline: Math.round(baseRate),
     ratio: round(ratio),
-    goal: '>= 0.5',
-    pass: ratio >= 0.5,
+    goal: { of: 'ratio', op: '>=', limit: 0.5 },
     note: `1 event × ${teams} teams through the match stage (match, pacing slots, validation, addBulk) vs raw addBulk of as many jobs; median of 3 warm runs each`,
   };
 }

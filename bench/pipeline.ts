@@ -15,7 +15,7 @@ import { startService } from '../workers/service.js';
 import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
 import { startDocumentServer, startSlackStub } from '../test/helpers/servers.js';
 import { writeConfig } from '../test/helpers/service.js';
-import { percentile, round, sleep, type Result } from './lib.js';
+import { percentile, round, sleep, type Measurement } from './lib.js';
 
 const RUNS = 40;
 
@@ -28,7 +28,7 @@ function feedWith(n: number): string {
   return `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>bench</title><id>tag:bench</id><updated>2026-01-01T00:00:00Z</updated>${entries.reverse().join('')}</feed>`;
 }
 
-export async function pipelineLatencyBench(): Promise<Result> {
+export async function pipelineLatencyBench(): Promise<Measurement> {
   const prefix = `rrbench-${randomBytes(4).toString('hex')}`;
   const [feeds, slack] = await Promise.all([startDocumentServer(), startSlackStub()]);
   const configDir = await writeConfig([{ id: 'feed', kind: 'feed', url: `${feeds.url}/feed.xml`, every: '1h' }], [
@@ -94,8 +94,7 @@ export async function pipelineLatencyBench(): Promise<Result> {
     unit: 'ms',
     baseline: round(baseline),
     ratio: round(ratio),
-    goal: '<= 5',
-    pass: ratio <= 5,
+    goal: { of: 'ratio', op: '<=', limit: 5 },
     note: `${RUNS} feed changes, p99 (p50 ${round(percentile(latencies, 50))} ms); baseline = 4 × BullMQ add→complete p99 (${round(percentile(bull, 99))} ms) + feed GET p99 + Slack POST p99`,
   };
 }

@@ -1,6 +1,6 @@
-// idle_cpu_1000_sources and rss_mb_1k_sources_10k_teams: the all-in-one process (`release-radar
-// start`, a child process measured through /proc) with 1,000 sources that answer 304 and 10,000
-// teams, against the same process with one source and one team. Polling runs every 10 s instead of
+// idle_cpu_1000_sources, rss and peak rss, and how they grow: the all-in-one process (`release-radar
+// start`, a child process measured through /proc) with 100, 1,000 and 5,000 sources that answer
+// 304 and 10,000 teams, against the same process with one source and one team. Polling runs every 10 s instead of
 // every minute (six times the load, so the window holds enough polls); the CPU figure is scaled
 // back to one poll per source per minute.
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
 import { writeConfig } from '../test/helpers/service.js';
-import { round, sleep, type Result } from './lib.js';
+import { round, sleep, type Measurement } from './lib.js';
 
 const POLL_EVERY_S = 10;
 const WINDOW_S = 30;
@@ -79,21 +79,35 @@ async function measure(sources: number, teams: number): Promise<Measured> {
   }
 }
 
-export async function processBenches(): Promise<Result[]> {
+const SIZES = [100, 1_000, 5_000];
+const TEAMS = 10_000;
+
+/**
+ * One run: a baseline process (1 source, 1 team), then 100, 1,000 and 5,000 sources with 10,000
+ * teams. The 1,000-source process gives the idle CPU and memory figures; the three sizes give how
+ * cost grows, judged as the cost per source from 1,000 to 5,000 over that from 100 to 1,000
+ * (1 = linear; below 1, better than linear).
+ */
+export async function processBenches(): Promise<Measurement[]> {
   const small = await measure(1, 1);
-  const big = await measure(1_000, 10_000);
+  const sized = new Map<number, Measured>();
+  for (const n of SIZES) sized.set(n, await measure(n, TEAMS));
+  const at = (n: number): Measured => sized.get(n) as Measured;
   // Scaled back from one poll per 10 s to one per minute per source.
-  const scaled = big.cpuShare * (POLL_EVERY_S / 60) * 100;
-  const baseScaled = small.cpuShare * (POLL_EVERY_S / 60) * 100;
+  const scaled = (m: Measured): number => m.cpuShare * (POLL_EVERY_S / 60) * 100;
+  const big = at(1_000);
+  const table = SIZES.map((n) => `${n} sources: ${round(scaled(at(n)))} % CPU, ${round(at(n).rssMb)} MB (peak ${round(at(n).peakMb)} MB)`).join('; ');
+  const cpuGrowth = scaled(at(5_000)) / 5_000 / (scaled(at(1_000)) / 1_000);
+  const slope = (a: number, b: number): number => (at(b).rssMb - at(a).rssMb) / (b - a);
+  const rssGrowth = slope(1_000, 5_000) / Math.max(1e-6, slope(100, 1_000));
   return [
     {
       name: 'idle_cpu_1000_sources',
-      value: round(scaled),
+      value: round(scaled(big)),
       unit: '% of one core',
-      baseline: round(baseScaled),
-      ratio: round(scaled / Math.max(baseScaled, 0.01)),
-      goal: 'value <= 5 %',
-      pass: scaled <= 5,
+      baseline: round(scaled(small)),
+      ratio: round(scaled(big) / Math.max(scaled(small), 0.01)),
+      goal: { of: 'value', op: '<=', limit: 2 },
       note: `measured at one 304 poll per source every ${POLL_EVERY_S} s (${big.notModified} answers in ${WINDOW_S} s: ${round(big.cpuShare * 100)} % of a core), scaled to one per minute; baseline: 1 source, 1 team`,
     },
     {
@@ -102,9 +116,35 @@ export async function processBenches(): Promise<Result[]> {
       unit: 'MB',
       baseline: round(small.rssMb),
       ratio: round(big.rssMb / small.rssMb),
-      goal: 'value <= 150 MB',
-      pass: big.rssMb <= 150,
-      note: `resident memory of \`release-radar start\` after warm-up (peak ${round(big.peakMb)} MB); baseline: 1 source, 1 team`,
+      goal: { of: 'value', op: '<=', limit: 150 },
+      note: 'resident memory of `release-radar start` after warm-up; baseline: 1 source, 1 team',
+    },
+    {
+      name: 'peak_rss_mb_1k_sources_10k_teams',
+      value: round(big.peakMb),
+      unit: 'MB',
+      baseline: round(small.peakMb),
+      ratio: round(big.peakMb / small.peakMb),
+      goal: { of: 'value', op: '<=', limit: 200 },
+      note: 'highest resident memory (VmHWM) from start through warm-up and the window',
+    },
+    {
+      name: 'growth_idle_cpu_per_source',
+      value: round(cpuGrowth),
+      unit: 'x',
+      baseline: 1,
+      ratio: round(cpuGrowth),
+      goal: { of: 'value', op: '<=', limit: 1.2 },
+      note: `CPU per source at 5,000 sources over CPU per source at 1,000 (1 = linear). ${table}`,
+    },
+    {
+      name: 'growth_rss_per_source',
+      value: round(rssGrowth),
+      unit: 'x',
+      baseline: 1,
+      ratio: round(rssGrowth),
+      goal: { of: 'value', op: '<=', limit: 1.2 },
+      note: 'memory added per source from 1,000 to 5,000 sources over that from 100 to 1,000 (1 = linear), 10,000 teams each',
     },
   ];
 }

@@ -13,12 +13,12 @@ import { startService } from '../workers/service.js';
 import { makeEvent } from '../test/helpers/events.js';
 import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
 import { startSlackStub } from '../test/helpers/servers.js';
-import { round, type Result } from './lib.js';
+import { round, type Measurement } from './lib.js';
 
 const CHANNELS = 1_000;
 const PER_CHANNEL = 5;
 
-export async function slackThroughputBench(): Promise<Result> {
+export async function slackThroughputBench(): Promise<Measurement> {
   const prefix = `rrbench-${randomBytes(4).toString('hex')}`;
   const slack = await startSlackStub();
   const channels = Array.from({ length: CHANNELS }, (_, i) => `#c${i}`);
@@ -65,8 +65,7 @@ export async function slackThroughputBench(): Promise<Result> {
     unit: 'msg/s',
     baseline: Math.round(rawRate),
     ratio: round(ratio),
-    goal: 'value / 1000 >= 0.9',
-    pass: ratio >= 0.9,
+    goal: { of: 'ratio', op: '>=', limit: 0.9 },
     note: `${jobs.length} paced deliveries to ${CHANNELS} channels; ratio = msg/s ÷ 1,000 (the most 1,000 channels at 1 msg/s allow); baseline = raw SDK unpaced msg/s`,
   };
 }
