@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
+import { freePort } from '../test/helpers/redis-server.js';
 import { writeConfig } from '../test/helpers/service.js';
 import { round, sleep, type Measurement } from './lib.js';
 
@@ -39,7 +40,7 @@ function memoryMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(kb) / 1024;
 }
 
-async function measure(sources: number, teams: number): Promise<Measured> {
+export async function measure(sources: number, teams: number): Promise<Measured> {
   let notModified = 0;
   const server: Server = createServer((req, res) => {
     if (req.headers['if-none-match'] === '"v1"') {
@@ -56,14 +57,17 @@ async function measure(sources: number, teams: number): Promise<Measured> {
     Array.from({ length: sources }, (_, i) => ({ id: `s${i}`, kind: 'feed', url: `${base}/feed-${i}.xml`, every: `${POLL_EVERY_S}s` })),
     Array.from({ length: teams }, (_, i) => ({ id: `team-${i}`, name: `Team ${i}`, slack: { channels: [`#c${i}`] }, subscriptions: [{ frameworks: ['pytorch'], versions: '>=2.4' }] })),
   );
+  const port = await freePort();
   const child = spawn('node', [...START_FLAGS, path.resolve('bin/release-radar.js'), 'start'], {
-    env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: configDir, HTTP_PORT: '0', LOG_LEVEL: 'warn', ALLOW_PRIVATE_SOURCES: 'true', OUTBOX_DIR: path.join(configDir, 'outbox') },
+    env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: configDir, HTTP_PORT: String(port), LOG_LEVEL: 'warn', ALLOW_PRIVATE_SOURCES: 'true', OUTBOX_DIR: path.join(configDir, 'outbox') },
     stdio: 'ignore',
   });
   const pid = child.pid ?? 0;
   try {
-    // Warm-up: every source polled once (200 + baseline) and then answering 304.
-    await waitFor(() => notModified >= sources, 'every source to answer 304 once', 180_000);
+    // Warm-up: started and ready (every scheduler planned), every source polled once (200 +
+    // baseline), then answering 304 twice, so the first round's parses are behind us.
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 'the service to be ready', 300_000);
+    await waitFor(() => notModified >= 2 * sources, 'every source to answer 304 twice', 300_000);
     await sleep(2_000);
     const cpu0 = cpuSeconds(pid);
     const seen0 = notModified;

@@ -1,6 +1,8 @@
 // slack_1000_channels_throughput: 5,000 alerts to 1,000 channels (5 each) through the real deliver
 // stage with per-channel pacing (1 message per second per channel). Pacing per channel, not per
-// queue, means 1,000 channels together can receive close to 1,000 messages per second.
+// queue, means 1,000 channels together can receive close to 1,000 messages per second. The Slack
+// stub runs in its own process (bench/slack-stub-process.ts), as Slack runs elsewhere.
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { WebClient } from '@slack/web-api';
@@ -12,15 +14,39 @@ import { enqueueDeliveries } from '../src/queue/producers.js';
 import { startService } from '../workers/service.js';
 import { makeEvent } from '../test/helpers/events.js';
 import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
-import { startSlackStub } from '../test/helpers/servers.js';
 import { round, type Measurement } from './lib.js';
 
 const CHANNELS = 1_000;
 const PER_CHANNEL = 5;
 
+interface StubProcess {
+  apiUrl: string;
+  ask<T>(message: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function startStubProcess(): Promise<StubProcess> {
+  const child: ChildProcess = fork(new URL('./slack-stub-process.js', import.meta.url), { stdio: 'ignore' });
+  const next = <T>(): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
+  const { apiUrl } = await next<{ apiUrl: string }>();
+  return {
+    apiUrl,
+    ask: <T>(message: string) => {
+      const answer = next<T>();
+      child.send(message);
+      return answer;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('close');
+      }),
+  };
+}
+
 export async function slackThroughputBench(): Promise<Measurement> {
   const prefix = `rrbench-${randomBytes(4).toString('hex')}`;
-  const slack = await startSlackStub();
+  const slack = await startStubProcess();
   const channels = Array.from({ length: CHANNELS }, (_, i) => `#c${i}`);
   const env = loadEnv({ REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.apiUrl, DELIVER_CONCURRENCY: '128' });
   const config = { sources: [], operator: null, watchdog: { every: '5m', missedPolls: 3 }, warnings: [], teams: [TeamSchema.parse({ id: 'all', name: 'All', slack: { channels }, subscriptions: [{ frameworks: ['all'] }] })] };
@@ -36,10 +62,11 @@ export async function slackThroughputBench(): Promise<Measurement> {
     })),
   );
   await enqueueDeliveries(service.deps.queues, jobs, new Date(), service.deps.pacer);
-  await waitFor(() => slack.posted().length >= jobs.length, 'every message', 120_000);
-  const times = slack.posted().map((c) => c.receivedAt).sort((a, b) => a - b);
+  type Report = { posted: number; first: number; last: number };
+  let report: Report = { posted: 0, first: 0, last: 0 };
+  await waitFor(async () => (report = await slack.ask<Report>('report')).posted >= jobs.length, 'every message', 120_000);
   // Each channel's k-th message has its own one-second slot: the window ends one interval after the last.
-  const windowMs = (times.at(-1) ?? 0) - (times[0] ?? 0) + service.deps.pacer.intervalMs;
+  const windowMs = report.last - report.first + service.deps.pacer.intervalMs;
   const rate = jobs.length / (windowMs / 1000);
   await service.close();
   await deletePrefix(prefix);

@@ -13,6 +13,7 @@ import { RedisHealth } from './queue/redis-health.js';
 import { closeQueues, createQueues } from './queue/queues.js';
 import type { Deps } from './processors/deps.js';
 import { DeliveryLedger } from './stores/ledger.js';
+import { PollPlan } from './stores/poll-plan.js';
 import { DigestBuffer } from './stores/digest-buffer.js';
 import { SeenStore } from './stores/seen.js';
 import { SnapshotStore } from './stores/snapshots.js';
@@ -57,6 +58,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
       },
     }),
     sources: new SourceStateStore(redis, prefix),
+    polls: new PollPlan(redis, prefix),
     seen: new SeenStore(redis, prefix),
     snapshots: new SnapshotStore(redis, prefix),
     ledger: new DeliveryLedger(redis, prefix),

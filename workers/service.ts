@@ -121,7 +121,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   });
   let guard: StateGuard | null = null;
   if (options.scheduler) {
-    await syncSchedulers(deps.queues, config);
+    await syncSchedulers(deps, config);
     guard = new StateGuard(deps, { checkEveryMs: options.stateCheckMs ?? stateCheckInterval(config) });
     await guard.start();
   }
@@ -157,7 +157,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
       applyConfig(deps, next);
       try {
         // Redis away or refusing writes must not hold the caller (SIGHUP, POST /-/reload) forever.
-        if (options.scheduler) await withDeadline(syncSchedulers(deps.queues, next), 10_000, 're-planning the schedulers');
+        if (options.scheduler) await withDeadline(syncSchedulers(deps, next), 10_000, 're-planning the schedulers');
         await withDeadline(heartbeat(), 5_000, 'recording the new config');
       } catch (err) {
         const reason = redactText((err as Error).message);

@@ -220,8 +220,17 @@ function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
 }
 
 /** A short hash of the configuration in force, to tell processes with different configs apart. */
+// A config is immutable once loaded (a reload makes a new one): hash each once. With 10,000 teams
+// the JSON is megabytes, and the heartbeat asks every 15 s.
+const fingerprints = new WeakMap<AppConfig, string>();
+
 export function configFingerprint(config: AppConfig): string {
-  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12);
+  let known = fingerprints.get(config);
+  if (!known) {
+    known = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 12);
+    fingerprints.set(config, known);
+  }
+  return known;
 }
 
 export async function loadConfig(dir: string): Promise<AppConfig> {

@@ -10,7 +10,7 @@ import type { Deps } from '../processors/deps.js';
 import type { StateGuard } from '../processors/state-guard.js';
 import type { InstanceRegistry, InstanceInfo } from '../stores/instances.js';
 import { configFingerprint } from '../config/load.js';
-import { digestSchedulerId, pollSchedulerId, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
+import { digestSchedulerId, pollGraceMs, POLL_SWEEP_SCHEDULER_ID, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
 import { redactText } from '../redact.js';
 import { ADMIN_BASE, createAdminHandler, tokenMatches } from './admin.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
@@ -71,7 +71,14 @@ async function readiness(deps: Deps): Promise<string[]> {
   await deps.redis.ping();
   const ids = async (q: Queue): Promise<Set<string>> => new Set((await q.getJobSchedulers(0, -1)).map((s) => s.id ?? s.key));
   const [polls, digests, reminders, watchdog] = await Promise.all([deps.queues.poll, deps.queues.digest, deps.queues.remind, deps.queues.watchdog].map(ids));
-  for (const s of deps.config.sources) if (!polls?.has(pollSchedulerId(s.id))) problems.push(`no poll scheduler for source ${s.id}`);
+  if (deps.config.sources.length > 0 && !polls?.has(POLL_SWEEP_SCHEDULER_ID)) problems.push('no poll sweep scheduler');
+  const due = await deps.polls.dueTimes(deps.config.sources.map((s) => s.id));
+  const now = Date.now();
+  for (const s of deps.config.sources) {
+    const at = due.get(s.id);
+    if (at === undefined) problems.push(`source ${s.id} is not in the poll plan`);
+    else if (at < now - pollGraceMs(s)) problems.push(`source ${s.id} is overdue for polling since ${new Date(at).toISOString()} (is the poll sweep running?)`);
+  }
   for (const t of deps.config.teams) {
     if (!digests?.has(digestSchedulerId(t.id))) problems.push(`no digest scheduler for team ${t.id}`);
     if (!reminders?.has(remindSchedulerId(t.id))) problems.push(`no reminder scheduler for team ${t.id}`);

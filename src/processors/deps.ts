@@ -10,6 +10,7 @@ import type { DeliveryLedger } from '../stores/ledger.js';
 import type { DigestBuffer } from '../stores/digest-buffer.js';
 import type { SeenStore } from '../stores/seen.js';
 import type { SourceStateStore } from '../stores/source-state.js';
+import type { PollPlan } from '../stores/poll-plan.js';
 import type { SnapshotStore } from '../stores/snapshots.js';
 import type { LifecycleStore, ReminderLog } from '../stores/lifecycle.js';
 import type { SilenceStore } from '../stores/silences.js';
@@ -28,6 +29,8 @@ export interface Deps {
   prefix: string;
   queues: Queues;
   sources: SourceStateStore;
+  /** When each source is next polled (one sweep job polls every source that is due). */
+  polls: PollPlan;
   seen: SeenStore;
   snapshots: SnapshotStore;
   ledger: DeliveryLedger;

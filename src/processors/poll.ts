@@ -4,6 +4,7 @@ import type { SourceConfig } from '../config/schema.js';
 import { stableId } from '../domain/ids.js';
 import { fetchDocument, FetchError, type FetchResult } from '../ingest/fetch.js';
 import { JOB, jobId } from '../queue/names.js';
+import { pollEvery } from '../queue/schedules.js';
 import { PollJobSchema, type ParseJob } from '../queue/payloads.js';
 import { redactUrl } from '../redact.js';
 import type { SourceState } from '../stores/source-state.js';
@@ -20,14 +21,12 @@ interface Attempt {
 }
 
 /**
- * Fetches one source; only a changed document goes on to the parse stage. A source may list several
- * URLs in order of preference (Google's docs move from cloud.google.com to docs.cloud.google.com):
- * every poll tries them in that order and uses the first that answers, so the preferred one takes
- * over again as soon as it works. When a source moves (a permanent redirect, a 404/410 on the
- * preferred URL, a fallback taking over) the operator is told once.
+ * The poll stage. A `poll-sweep` job (one scheduler for every source) polls the sources that are
+ * due; a `poll-source` job polls one source now (tests, `release-radar poll`, the demo).
  */
-export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: PollOutcome }> {
+export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: PollOutcome } | { polled: number }> {
   return async (job) => {
+    if (job.name === JOB.pollSweep) return { polled: await sweep(deps) };
     const data = PollJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed poll job: ${data.error.message}`);
     const source = deps.config.sources.find((s) => s.id === data.data.sourceId);
@@ -36,68 +35,121 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
       deps.logger.info({ event: 'poll-skipped', source: data.data.sourceId }, 'poll of a source that is not in this process\'s config: skipped');
       return { outcome: 'unchanged' };
     }
-    const now = deps.clock();
-    const state = await deps.sources.get(source.id);
-
-    const attempts: Attempt[] = [];
-    let answered: { url: string; result: FetchResult } | null = null;
-    for (const url of source.urls) {
-      // Validators belong to the URL that issued them.
-      const validators = redactUrl(url) === state.activeUrl ? { etag: state.etag, lastModified: state.lastModified } : {};
-      try {
-        answered = { url, result: await fetchDocument(url, { validators, ...deps.fetch }) };
-        break;
-      } catch (err) {
-        attempts.push({ url, error: err as Error });
-      }
-    }
-    await tellIfMoved(deps, source, state, attempts, answered);
-    if (!answered) {
-      const last = attempts[attempts.length - 1]?.error;
-      const code = last instanceof FetchError ? `fetch-${last.code}` : 'fetch-error';
-      const message = attempts.map((a) => a.error.message).join('; then ');
-      await deps.sources.markFailing(source.id, code, message, now);
-      deps.metrics.polls.inc({ source: source.id, outcome: 'failed' });
-      deps.logger.warn({ source: source.id, code, err: message }, 'poll failed');
-      return { outcome: 'failed' };
-    }
-    const { url, result } = answered;
-    // Stored and shown without credentials: they live in the config, not in Redis.
-    const where = { activeUrl: redactUrl(url), finalUrl: redactUrl(result.url) };
-
-    // A document that failed to parse stays failing until it changes; only fetch errors clear here.
-    const clearsFailure = !state.lastErrorCode || state.lastErrorCode.startsWith('fetch-');
-    const healthy = clearsFailure ? { failing: false, lastError: null, lastErrorCode: null } : {};
-    if (result.status === 'not-modified') {
-      await deps.sources.update(source.id, { ...healthy, ...where, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
-      deps.metrics.polls.inc({ source: source.id, outcome: 'unchanged' });
-      return { outcome: 'unchanged' };
-    }
-    const hash = createHash('sha256').update(result.text).digest('hex').slice(0, 32);
-    const validators = { etag: result.etag, lastModified: result.lastModified };
-    const bodyKey = deps.sources.bodyKey(source.id, hash);
-    const enqueueParse = async (suffix: string[]): Promise<void> => {
-      await deps.redis.set(bodyKey, result.text, 'EX', BODY_TTL_SECONDS);
-      const payload: ParseJob = { sourceId: source.id, bodyKey, bodyHash: hash, fetchedAt: now.toISOString(), url: redactUrl(result.url) };
-      await deps.queues.parse.add(JOB.parse, payload, { jobId: jobId('parse', source.id, hash, ...suffix) });
-    };
-    if (hash === state.lastHash) {
-      // An unchanged document that failed to parse is parsed again now and then (every 10 minutes at
-      // most): a parse that failed for a passing reason, or a parser fixed by an upgrade, heals
-      // without waiting for Google to change the page.
-      if (state.lastErrorCode?.startsWith('parse-')) await enqueueParse(['retry', String(Math.floor(now.getTime() / 600_000))]);
-      await deps.sources.update(source.id, { ...healthy, ...validators, ...where, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
-      deps.metrics.polls.inc({ source: source.id, outcome: 'unchanged' });
-      return { outcome: 'unchanged' };
-    }
-
-    await enqueueParse([]);
-    // Validators and hash are recorded only once the parse job is durably queued.
-    await deps.sources.update(source.id, { ...validators, ...where, lastHash: hash, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString(), lastChangeAt: now.toISOString(), ...(clearsFailure ? healthy : {}) });
-    deps.metrics.polls.inc({ source: source.id, outcome: 'changed' });
-    deps.logger.info({ source: source.id, url: redactUrl(result.url), bytes: result.bytes, hash }, 'source changed');
-    return { outcome: 'changed' };
+    return { outcome: await pollSource(deps, source, await deps.sources.get(source.id)) };
   };
+}
+
+// Sources claimed per round trip, polled this many at a time, and for how long a claim holds
+// (a sweep that dies mid-way gives its sources back after this).
+const SWEEP_BATCH = 200;
+const SWEEP_CONCURRENCY = 32;
+const SWEEP_LEASE_MS = 5 * 60_000;
+
+/**
+ * Polls every source that is due, in batches: one claim and one read of their states per batch. One source's failure is that source's (marked failing, logged); it never
+ * stops the sweep. Scheduling runs on the wall clock, as BullMQ's schedulers do.
+ */
+async function sweep(deps: Deps): Promise<number> {
+  const now = Date.now();
+  const byId = new Map(deps.config.sources.map((s) => [s.id, s]));
+  let polled = 0;
+  for (;;) {
+    const due = await deps.polls.claimDue(now, SWEEP_BATCH, SWEEP_LEASE_MS);
+    if (due.length === 0) break;
+    const states = await deps.sources.getMany(due.map((d) => d.id));
+    let i = 0;
+    const work = async (): Promise<void> => {
+      for (let d = due[i++]; d; d = due[i++]) {
+        const source = byId.get(d.id);
+        if (!source) continue; // removed by a reload: the next plan drops it
+        const state = states.get(d.id);
+        try {
+          if (state) await pollSource(deps, source, state);
+        } catch (err) {
+          deps.logger.error({ source: source.id, err: redactUrl((err as Error).message) }, 'poll crashed');
+        }
+        // On the source's own rhythm (due + interval); a sweep that fell behind does not poll it
+        // twice in a row. Planned as soon as it is done: a hanging neighbour holds up nothing.
+        const every = pollEvery(source);
+        await deps.polls.reschedule(new Map([[source.id, Math.max(d.dueAt + every, Date.now() + every / 2)]]));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SWEEP_CONCURRENCY, due.length) }, work));
+    polled += due.length;
+    if (due.length < SWEEP_BATCH) break;
+  }
+  return polled;
+}
+
+/**
+ * Fetches one source; only a changed document goes on to the parse stage. A source may list several
+ * URLs in order of preference (Google's docs move from cloud.google.com to docs.cloud.google.com):
+ * every poll tries them in that order and uses the first that answers, so the preferred one takes
+ * over again as soon as it works. When a source moves (a permanent redirect, a 404/410 on the
+ * preferred URL, a fallback taking over) the operator is told once.
+ */
+export async function pollSource(deps: Deps, source: SourceConfig, state: SourceState): Promise<PollOutcome> {
+  const now = deps.clock();
+
+  const attempts: Attempt[] = [];
+  let answered: { url: string; result: FetchResult } | null = null;
+  for (const url of source.urls) {
+    // Validators belong to the URL that issued them.
+    const validators = redactUrl(url) === state.activeUrl ? { etag: state.etag, lastModified: state.lastModified } : {};
+    try {
+      answered = { url, result: await fetchDocument(url, { validators, ...deps.fetch }) };
+      break;
+    } catch (err) {
+      attempts.push({ url, error: err as Error });
+    }
+  }
+  await tellIfMoved(deps, source, state, attempts, answered);
+  if (!answered) {
+    const last = attempts[attempts.length - 1]?.error;
+    const code = last instanceof FetchError ? `fetch-${last.code}` : 'fetch-error';
+    const message = attempts.map((a) => a.error.message).join('; then ');
+    await deps.sources.markFailing(source.id, code, message, now);
+    deps.metrics.polls.inc({ source: source.id, outcome: 'failed' });
+    deps.logger.warn({ source: source.id, code, err: message }, 'poll failed');
+    return 'failed';
+  }
+  const { url, result } = answered;
+  // Stored and shown without credentials: they live in the config, not in Redis.
+  const where = { activeUrl: redactUrl(url), finalUrl: redactUrl(result.url) };
+
+  // A document that failed to parse stays failing until it changes; only fetch errors clear here.
+  const clearsFailure = !state.lastErrorCode || state.lastErrorCode.startsWith('fetch-');
+  const healthy = clearsFailure ? { failing: false, lastError: null, lastErrorCode: null } : {};
+  if (result.status === 'not-modified') {
+    // The steady state of 1,000 sources: write only what changed (usually the two times).
+    await deps.sources.updateChanged(source.id, state, { ...healthy, ...where, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
+    deps.metrics.polls.inc({ source: source.id, outcome: 'unchanged' });
+    return 'unchanged';
+  }
+  const hash = createHash('sha256').update(result.text).digest('hex').slice(0, 32);
+  const validators = { etag: result.etag, lastModified: result.lastModified };
+  const bodyKey = deps.sources.bodyKey(source.id, hash);
+  const enqueueParse = async (suffix: string[]): Promise<void> => {
+    await deps.redis.set(bodyKey, result.text, 'EX', BODY_TTL_SECONDS);
+    const payload: ParseJob = { sourceId: source.id, bodyKey, bodyHash: hash, fetchedAt: now.toISOString(), url: redactUrl(result.url) };
+    await deps.queues.parse.add(JOB.parse, payload, { jobId: jobId('parse', source.id, hash, ...suffix) });
+  };
+  if (hash === state.lastHash) {
+    // An unchanged document that failed to parse is parsed again now and then (every 10 minutes at
+    // most): a parse that failed for a passing reason, or a parser fixed by an upgrade, heals
+    // without waiting for Google to change the page.
+    if (state.lastErrorCode?.startsWith('parse-')) await enqueueParse(['retry', String(Math.floor(now.getTime() / 600_000))]);
+    await deps.sources.updateChanged(source.id, state, { ...healthy, ...validators, ...where, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString() });
+    deps.metrics.polls.inc({ source: source.id, outcome: 'unchanged' });
+    return 'unchanged';
+  }
+
+  await enqueueParse([]);
+  // Validators and hash are recorded only once the parse job is durably queued.
+  await deps.sources.update(source.id, { ...validators, ...where, lastHash: hash, lastPollAt: now.toISOString(), lastSuccessAt: now.toISOString(), lastChangeAt: now.toISOString(), ...(clearsFailure ? healthy : {}) });
+  deps.metrics.polls.inc({ source: source.id, outcome: 'changed' });
+  deps.logger.info({ source: source.id, url: redactUrl(result.url), bytes: result.bytes, hash }, 'source changed');
+  return 'changed';
 }
 
 /** One operator message per move (the incident id is derived from what moved, so it is sent once). */

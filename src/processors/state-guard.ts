@@ -129,7 +129,7 @@ export class StateGuard {
         // Another process noticed first and re-created the marker: adopt it and re-sync.
         this.markerId = current;
         this.lastRecovery = await currentRecovery(this.deps);
-        await syncSchedulers(this.deps.queues, this.deps.config);
+        await syncSchedulers(this.deps, this.deps.config);
         this.lastVerifiedAt = this.deps.clock();
         this.clearProblem();
         return;
@@ -151,7 +151,7 @@ export class StateGuard {
     await redis.set(recoveryKey(prefix), JSON.stringify(recovery), 'EX', RECOVERY_TTL_SECONDS);
     this.markerId = recovery.id;
     this.lastRecovery = recovery;
-    await syncSchedulers(this.deps.queues, this.deps.config);
+    await syncSchedulers(this.deps, this.deps.config);
     this.lastVerifiedAt = now;
     this.clearProblem();
     const config = this.deps.config;
@@ -167,7 +167,7 @@ export class StateGuard {
   }
 
   private async ensureSchedulers(): Promise<void> {
-    const repaired = await repairSchedulers(this.deps.queues, this.deps.config, this.deps.clock().getTime());
+    const repaired = await repairSchedulers(this.deps, this.deps.config, this.deps.clock().getTime());
     if (repaired.missing.length > 0 || repaired.overdue.length > 0) {
       this.deps.logger.warn({ event: 'schedulers-repaired', ...repaired }, 'job schedulers were missing or stuck (their next run long overdue); re-created them');
     }

@@ -24,9 +24,11 @@ export async function waitUntilIdle(queues: Queues, options: IdleOptions = {}): 
     const counts = await Promise.all(
       [queues.poll, queues.parse, queues.match, queues.deliver, queues.digest, queues.remind, queues.watchdog].map(async (q) => {
         const c = await q.getJobCounts(...BUSY_STATES);
-        if (options.ignoreDelayedBeyondMs !== undefined && c.delayed) {
-          const horizon = Date.now() + options.ignoreDelayedBeyondMs;
-          c.delayed = (await q.getDelayed()).filter((j) => j.timestamp + (j.opts.delay ?? 0) < horizon).length;
+        if (c.delayed) {
+          // A job scheduler's next run (the poll sweep every few seconds, tomorrow's digest) is
+          // always there: it is not work that was started.
+          const horizon = options.ignoreDelayedBeyondMs === undefined ? Infinity : Date.now() + options.ignoreDelayedBeyondMs;
+          c.delayed = (await q.getDelayed()).filter((j) => !j.repeatJobKey && j.timestamp + (j.opts.delay ?? 0) < horizon).length;
         }
         return c;
       }),

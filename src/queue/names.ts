@@ -14,6 +14,8 @@ export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
 export const JOB = {
   poll: 'poll-source',
+  /** Polls every source that is due (src/stores/poll-plan.ts). */
+  pollSweep: 'poll-sweep',
   parse: 'parse-document',
   match: 'match-events',
   slack: 'send-slack',

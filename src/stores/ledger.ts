@@ -9,6 +9,7 @@
 //
 // Values: "sending|<attempt>|<since ms>", "uncertain|<since ms>", "sent:<ref>".
 import type { Redis } from 'ioredis';
+import { runScript } from './scripts.js';
 
 export type Claim =
   | { result: 'claimed' }
@@ -43,7 +44,7 @@ export class DeliveryLedger {
   }
 
   async claim(deliveryId: string, attempt: string, now = Date.now()): Promise<Claim> {
-    const [result, value] = (await this.redis.eval(CLAIM, 1, this.key(deliveryId), attempt.replace(/\|/g, '/'), String(now), String(RETENTION_SECONDS))) as [string, string];
+    const [result, value] = (await runScript(this.redis, CLAIM, [this.key(deliveryId)], [attempt.replace(/\|/g, '/'), now, RETENTION_SECONDS])) as [string, string];
     if (result === 'already-sent') return { result, ref: value };
     if (result === 'reclaimed') return { result, since: Number(value) };
     return { result: 'claimed' };

@@ -4,6 +4,7 @@
 // (Alertmanager's issue #2769 is the per-queue alternative). Wall-clock time on purpose: this is
 // about Slack's real rate limit, not about the business clock.
 import type { Redis } from 'ioredis';
+import { runScript } from './scripts.js';
 
 // KEYS, in pairs: a channel's next free time, then this delivery's reserved slot (so a delayed job
 // that comes back keeps its slot instead of reserving another). ARGV: now (ms), interval (ms).
@@ -52,7 +53,7 @@ export class ChannelPacer {
     const waits: number[] = [];
     for (let i = 0; i < deliveries.length; i += BATCH) {
       const keys = deliveries.slice(i, i + BATCH).flatMap((d) => [`${this.prefix}:pace:${d.channel}`, `${this.prefix}:pace-slot:${d.deliveryId}`]);
-      const reply = (await this.redis.eval(RESERVE, keys.length, ...keys, now, this.intervalMs)) as number[];
+      const reply = (await runScript(this.redis, RESERVE, keys, [now, this.intervalMs])) as number[];
       waits.push(...reply.map((w) => Math.max(0, Number(w))));
     }
     return waits;

@@ -95,10 +95,21 @@ export class SourceStateStore {
       else if (typeof v === 'boolean') fields[k] = v ? '1' : '0';
       else if (v !== undefined) fields[k] = String(v);
     }
+    const hasFields = Object.keys(fields).length > 0;
+    if (hasFields && remove.length === 0) {
+      await this.redis.hset(this.key(sourceId), fields);
+      return;
+    }
     const multi = this.redis.multi();
-    if (Object.keys(fields).length > 0) multi.hset(this.key(sourceId), fields);
+    if (hasFields) multi.hset(this.key(sourceId), fields);
     if (remove.length > 0) multi.hdel(this.key(sourceId), ...remove);
     await multi.exec();
+  }
+
+  /** `update`, writing only the fields whose value differs from `state` (read just before). */
+  async updateChanged(sourceId: string, state: SourceState, patch: Partial<SourceState>): Promise<void> {
+    const changed = Object.fromEntries(Object.entries(patch).filter(([k, v]) => v !== undefined && state[k as keyof SourceState] !== v));
+    if (Object.keys(changed).length > 0) await this.update(sourceId, changed);
   }
 
   async markFailing(sourceId: string, code: string, message: string, at: Date): Promise<void> {

@@ -175,7 +175,7 @@ describe('delivery', () => {
     expect(mail.messages.filter((m) => m.text?.includes('Event race-1'))).toHaveLength(1);
 
     // The schedules themselves run in each team's zone.
-    await syncSchedulers(s.deps.queues, s.deps.config);
+    await syncSchedulers(s.deps, s.deps.config);
     const scheduled = await s.deps.queues.digest.getJobSchedulers(0, -1);
     const weeklySchedule = scheduled.find((x) => (x.id ?? x.key) === 'digest-weekly');
     expect(weeklySchedule).toMatchObject({ pattern: '30 8 * * 1', tz: 'America/Los_Angeles' });

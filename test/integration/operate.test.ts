@@ -138,11 +138,12 @@ describe('operating release-radar', () => {
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
     const notReady = await fetch(`${base}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(((await notReady.json()) as { problems: string[] }).problems).toEqual(expect.arrayContaining(['no poll scheduler for source images', 'no digest scheduler for team torch', 'no watchdog scheduler']));
-    await syncSchedulers(service.deps.queues, service.deps.config);
+    expect(((await notReady.json()) as { problems: string[] }).problems).toEqual(expect.arrayContaining(['no poll sweep scheduler', 'source images is not in the poll plan', 'no digest scheduler for team torch', 'no watchdog scheduler']));
+    await syncSchedulers(service.deps, service.deps.config);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
 
-    await pollNow(service, 'images');
+    // A new source is due at once: the poll sweep polls it.
+    await waitFor(async () => (await service?.deps.sources.get('images'))?.lastChangeAt !== null, 'the sweep to poll the new source');
     await waitForIdle(service.deps.queues, 20_000, { held: true }); // the schedulers' next runs are minutes away
     await service.deps.eventLog.record([makeEvent('shown-on-status-page', { title: 'PyTorch 2.9 images are now available' })]);
     const metrics = await (await fetch(`${base}/metrics`)).text();

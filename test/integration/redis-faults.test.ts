@@ -13,7 +13,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pollSchedulerId } from '../../src/queue/schedules.js';
+import { POLL_SWEEP_SCHEDULER_ID } from '../../src/queue/schedules.js';
 import type { Service } from '../../workers/service.js';
 import { feedWithoutNewest, readFixture } from '../helpers/mirror.js';
 import { waitFor } from '../helpers/redis.js';
@@ -109,7 +109,7 @@ describe('Redis faults under a running service', () => {
     // Redis comes back empty: no schedulers, no baseline, no seen notes.
     const requestsBefore = w.docs.requests.length;
     await w.redis.start();
-    await waitFor(async () => (await s.deps.queues.poll.getJobScheduler(pollSchedulerId('dlvm'))) !== undefined, 'the poll scheduler to be re-created', 10_000);
+    await waitFor(async () => (await s.deps.queues.poll.getJobScheduler(POLL_SWEEP_SCHEDULER_ID)) !== undefined && (await s.deps.polls.planned()).includes('dlvm'), 'the poll sweep and plan to be re-created', 10_000);
     await waitFor(() => w.docs.requests.length > requestsBefore, 'polling to resume', 10_000);
     await baselined(s);
     await waitFor(() => w.ops().some((t) => /lost its state/.test(t)), 'the operator to be told', 15_000);
@@ -147,7 +147,7 @@ describe('Redis faults under a running service', () => {
     expect((await timed(`${s.http?.url ?? ''}/healthz`)).status).toBe(200);
     // Then the state vanishes (FLUSHALL by mistake): still noticed and healed.
     await admin.flushall();
-    await waitFor(async () => (await s.deps.queues.poll.getJobScheduler(pollSchedulerId('dlvm'))) !== undefined, 'the poll scheduler to be re-created', 10_000);
+    await waitFor(async () => (await s.deps.queues.poll.getJobScheduler(POLL_SWEEP_SCHEDULER_ID)) !== undefined && (await s.deps.polls.planned()).includes('dlvm'), 'the poll sweep and plan to be re-created', 10_000);
     await waitFor(() => w.ops().some((t) => /lost its state/.test(t)), 'the operator to be told', 15_000);
     expect(events(w, 'redis-outage')).toHaveLength(0);
     await admin.quit();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JOB } from '../../src/queue/names.js';
-import { pollSchedulerId, digestSchedulerId } from '../../src/queue/schedules.js';
+import { pollSchedulerId, digestSchedulerId, POLL_SWEEP_SCHEDULER_ID } from '../../src/queue/schedules.js';
 import type { Service } from '../../workers/service.js';
 import { feedWithoutNewest, readFixture } from '../helpers/mirror.js';
 import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/redis.js';
@@ -41,15 +41,16 @@ describe('config reload', () => {
     await writeFile(path.join(dir, 'sources.yaml'), yaml.dump({ sources }));
     await writeFile(path.join(dir, 'teams.yaml'), yaml.dump({ teams }));
   };
+  // The job schedulers, and the sources in the poll plan (one sweep polls them all).
   const schedulerIds = async (s: Service): Promise<string[]> =>
-    (await Promise.all([s.deps.queues.poll, s.deps.queues.digest].map((q) => q.getJobSchedulers(0, -1)))).flat().map((x) => x.id ?? x.key).sort();
+    [...(await Promise.all([s.deps.queues.poll, s.deps.queues.digest].map((q) => q.getJobSchedulers(0, -1)))).flat().map((x) => x.id ?? x.key ?? ''), ...(await s.deps.polls.planned()).map(pollSchedulerId)].sort();
 
   it('an invalid file changes nothing and names the key; a valid one re-plans schedulers for added, changed and removed sources and teams', async () => {
     const dir = await writeConfig([{ id: 'a', kind: 'feed', url: `${docs.url}/a.xml`, every: '10m' }], [team('t1')]);
     const s = await startTestService({ prefix, configDir: dir, service: { scheduler: true, http: true } });
     services.push(s);
     const base = s.http?.url ?? '';
-    expect(await schedulerIds(s)).toEqual([digestSchedulerId('t1'), pollSchedulerId('a')].sort());
+    expect(await schedulerIds(s)).toEqual([digestSchedulerId('t1'), POLL_SWEEP_SCHEDULER_ID, pollSchedulerId('a')].sort());
 
     // A typo: refused, nothing changes.
     await writeFile(path.join(dir, 'teams.yaml'), yaml.dump({ teams: [{ ...team('t1'), subscriptons: [] }] }));
@@ -59,7 +60,7 @@ describe('config reload', () => {
     expect(body.ok).toBe(false);
     expect(body.message).toMatch(/teams\[0\]\.subscriptons: unknown key "subscriptons"; did you mean "subscriptions"\?/);
     expect(s.deps.config.teams.map((t) => t.id)).toEqual(['t1']);
-    expect(await schedulerIds(s)).toEqual([digestSchedulerId('t1'), pollSchedulerId('a')].sort());
+    expect(await schedulerIds(s)).toEqual([digestSchedulerId('t1'), POLL_SWEEP_SCHEDULER_ID, pollSchedulerId('a')].sort());
     expect((await fetch(`${base}/-/reload`)).status).toBe(405); // GET is not a reload
 
     // Source a removed, b added; team t1 changed (its digest time), t2 added.
@@ -67,7 +68,7 @@ describe('config reload', () => {
     const ok = await fetch(`${base}/-/reload`, { method: 'POST' });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { message: string }).message).toBe('configuration reloaded: sources +1 -1 ~0, teams +1 -0 ~1');
-    expect(await schedulerIds(s)).toEqual([digestSchedulerId('t1'), digestSchedulerId('t2'), pollSchedulerId('b')].sort());
+    expect(await schedulerIds(s)).toEqual([digestSchedulerId('t1'), digestSchedulerId('t2'), POLL_SWEEP_SCHEDULER_ID, pollSchedulerId('b')].sort());
     const digest = (await s.deps.queues.digest.getJobSchedulers(0, -1)).find((x) => (x.id ?? x.key) === digestSchedulerId('t1'));
     expect(digest?.pattern).toBe('30 7 * * *');
     expect(s.deps.teams.get('t2')?.name).toBe('t2');
@@ -90,7 +91,8 @@ describe('config reload', () => {
       await admin.quit();
       const ok = await s.reload();
       expect(ok).toEqual({ ok: true, message: 'configuration reloaded: sources +0 -0 ~0, teams +0 -0 ~0' });
-      expect((await s.deps.queues.poll.getJobSchedulers(0, -1)).map((x) => x.id ?? x.key).sort()).toEqual([pollSchedulerId('a'), pollSchedulerId('b')]);
+      expect((await s.deps.queues.poll.getJobSchedulers(0, -1)).map((x) => x.id ?? x.key)).toEqual([POLL_SWEEP_SCHEDULER_ID]);
+      expect((await s.deps.polls.planned()).sort()).toEqual(['a', 'b']);
     } finally {
       await s.close();
       await own.close();
