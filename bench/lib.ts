@@ -45,8 +45,11 @@ export function summarise(runs: Measurement[]): Result {
   const value = med(runs.map((r) => r.value));
   const ratio = med(runs.map((r) => r.ratio));
   const judged = runs.map((r) => (first.goal.of === 'value' ? r.value : r.ratio));
+  // The note (its details, a growth table) of the run whose figure is the median.
+  const medianRun = [...runs].sort((a, b) => (first.goal.of === 'value' ? a.value - b.value : a.ratio - b.ratio))[Math.floor((runs.length - 1) / 2)] ?? first;
   return {
     ...first,
+    ...(medianRun.note ? { note: `${medianRun.note} (run ${runs.indexOf(medianRun) + 1} of ${runs.length}, the median)` } : {}),
     value,
     baseline: med(runs.map((r) => r.baseline)),
     ratio,

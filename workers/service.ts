@@ -25,7 +25,7 @@ import { createWatchdogProcessor, redisOutageKey } from '../src/processors/watch
 import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
 import { ConsumptionCanary, isCanary } from '../src/queue/canary.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
-import { syncSchedulers } from '../src/queue/schedules.js';
+import { pollEvery, syncSchedulers } from '../src/queue/schedules.js';
 import { parseDuration } from '../src/domain/duration.js';
 import { withDeadline } from '../src/deadline.js';
 
@@ -118,6 +118,13 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     // stale for polls that could not run while Redis was away.
     const ended = deps.health.lastProblem();
     if (state === 'up' && ended) void deps.redis.set(redisOutageKey(deps.prefix), JSON.stringify({ from: ended.from.toISOString(), to: ended.to.toISOString() }), 'EX', 7 * 86_400).catch(() => undefined);
+    // A claim whose re-planning was lost with the outage would hold its source for a whole lease.
+    if (state === 'up' && ended && options.scheduler) {
+      void deps.polls
+        .releaseLeases(deps.config.sources.map((s) => ({ id: s.id, everyMs: pollEvery(s) })), Date.now())
+        .then((ids) => ids.length > 0 && logger.info({ event: 'poll-leases-released', sources: ids.length }, 'sources held by a claim from before the outage are due again'))
+        .catch(() => undefined);
+    }
   });
   let guard: StateGuard | null = null;
   if (options.scheduler) {

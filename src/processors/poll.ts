@@ -43,7 +43,7 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
 // (a sweep that dies mid-way gives its sources back after this).
 const SWEEP_BATCH = 200;
 const SWEEP_CONCURRENCY = 32;
-const SWEEP_LEASE_MS = 5 * 60_000;
+const SWEEP_LEASE_MS = 60_000;
 
 /**
  * Polls every source that is due, in batches: one claim and one read of their states per batch. One source's failure is that source's (marked failing, logged); it never

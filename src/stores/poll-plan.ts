@@ -58,6 +58,17 @@ export class PollPlan {
     await this.redis.zadd(this.key, 'XX', ...[...next].flatMap(([id, at]) => [at, id]));
   }
 
+  /**
+   * After Redis was away (a failover may lose the writes that planned a source's next poll after
+   * its claim), sources planned further out than their own interval are due now.
+   */
+  async releaseLeases(sources: { id: string; everyMs: number }[], now: number): Promise<string[]> {
+    const due = await this.dueTimes(sources.map((s) => s.id));
+    const stuck = sources.filter((s) => (due.get(s.id) ?? 0) > now + s.everyMs).map((s) => s.id);
+    if (stuck.length > 0) await this.redis.zadd(this.key, 'XX', ...stuck.flatMap((id) => [now, id]));
+    return stuck;
+  }
+
   /** Every planned source id. */
   async planned(): Promise<string[]> {
     return this.redis.zrange(this.key, 0, -1);

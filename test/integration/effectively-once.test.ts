@@ -5,7 +5,7 @@
 // posted by the real notifier — then lets the real service retry it. Without the history scopes
 // the retry posts again, says so once, and /metrics shows it. Email gets one Message-ID per
 // delivery, the same on every retry.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stableId } from '../../src/domain/ids.js';
 import { createSlackNotifier } from '../../src/notify/slack.js';
 import { enqueueDeliveries } from '../../src/queue/producers.js';
@@ -14,6 +14,7 @@ import { DeliverJobSchema, type DeliverJobInput } from '../../src/queue/payloads
 import { threadKeyOf } from '../../src/processors/deliver.js';
 import type { Service } from '../../workers/service.js';
 import { makeEvent } from '../helpers/events.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { captureLogs, type CapturedLogs } from '../helpers/logs.js';
 import { deletePrefix, uniquePrefix, waitFor, waitForIdle } from '../helpers/redis.js';
 import { startMailSink, startSlackStub, type MailSink, type SlackStub } from '../helpers/servers.js';
@@ -22,24 +23,18 @@ import { startTestService, writeConfig } from '../helpers/service.js';
 const team = { id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, email: { to: ['torch@example.com'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] };
 
 describe('effectively-once delivery after an unknown outcome', () => {
-  let prefix = '';
-  let service: Service | null = null;
-  const servers: { close(): Promise<void> }[] = [];
-
-  afterEach(async () => {
-    await service?.close();
-    service = null;
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-    await deletePrefix(prefix);
-  });
+  const later = cleanupAfterEach();
 
   async function setup(): Promise<{ slack: SlackStub; mail: MailSink; service: Service; logs: CapturedLogs }> {
-    prefix = uniquePrefix('once');
+    const prefix = uniquePrefix('once');
+    later(() => deletePrefix(prefix));
     const [slack, mail] = await Promise.all([startSlackStub(), startMailSink()]);
-    servers.push(slack, mail);
+    later(() => slack.close());
+    later(() => mail.close());
     const logs = captureLogs('info');
     const configDir = await writeConfig([{ id: 'x', kind: 'feed', url: 'https://example.test/feed.xml' }], [team]);
-    service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl, MAIL_FROM: 'release-radar <radar@alerts.example.com>' }, logger: logs.logger });
+    const service = await startTestService({ prefix, configDir, env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SMTP_URL: mail.smtpUrl, MAIL_FROM: 'release-radar <radar@alerts.example.com>' }, logger: logs.logger });
+    later(() => service.close());
     return { slack, mail, service, logs };
   }
 
@@ -154,7 +149,7 @@ describe('effectively-once delivery after an unknown outcome', () => {
     await enqueueDeliveries(s.deps.queues, [email], new Date());
     await waitForIdle(s.deps.queues);
     // A retry of the same delivery after an attempt that died mid-send.
-    await s.deps.redis.del(`${prefix}:ledger:${email.deliveryId}`);
+    await s.deps.redis.del(`${s.deps.prefix}:ledger:${email.deliveryId}`);
     await s.deps.ledger.claim(email.deliveryId, 'killed#0', Date.now() - 1_000);
     await s.deps.queues.deliver.add(JOB.email, email, { jobId: `${email.deliveryId}-retry` });
     await waitFor(() => mail.messages.length === 2, 'the resent email');

@@ -5,11 +5,12 @@
 // Slack, a note published after the failover is alerted, and the consumption canary shows every
 // stage taking jobs again.
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stableId } from '../../src/domain/ids.js';
 import { STAGES } from '../../src/queue/names.js';
 import { enqueueDeliveries } from '../../src/queue/producers.js';
 import type { DeliverJobInput } from '../../src/queue/payloads.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { makeEvent } from '../helpers/events.js';
 import { feedWithoutNewest } from '../helpers/mirror.js';
 import { uniquePrefix, waitFor } from '../helpers/redis.js';
@@ -21,16 +22,13 @@ const FEED = readFileSync(new URL('../fixtures/dlvm/release-notes.atom.xml', imp
 const CHANNELS = Array.from({ length: 30 }, (_, i) => `#fo-${i}`);
 
 describe('Redis failover', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    // Bounded: a service closing against a cluster that lost a slot must not hold the suite.
-    for (const c of cleanups.splice(0).reverse()) await Promise.race([c().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
-  });
+  const later = cleanupAfterEach();
 
   async function failoverRun(redisEnv: Record<string, string>, failover: (prefix: string) => Promise<{ from: number; to: number }>): Promise<void> {
     const prefix = uniquePrefix('failover');
     const [docs, slack]: [DocumentServer, SlackStub] = await Promise.all([startDocumentServer(), startSlackStub()]);
-    cleanups.push(() => docs.close(), () => slack.close());
+    later(() => docs.close());
+    later(() => slack.close());
     slack.pageSize = 200;
     slack.delayMs = 15; // sends stay in flight while the master dies
     docs.serve('/feed.xml', feedWithoutNewest(FEED, 1));
@@ -43,7 +41,7 @@ describe('Redis failover', () => {
       env: { ...redisEnv, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, SLACK_CHANNEL_INTERVAL_MS: '0', JOB_LOCK_MS: '2000', DELIVER_BACKOFF_MS: '200', CANARY_EVERY_MS: '300', CANARY_DEADLINE_MS: '4000' },
       service: { http: true, scheduler: true },
     });
-    cleanups.push(() => service.close());
+    later(() => service.close());
     // In a cluster every key shares the hash-tagged prefix's slot (BullMQ's scripts need that).
     if (redisEnv.REDIS_CLUSTER_NODES) expect(service.deps.prefix).toBe(`{${prefix}}`);
     const url = service.http?.url ?? '';
@@ -76,7 +74,13 @@ describe('Redis failover', () => {
 
     // Polling goes on against the new master: a note published now is alerted.
     docs.serve('/feed.xml', FEED);
-    await waitFor(() => slack.posted().some((c) => c.body.channel === '#torch'), 'the new note to be alerted after the failover', 30_000);
+    await waitFor(() => slack.posted().some((c) => c.body.channel === '#torch'), 'the new note to be alerted after the failover', 90_000).catch(async (err: unknown) => {
+      const due = await service.deps.polls.dueTimes(['dlvm']);
+      const sweep = await service.deps.queues.poll.getJobScheduler('poll-sweep');
+      const metrics = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('release_radar_stage_consuming') || l.startsWith('release_radar_polls_total'));
+      console.log(`DEBUG now ${Date.now()} due ${JSON.stringify([...due])} sweep ${JSON.stringify(sweep)} state ${JSON.stringify(await service.deps.sources.get('dlvm'))} ${metrics.join(' | ')} docs ${docs.requests.length}`);
+      throw err;
+    });
 
     // The canary: every stage took a canary sent after the failover.
     await waitFor(async () => {
@@ -90,13 +94,13 @@ describe('Redis failover', () => {
 
   it('Sentinel: the master is killed mid-run; the replica takes over, nothing is lost or sent twice, every stage consumes again', async () => {
     const setup = await startSentinelSetup();
-    cleanups.push(() => setup.close());
+    later(() => setup.close());
     await failoverRun({ REDIS_SENTINELS: setup.sentinels, REDIS_SENTINEL_MASTER: setup.masterName }, () => setup.failover());
   }, 180_000);
 
   it('Cluster: the hash-tagged prefix keeps every key in one slot; its master is killed mid-run and its replica takes over', async () => {
     const setup = await startClusterSetup();
-    cleanups.push(() => setup.close());
+    later(() => setup.close());
     await failoverRun({ REDIS_CLUSTER_NODES: setup.nodes }, (prefix) => setup.failoverOf(`{${prefix}}`));
   }, 180_000);
 });
