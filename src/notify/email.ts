@@ -63,7 +63,8 @@ export function classifySmtpError(err: unknown): DeliveryError {
     return new DeliveryError(failure, `smtp_${e.responseCode}`, `SMTP ${e.responseCode}: ${e.message ?? ''}`, null, { cause: err });
   }
   if (e.code === 'EAUTH') return new DeliveryError('permanent', 'smtp_auth', `SMTP authentication failed: ${e.message ?? ''}`, null, { cause: err });
-  return new DeliveryError('transient', e.code ? `smtp_${e.code.toLowerCase()}` : 'network', `SMTP send failed: ${e.message ?? String(err)}`, null, { cause: err });
+  // No reply code: the connection failed, perhaps after the server took the message.
+  return new DeliveryError('transient', e.code ? `smtp_${e.code.toLowerCase()}` : 'network', `SMTP send failed: ${e.message ?? String(err)}`, null, { cause: err, mayHaveArrived: true });
 }
 
 /** What `release-radar doctor` asks the SMTP server: connect, EHLO, STARTTLS if offered, log in. Sends nothing. */

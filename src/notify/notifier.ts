@@ -6,16 +6,24 @@ import type { SlackMessage } from '../render/slack.js';
 export type FailureClass = 'permanent' | 'rate-limited' | 'transient';
 
 export class DeliveryError extends Error {
+  /**
+   * Whether the receiver may have taken the message anyway: a timeout, a reset connection or an
+   * HTTP 5xx can follow a post that landed. Only an answer from the receiver itself (Slack's
+   * ok: false, a 429, an SMTP reply code) says for sure that it did not.
+   */
+  readonly mayHaveArrived: boolean;
+
   constructor(
     readonly failure: FailureClass,
     /** Stable code, e.g. "channel_not_found", "smtp_550", "http_500", "network". */
     readonly code: string,
     message: string,
     readonly retryAfterMs: number | null = null,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; mayHaveArrived?: boolean },
   ) {
     super(message, options);
     this.name = 'DeliveryError';
+    this.mayHaveArrived = options?.mayHaveArrived ?? false;
   }
 }
 

@@ -18,7 +18,7 @@ const LOOKUP_REFUSED = new Set(['missing_scope', 'not_allowed_token_type', 'no_p
 // How far before the first unknown attempt to look: our clock and Slack's may disagree.
 const LOOKBACK_SKEW_MS = 120_000;
 // A channel busy enough to need more pages than this since the claim is not worth reading whole.
-const LOOKUP_MAX_PAGES = 10;
+const LOOKUP_MAX_PAGES = 50;
 
 const isChannelId = (channel: string): boolean => /^[CGD][A-Z0-9]{6,}$/.test(channel);
 
@@ -82,12 +82,21 @@ export function createSlackNotifier(options: SlackOptions): SlackNotifier {
     const name = channel.replace(/^#/, '');
     const known = channelIds.get(name);
     if (known) return known;
-    let cursor: string | undefined;
-    do {
-      const page = await client.conversations.list({ types: 'public_channel,private_channel', exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const c of page.channels ?? []) if (c.name && c.id) channelIds.set(c.name, c.id);
-      cursor = page.response_metadata?.next_cursor || undefined;
-    } while (cursor && !channelIds.has(name));
+    const list = async (types: string): Promise<void> => {
+      let cursor: string | undefined;
+      do {
+        const page = await client.conversations.list({ types, exclude_archived: true, limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const c of page.channels ?? []) if (c.name && c.id) channelIds.set(c.name, c.id);
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor && !channelIds.has(name));
+    };
+    try {
+      await list('public_channel,private_channel');
+    } catch (err) {
+      // Without groups:read Slack refuses the whole call: public channels can still be found.
+      if ((err as WebAPICallError & { data?: { error?: string } }).data?.error !== 'missing_scope') throw err;
+      await list('public_channel');
+    }
     return channelIds.get(name) ?? null;
   };
   return {
@@ -126,6 +135,8 @@ export function createSlackNotifier(options: SlackOptions): SlackNotifier {
             if (mine?.ts) return { found: mine.ts };
             cursor = res.response_metadata?.next_cursor || undefined;
             if (!cursor) break;
+            // 10,000 messages since the claim and not found: undecidable, so it is not "not found".
+            if (page === LOOKUP_MAX_PAGES - 1) return { refused: 'history_too_long' };
           }
         }
         return { found: null };
@@ -149,11 +160,11 @@ export function classifySlackError(err: unknown): DeliveryError {
     case ErrorCode.RateLimitedError:
       return new DeliveryError('rate-limited', 'ratelimited', `Slack rate limit, retry after ${e.retryAfter ?? 1}s`, (e.retryAfter ?? 1) * 1_000, { cause: err });
     case ErrorCode.HTTPError:
-      return new DeliveryError('transient', `http_${e.statusCode ?? 'error'}`, `Slack answered HTTP ${e.statusCode ?? '?'}`, null, { cause: err });
+      return new DeliveryError('transient', `http_${e.statusCode ?? 'error'}`, `Slack answered HTTP ${e.statusCode ?? '?'}`, null, { cause: err, mayHaveArrived: true });
     case ErrorCode.RequestError:
-      return new DeliveryError('transient', 'network', `cannot reach Slack: ${e.message}`, null, { cause: err });
+      return new DeliveryError('transient', 'network', `cannot reach Slack: ${e.message}`, null, { cause: err, mayHaveArrived: true });
     default:
-      return new DeliveryError('transient', 'unknown', `Slack send failed: ${(err as Error)?.message ?? String(err)}`, null, { cause: err });
+      return new DeliveryError('transient', 'unknown', `Slack send failed: ${(err as Error)?.message ?? String(err)}`, null, { cause: err, mayHaveArrived: true });
   }
 }
 

@@ -51,9 +51,9 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
     try {
       sent = await sendOnce(deps, d, teamName, claim, warnings);
     } catch (err) {
-      // An error came back, so the receiver did not take the message: the next attempt may send.
-      await deps.ledger.release(d.deliveryId, claim);
-      const failure = err instanceof DeliveryError ? err : new DeliveryError('transient', 'unknown', (err as Error).message, null, { cause: err });
+      const failure = err instanceof DeliveryError ? err : new DeliveryError('transient', 'unknown', (err as Error).message, null, { cause: err, mayHaveArrived: true });
+      // Refused for sure: the next attempt sends. Perhaps arrived: the next attempt looks first.
+      await deps.ledger.release(d.deliveryId, claim, failure.mayHaveArrived);
       deps.logger.warn({ deliveryId: d.deliveryId, team: d.teamId, target: channelType, code: failure.code, failure: failure.failure }, 'delivery failed');
       if (failure.failure === 'rate-limited' && token) {
         deps.metrics.deliveries.inc({ channel: channelType, outcome: 'rate-limited' });
@@ -145,7 +145,8 @@ async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Clai
       deps.metrics.slackHistoryLookup.set(0);
       if (!warnings.refused) {
         warnings.refused = true;
-        deps.logger.warn({ deliveryId: d.deliveryId, channel: d.target.channel, code: lookup.refused, needs: HISTORY_SCOPES }, `Slack refused to show the channel history (${lookup.refused}): a retry after an unknown outcome posts again and may duplicate a message (at-least-once). Add the channels:history and groups:history scopes to stop that. Said once.`);
+        const why = lookup.refused === 'channel_not_listed' ? 'add channels:read (and groups:read for private channels) so channel names can be turned into ids' : lookup.refused === 'history_too_long' ? 'the channel had over 10,000 messages since the first attempt' : 'add the channels:history and groups:history scopes';
+        deps.logger.warn({ deliveryId: d.deliveryId, channel: d.target.channel, code: lookup.refused, needs: HISTORY_SCOPES }, `Slack refused to show the channel history (${lookup.refused}): a retry after an unknown outcome posts again and may duplicate a message (at-least-once); ${why}. Said once.`);
       }
     } else if (lookup.found) {
       deps.metrics.uncertainRetries.inc({ channel: 'slack', resolution: 'found' });
@@ -159,7 +160,8 @@ async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Clai
     }
   }
   const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName, ctx), d.deliveryId, thread);
-  if (threadKey && !threadTs) await deps.threads.remember(threadKey, ts);
+  // The message is out: failing to remember it as the thread root must not fail the delivery.
+  if (threadKey && !threadTs) await deps.threads.remember(threadKey, ts).catch((err: unknown) => deps.logger.warn({ deliveryId: d.deliveryId, err: (err as Error).message }, 'could not remember the Slack thread root'));
   return { ref: ts, outcome: 'sent' };
 }
 

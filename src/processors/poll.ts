@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Processor } from 'bullmq';
 import type { SourceConfig } from '../config/schema.js';
 import { stableId } from '../domain/ids.js';
-import { fetchDocument, FetchError, type FetchResult } from '../ingest/fetch.js';
+import { DEFAULT_TIMEOUT_MS, fetchDocument, FetchError, type FetchResult } from '../ingest/fetch.js';
 import { JOB, jobId } from '../queue/names.js';
 import { pollEvery } from '../queue/schedules.js';
 import { PollJobSchema, type ParseJob } from '../queue/payloads.js';
@@ -25,8 +25,19 @@ interface Attempt {
  * due; a `poll-source` job polls one source now (tests, `release-radar poll`, the demo).
  */
 export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: PollOutcome } | { polled: number }> {
+  // Sweeps come every few seconds; while sources hang, at most two run at once in a process, so
+  // the poll workers' other slots stay free (explicit polls, the canary).
+  let sweeping = 0;
   return async (job) => {
-    if (job.name === JOB.pollSweep) return { polled: await sweep(deps) };
+    if (job.name === JOB.pollSweep) {
+      if (sweeping >= 2) return { polled: 0 };
+      sweeping++;
+      try {
+        return { polled: await sweep(deps) };
+      } finally {
+        sweeping--;
+      }
+    }
     const data = PollJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed poll job: ${data.error.message}`);
     const source = deps.config.sources.find((s) => s.id === data.data.sourceId);
@@ -39,45 +50,46 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
   };
 }
 
-// Sources claimed per round trip, polled this many at a time, and for how long a claim holds
-// (a sweep that dies mid-way gives its sources back after this).
-const SWEEP_BATCH = 200;
-const SWEEP_CONCURRENCY = 32;
-const SWEEP_LEASE_MS = 60_000;
+// Sources polled at once by one sweep.
+const SWEEP_LANES = 32;
 
 /**
- * Polls every source that is due, in batches: one claim and one read of their states per batch. One source's failure is that source's (marked failing, logged); it never
- * stops the sweep. Scheduling runs on the wall clock, as BullMQ's schedulers do.
+ * Polls every source that is due. Each lane claims one due source at a time (its lease starts
+ * then, and lasts as long as the source's slowest possible poll plus a margin), polls it, and
+ * plans its next poll. One source's failure is that source's (marked failing, logged); it never
+ * stops the sweep, and a hanging source holds up only its lane. Scheduling runs on the wall clock,
+ * as BullMQ's schedulers do.
  */
 async function sweep(deps: Deps): Promise<number> {
-  const now = Date.now();
   const byId = new Map(deps.config.sources.map((s) => [s.id, s]));
+  const timeoutMs = deps.fetch.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const leaseMs = Math.max(0, ...deps.config.sources.map((s) => s.urls.length * timeoutMs)) + 30_000;
   let polled = 0;
-  for (;;) {
-    const due = await deps.polls.claimDue(now, SWEEP_BATCH, SWEEP_LEASE_MS);
-    if (due.length === 0) break;
-    const states = await deps.sources.getMany(due.map((d) => d.id));
-    let i = 0;
-    const work = async (): Promise<void> => {
-      for (let d = due[i++]; d; d = due[i++]) {
-        const source = byId.get(d.id);
-        if (!source) continue; // removed by a reload: the next plan drops it
-        const state = states.get(d.id);
-        try {
-          if (state) await pollSource(deps, source, state);
-        } catch (err) {
-          deps.logger.error({ source: source.id, err: redactUrl((err as Error).message) }, 'poll crashed');
-        }
-        // On the source's own rhythm (due + interval); a sweep that fell behind does not poll it
-        // twice in a row. Planned as soon as it is done: a hanging neighbour holds up nothing.
-        const every = pollEvery(source);
-        await deps.polls.reschedule(new Map([[source.id, Math.max(d.dueAt + every, Date.now() + every / 2)]]));
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      const [d] = await deps.polls.claimDue(Date.now(), 1, leaseMs);
+      if (!d) return;
+      const source = byId.get(d.id);
+      if (!source) {
+        // Not in this process's config (an older one, before a reload reached it): give it back
+        // as it was, for a process that knows it, and leave the rest of this sweep to others.
+        await deps.polls.reschedule(new Map([[d.id, d.dueAt]]));
+        deps.logger.info({ event: 'poll-skipped', source: d.id }, 'a due source is not in this process\'s config: left to the others');
+        return;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(SWEEP_CONCURRENCY, due.length) }, work));
-    polled += due.length;
-    if (due.length < SWEEP_BATCH) break;
-  }
+      try {
+        await pollSource(deps, source, await deps.sources.get(source.id));
+      } catch (err) {
+        deps.logger.error({ source: source.id, err: redactUrl((err as Error).message) }, 'poll crashed');
+      }
+      polled++;
+      // On the source's own rhythm (due + interval); a sweep that fell behind does not poll it
+      // twice in a row.
+      const every = pollEvery(source);
+      await deps.polls.reschedule(new Map([[source.id, Math.max(d.dueAt + every, Date.now() + every / 2)]]));
+    }
+  };
+  await Promise.all(Array.from({ length: SWEEP_LANES }, lane));
   return polled;
 }
 

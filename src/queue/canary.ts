@@ -4,7 +4,8 @@
 // stage it runs, that the stage's queue is really consumed: every `everyMs` it puts a tiny job at
 // the front of the queue (LIFO, so a backlog does not delay it) and checks that some worker took
 // it within `deadlineMs`. A stage that does not is reported by /healthz and /readyz, by the
-// `release_radar_stage_consuming` metric, and to the operator once (and once more when it clears).
+// `release_radar_stage_consuming` metric, and to the operator once (and once more when it clears),
+// and the service replaces that stage's worker, as an operator would.
 //
 // What it cannot see: one stuck process among several healthy ones running the same stage (a
 // healthy one takes the canary). The metric per process and the queue depth show that case.
@@ -18,6 +19,8 @@ export interface CanaryOptions {
   deadlineMs: number;
   /** Names this process's canary jobs (two processes must not share ids). */
   instanceId: string;
+  /** Called when one of this process's stages is found not consuming (the service replaces its worker). */
+  onStuck?: (stage: Stage) => Promise<void>;
 }
 
 export interface StageConsumption {
@@ -83,10 +86,14 @@ export class ConsumptionCanary {
       return;
     }
     const now = Date.now();
+    // A canary sent before the last outage ended says nothing about the workers since: its round
+    // may have hung in the outage. Judged afresh, with time for the workers to reconnect.
+    const outageEnded = this.deps.health.lastProblem()?.to.getTime() ?? 0;
     for (const stage of this.stages) {
       const queue = this.deps.queues[stage];
       const sent = this.pending.get(stage);
-      if (sent) {
+      if (sent && sent.sentAt < outageEnded + this.options.everyMs) this.pending.delete(stage);
+      else if (sent) {
         const job = await queue.getJob(sent.jobId);
         // Completed canaries are removed; one that is gone was taken (or Redis lost it: the state
         // guard reports that).
@@ -109,15 +116,22 @@ export class ConsumptionCanary {
 
   private async judge(stage: Stage, consuming: boolean, waitedMs: number): Promise<void> {
     const was = this.consuming.get(stage);
-    this.consuming.set(stage, consuming);
     this.deps.metrics.stageConsuming.set({ stage }, consuming ? 1 : 0);
     this.deps.metrics.canaryWait.set({ stage }, waitedMs / 1000);
     // The first verdict of a process (was undefined) also closes an incident an earlier process left open.
     if (was === consuming) return;
-    // Several processes running the stage see the same thing: one incident key, one message.
+    await this.transition(stage, consuming, waitedMs);
+    // Recorded only once the incident is: a failed write is tried again at the next round.
+    this.consuming.set(stage, consuming);
+    if (!consuming) await this.options.onStuck?.(stage).catch((err: unknown) => this.deps.logger.error({ stage, err: (err as Error).message }, 'could not replace a stuck worker'));
+  }
+
+  private async transition(stage: Stage, consuming: boolean, waitedMs: number): Promise<void> {
+    // Several processes running the stage see the same thing: one incident key, one message. It
+    // expires, so an incident nobody closed (every process gone) cannot silence the next one.
     const incidentKey = `${this.deps.prefix}:canary:incident:${stage}`;
     if (!consuming) {
-      const opened = await this.deps.redis.set(incidentKey, new Date().toISOString(), 'NX');
+      const opened = await this.deps.redis.set(incidentKey, new Date().toISOString(), 'EX', 7 * 86_400, 'NX');
       if (opened !== 'OK') return;
       const message = `Stage ${stage} stopped consuming its queue: a canary job waited ${Math.round(waitedMs / 1000)} s without a worker taking it. Jobs of this stage are piling up; restart its worker processes if it does not recover.`;
       await alertOperator(this.deps, `canary|${stage}|${new Date().toISOString()}`, `Stage ${stage} stopped consuming its queue`, message, null);

@@ -130,7 +130,7 @@ export async function repairSchedulers(planner: Planner, config: AppConfig, now:
   // Every source in the poll plan, none long overdue (that would mean the sweep stopped running).
   const ids = config.sources.map((s) => s.id);
   const due = await planner.polls.dueTimes(ids);
-  for (const id of await planner.polls.plan(ids, now)) missing.push(pollSchedulerId(id));
+  for (const id of await planner.polls.plan(ids, now, { remove: false })) missing.push(pollSchedulerId(id));
   const late = config.sources.filter((s) => (due.get(s.id) ?? now) < now - pollGraceMs(s));
   if (late.length > 0) {
     overdue.push(...late.map((s) => pollSchedulerId(s.id)));

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import { runScript } from './scripts.js';
 
 export type Claim =
-  | { result: 'claimed' }
+  | { result: 'claimed'; since: number }
   | { result: 'already-sent'; ref: string }
   /** An earlier attempt's outcome is unknown: it may have reached the receiver at `since` or later. */
   | { result: 'reclaimed'; since: number };
@@ -47,7 +47,7 @@ export class DeliveryLedger {
     const [result, value] = (await runScript(this.redis, CLAIM, [this.key(deliveryId)], [attempt.replace(/\|/g, '/'), now, RETENTION_SECONDS])) as [string, string];
     if (result === 'already-sent') return { result, ref: value };
     if (result === 'reclaimed') return { result, since: Number(value) };
-    return { result: 'claimed' };
+    return { result: 'claimed', since: now };
   }
 
   async finalize(deliveryId: string, ref: string): Promise<void> {
@@ -55,11 +55,12 @@ export class DeliveryLedger {
   }
 
   /**
-   * This attempt failed for sure (an error came back): the next attempt may send. After a claim
-   * whose predecessor's outcome was unknown, that uncertainty is kept for the next attempt.
+   * This attempt failed. When the receiver said so itself, the next attempt may send; when the
+   * message may have arrived anyway (a timeout, a reset, a 5xx), or an earlier attempt's outcome
+   * was already unknown, the next attempt is told so ("uncertain", with the earliest time).
    */
-  async release(deliveryId: string, claim: Claim): Promise<void> {
-    if (claim.result === 'reclaimed') await this.redis.set(this.key(deliveryId), `uncertain|${claim.since}`, 'EX', RETENTION_SECONDS);
+  async release(deliveryId: string, claim: Claim, mayHaveArrived: boolean): Promise<void> {
+    if (claim.result === 'reclaimed' || (claim.result === 'claimed' && mayHaveArrived)) await this.redis.set(this.key(deliveryId), `uncertain|${claim.since}`, 'EX', RETENTION_SECONDS);
     else await this.redis.del(this.key(deliveryId));
   }
 

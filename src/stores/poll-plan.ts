@@ -25,18 +25,21 @@ export class PollPlan {
   }
 
   /**
-   * Every configured source planned (a new one due now; a known one keeps its time), and the ones
-   * no longer configured removed. Returns the ids that were missing.
+   * Every configured source planned (a new one due now; a known one keeps its time), and, with
+   * `remove`, the ones no longer configured removed (start and reload do; the periodic repair
+   * only adds, so two processes with different configs do not undo each other). Returns the ids
+   * that were missing.
    */
-  async plan(sourceIds: string[], now: number): Promise<string[]> {
+  async plan(sourceIds: string[], now: number, options: { remove: boolean } = { remove: true }): Promise<string[]> {
     const known = await this.dueTimes(sourceIds);
     const missing = sourceIds.filter((id) => !known.has(id));
     const pipeline = this.redis.pipeline();
     for (const id of missing) pipeline.zadd(this.key, 'NX', now, id);
-    const wanted = new Set(sourceIds);
-    const planned = await this.planned();
-    const removed = planned.filter((id) => !wanted.has(id));
-    if (removed.length > 0) pipeline.zrem(this.key, ...removed);
+    if (options.remove) {
+      const wanted = new Set(sourceIds);
+      const removed = (await this.planned()).filter((id) => !wanted.has(id));
+      if (removed.length > 0) pipeline.zrem(this.key, ...removed);
+    }
     // A pipeline reports each command's error in its result (Redis refusing writes): raise it.
     const failed = ((await pipeline.exec()) ?? []).find(([err]) => err)?.[0];
     if (failed) throw failed;

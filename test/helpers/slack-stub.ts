@@ -128,15 +128,19 @@ export async function startSlackStub(): Promise<SlackStub> {
     return (lastTs / 1_000_000).toFixed(6);
   };
 
+  // A channel a test posts to by name exists (public, the bot in it), whatever Slack answers the post.
+  const channelNamed = (name: string): SlackChannel | undefined => {
+    const known = findChannel(name);
+    if (known || !name || /^[CGD][A-Z0-9]{6,}$/.test(name)) return known;
+    const channel = { id: `C${String(1_000_000 + created.length).padStart(8, '0')}`, name: name.replace(/^#/, ''), is_member: true, is_private: false };
+    created.push(channel);
+    createdByKey.set(channel.id, channel).set(channel.name, channel);
+    return channel;
+  };
+
   const post = (call: SlackCall, json: Answer): void => {
-    const name = typeof call.body.channel === 'string' ? call.body.channel : '';
-    let channel = findChannel(name);
-    if (!channel) {
-      if (/^[CGD][A-Z0-9]{6,}$/.test(name)) return json(200, { ok: false, error: 'channel_not_found' });
-      channel = { id: `C${String(1_000_000 + created.length).padStart(8, '0')}`, name: name.replace(/^#/, ''), is_member: true, is_private: false };
-      created.push(channel);
-      createdByKey.set(channel.id, channel).set(channel.name, channel);
-    }
+    const channel = channelNamed(typeof call.body.channel === 'string' ? call.body.channel : '');
+    if (!channel) return json(200, { ok: false, error: 'channel_not_found' });
     const message: StoredMessage = { ts: nextTs(), text: typeof call.body.text === 'string' ? call.body.text : '' };
     if (typeof call.body.thread_ts === 'string') message.thread_ts = call.body.thread_ts;
     const metadata = call.body.metadata as StoredMessage['metadata'] | undefined;
@@ -184,6 +188,7 @@ export async function startSlackStub(): Promise<SlackStub> {
       const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
       const call: SlackCall = { method, token: req.headers.authorization?.replace(/^Bearer /, ''), body: parseForm(text, req.headers['content-type']), receivedAt, respondedAt: null, ts: null };
       calls.push(call);
+      if (method === 'chat.postMessage' && typeof call.body.channel === 'string') channelNamed(call.body.channel);
       const behaviour = stub.script.shift() ?? stub.decide?.(method) ?? 'ok';
       if (stub.delayMs > 0) await new Promise((r) => setTimeout(r, stub.delayMs));
       const json: Answer = (status, body, headers = {}) => {
