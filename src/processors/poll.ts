@@ -50,46 +50,50 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
   };
 }
 
-// Sources polled at once by one sweep.
-const SWEEP_LANES = 32;
+// Sources claimed and polled at once by one sweep.
+const SWEEP_BATCH = 32;
 
 /**
- * Polls every source that is due. Each lane claims one due source at a time (its lease starts
- * then, and lasts as long as the source's slowest possible poll plus a margin), polls it, and
- * plans its next poll. One source's failure is that source's (marked failing, logged); it never
- * stops the sweep, and a hanging source holds up only its lane. Scheduling runs on the wall clock,
- * as BullMQ's schedulers do.
+ * Polls every source that is due, in batches: one claim (its lease starts then, and lasts as long
+ * as a source's slowest possible poll plus a margin) for up to 32 sources, polled at once, each
+ * re-planned as soon as it is done. One source's failure is that source's (marked failing,
+ * logged); it never stops the sweep. Scheduling runs on the wall clock, as BullMQ's schedulers do.
  */
 async function sweep(deps: Deps): Promise<number> {
   const byId = new Map(deps.config.sources.map((s) => [s.id, s]));
   const timeoutMs = deps.fetch.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const leaseMs = Math.max(0, ...deps.config.sources.map((s) => s.urls.length * timeoutMs)) + 30_000;
   let polled = 0;
-  const lane = async (): Promise<void> => {
-    for (;;) {
-      const [d] = await deps.polls.claimDue(Date.now(), 1, leaseMs);
-      if (!d) return;
-      const source = byId.get(d.id);
-      if (!source) {
-        // Not in this process's config (an older one, before a reload reached it): give it back
-        // as it was, for a process that knows it, and leave the rest of this sweep to others.
-        await deps.polls.reschedule(new Map([[d.id, d.dueAt]]));
-        deps.logger.info({ event: 'poll-skipped', source: d.id }, 'a due source is not in this process\'s config: left to the others');
-        return;
-      }
-      try {
-        await pollSource(deps, source, await deps.sources.get(source.id));
-      } catch (err) {
-        deps.logger.error({ source: source.id, err: redactUrl((err as Error).message) }, 'poll crashed');
-      }
-      polled++;
-      // On the source's own rhythm (due + interval); a sweep that fell behind does not poll it
-      // twice in a row.
-      const every = pollEvery(source);
-      await deps.polls.reschedule(new Map([[source.id, Math.max(d.dueAt + every, Date.now() + every / 2)]]));
+  for (;;) {
+    const due = await deps.polls.claimDue(Date.now(), SWEEP_BATCH, leaseMs);
+    if (due.length === 0) break;
+    const unknown = due.filter((d) => !byId.has(d.id));
+    if (unknown.length > 0) {
+      // Not in this process's config (an older one, before a reload reached it): given back as
+      // they were, for a process that knows them.
+      await deps.polls.reschedule(new Map(unknown.map((d) => [d.id, d.dueAt])));
+      deps.logger.info({ event: 'poll-skipped', sources: unknown.map((d) => d.id) }, 'due sources not in this process\'s config: left to the others');
     }
-  };
-  await Promise.all(Array.from({ length: SWEEP_LANES }, lane));
+    const states = await deps.sources.getMany(due.filter((d) => byId.has(d.id)).map((d) => d.id));
+    await Promise.all(
+      due.map(async (d) => {
+        const source = byId.get(d.id);
+        const state = states.get(d.id);
+        if (!source || !state) return;
+        try {
+          await pollSource(deps, source, state);
+        } catch (err) {
+          deps.logger.error({ source: source.id, err: redactUrl((err as Error).message) }, 'poll crashed');
+        }
+        polled++;
+        // On the source's own rhythm (due + interval); a sweep that fell behind does not poll it
+        // twice in a row. Planned as soon as it is done.
+        const every = pollEvery(source);
+        await deps.polls.reschedule(new Map([[source.id, Math.max(d.dueAt + every, Date.now() + every / 2)]]));
+      }),
+    );
+    if (due.length < SWEEP_BATCH || unknown.length === due.length) break;
+  }
   return polled;
 }
 
