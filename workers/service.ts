@@ -26,7 +26,6 @@ import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
 import { ConsumptionCanary, isCanary } from '../src/queue/canary.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { pollEvery, syncSchedulers } from '../src/queue/schedules.js';
-import { parseDuration } from '../src/domain/duration.js';
 import { withDeadline } from '../src/deadline.js';
 
 export interface ServiceOptions extends BuildOptions {
@@ -206,7 +205,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
 
 /** Half the shortest poll interval, between 1 s and 30 s: lost schedulers come back within one poll interval. */
 function stateCheckInterval(config: AppConfig): number {
-  const shortest = Math.min(...config.sources.map((s) => parseDuration(s.every) ?? 600_000));
+  const shortest = Math.min(...config.sources.map(pollEvery));
   return Math.max(1_000, Math.min(30_000, Math.floor(shortest / 2)));
 }
 

@@ -1,5 +1,5 @@
 import type { Processor } from 'bullmq';
-import { parseDuration } from '../domain/duration.js';
+import { pollEvery } from '../queue/schedules.js';
 import { redactText } from '../redact.js';
 import type { Deps } from './deps.js';
 import { alertOperator } from './operator.js';
@@ -31,7 +31,7 @@ export function createWatchdogProcessor(deps: Deps): Processor<unknown, { proble
     for (const source of deps.config.sources) {
       const state = states.get(source.id);
       if (!state) continue;
-      const interval = parseDuration(source.every) ?? 600_000;
+      const interval = pollEvery(source);
       // Never polled successfully: count from when the watchdog first looked at the source.
       const sinceKey = `${deps.prefix}:watchdog:since:${source.id}`;
       await deps.redis.set(sinceKey, now.toISOString(), 'NX');

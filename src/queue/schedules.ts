@@ -33,7 +33,7 @@ export const POLL_SWEEP_SCHEDULER_ID = 'poll-sweep';
  * 250 ms and 5 s (a source is polled at most that late).
  */
 export function sweepEvery(config: AppConfig): number {
-  const shortest = Math.min(...config.sources.map((s) => parseDuration(s.every) ?? 600_000));
+  const shortest = Math.min(...config.sources.map(pollEvery));
   return Math.max(250, Math.min(5_000, Math.floor(shortest / 4)));
 }
 
@@ -130,7 +130,8 @@ export async function repairSchedulers(planner: Planner, config: AppConfig, now:
   // Every source in the poll plan, none long overdue (that would mean the sweep stopped running).
   const ids = config.sources.map((s) => s.id);
   const due = await planner.polls.dueTimes(ids);
-  for (const id of await planner.polls.plan(ids, now, { remove: false })) missing.push(pollSchedulerId(id));
+  const unplanned = ids.filter((id) => !due.has(id));
+  if (unplanned.length > 0) for (const id of await planner.polls.plan(unplanned, now, { remove: false })) missing.push(pollSchedulerId(id));
   const late = config.sources.filter((s) => (due.get(s.id) ?? now) < now - pollGraceMs(s));
   if (late.length > 0) {
     overdue.push(...late.map((s) => pollSchedulerId(s.id)));

@@ -6,39 +6,38 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Service } from '../../workers/service.js';
 import { deletePrefix, uniquePrefix, waitFor } from '../helpers/redis.js';
-import { startSlackStub, type SlackStub } from '../helpers/servers.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { startSlackStub } from '../helpers/servers.js';
 import { startTestService, writeConfig } from '../helpers/service.js';
 
 describe('consumption canary', () => {
-  let prefix = '';
+  const later = cleanupAfterEach();
   const services: Service[] = [];
-  let slack: SlackStub | null = null;
-
-  afterEach(async () => {
-    await Promise.all(services.splice(0).map((s) => s.close()));
-    await slack?.close();
-    await deletePrefix(prefix);
-  });
 
   it('a stage whose workers stop taking jobs fails /healthz and /readyz, shows in /metrics and alerts once; recovery clears it', async () => {
-    prefix = uniquePrefix('canary');
-    slack = await startSlackStub();
+    const prefix = uniquePrefix('canary');
+    later(() => deletePrefix(prefix));
+    const slack = await startSlackStub();
+    later(() => slack.close());
     const configDir = await writeConfig([], []);
     await writeFile(path.join(configDir, 'sources.yaml'), yaml.dump({ sources: [{ id: 'x', kind: 'feed', url: 'https://example.test/feed.xml' }], operator: { slack: { channels: ['#ops'] } } }));
     const env = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.apiUrl, CANARY_EVERY_MS: '200', CANARY_DEADLINE_MS: '1000' };
     // Two processes running every stage on one prefix, as a scaled-out deployment would.
-    for (let i = 0; i < 2; i++) services.push(await startTestService({ prefix, configDir, env, service: { http: true, scheduler: true } }));
+    for (let i = 0; i < 2; i++) {
+      const service = await startTestService({ prefix, configDir, env, service: { http: true, scheduler: true } });
+      services.push(service);
+      later(() => service.close());
+    }
     const [a, b] = services as [Service, Service];
     const get = async (s: Service, p: string): Promise<{ status: number; body: string }> => {
       const res = await fetch(`${s.http?.url ?? ''}${p}`);
       return { status: res.status, body: await res.text() };
     };
     const consuming = async (s: Service, stage: string): Promise<string | undefined> => (await get(s, '/metrics')).body.split('\n').find((l) => l.startsWith(`release_radar_stage_consuming{stage="${stage}"}`))?.split(' ')[1];
-    const stub = slack;
-    const ops = (): string[] => stub.posted().filter((c) => c.body.channel === '#ops').map((c) => String(c.body.text));
+    const ops = (): string[] => slack.posted().filter((c) => c.body.channel === '#ops').map((c) => String(c.body.text));
 
     await waitFor(async () => (await consuming(a, 'match')) === '1' && (await consuming(b, 'deliver')) === '1', 'the first canaries to be taken');
     expect((await get(a, '/readyz')).status).toBe(200);
