@@ -43,8 +43,31 @@ describe('reading release-note language', () => {
     ['TensorFlow 2.11 has reached end of life.', ['deprecation tensorflow 2.11']],
     // End of support, with "and earlier".
     ['PyTorch versions 2.3 and earlier have reached the end of patch and support.', ['end-of-support-reached pytorch 2.3 and-earlier']],
+    // A framework version first, then where it came from.
+    ['SGLang 0.6.2: a minor version bump from 0.6.1.', ['patch-update sglang 0.6.2']],
+    // A runtime becoming available is a new image line; Python's is ours.
+    ['Support for the Go 1.25 runtime is in Preview.', ['new-image - -']],
+    ['The Python 3.14 runtime is now generally available.', ['new-image python 3.14']],
+    // A feature taken away, and negated upkeep ("is not maintained for … and above").
+    ['The legacy job scheduler has been replaced with reservation-based scheduling.', ['deprecation - -']],
+    ['The Horovod package is not maintained for PyTorch 2.7 containers and later.', ['deprecation pytorch 2.7']],
+    // Security updates alone are not also dependency updates.
+    ['Security updates for the serving containers: see the bulletin.', ['security-update - -']],
   ] as const)('%s', (sentence, expected) => {
     expect(read(feature(sentence)).sort()).toEqual([...expected].sort());
+  });
+
+  it('what an image is, listed under a heading of its own, is not a change: bare components and present-state support', () => {
+    const html = '<h3>Feature</h3><p>PyTorch 2.8 containers are now available.</p><h4>Components</h4><ul><li>CUDA 12.9.1</li><li>cuDNN 9.10.2.21+cuda12.9</li><li>NCCL 2.27.3-1</li><li>Python 3.12 is supported in the containers.</li><li>Tested on: a3-highgpu-8g, g2-standard-8</li></ul>';
+    expect(read(html)).toEqual(['new-image pytorch 2.8']);
+  });
+
+  it('a pointer that leads with its purpose says nothing about the change', () => {
+    expect(read(feature('To find which vulnerabilities each updated image resolves, see the image\'s security notes.'))).toEqual([]);
+  });
+
+  it('in an Issue note, the problem said first decides, whatever the quoted warning says', () => {
+    expect(read('<h3>Issue</h3><p>Jobs using the profiler may run into a warning that "the legacy tracer is no longer supported" on PyTorch 2.7 containers.</p>')).toEqual(['known-issue pytorch 2.7']);
   });
 
   it('a release label on a container note is the events\' release', () => {

@@ -62,6 +62,8 @@ function first(c: Cue, w: Words, other: string = w.text): string | null {
   return w.on[c.id] ? (c.re.exec(other)?.[0] ?? null) : null;
 }
 const has = (c: Cue, w: Words): boolean => first(c, w) !== null;
+/** Where cue `c` first matches in the text, or -1. */
+const at = (c: Cue, w: Words): number => (w.on[c.id] ? (c.re.exec(w.text)?.index ?? -1) : -1);
 
 // ------------------------------------------------------------------------------------------------
 // Cues. Each is tried on the statement's own words first, then on its lead-in.
@@ -69,15 +71,22 @@ const has = (c: Cue, w: Words): boolean => first(c, w) !== null;
 const EOS = cue(/\breached (?:the |their |its )?end[- ]of[- ](?:(?:its |their )?(?:patch(?:es)? and |standard )?support|patch)(?: dates?| period)?|\bend[- ]of[- ]support (?:dates? )?(?:has|have) (?:passed|been reached)|\bend of (?:its |their )?support period|\b(?:is|are) no longer supported\b(?! (?:on|for|with|in (?:the )?(?:region|zone)))|\bsupport (?:has|have) ended\b|\bno longer (?:receives?|gets?) (?:support|patches|security (?:patches|updates))\b/i, ['support', 'end of', 'end-of']);
 const VULNERABILITY_OBJECT = cue(/\bCVE-\d{4}-\d{4,}|\bCVEs\b|\bGHSA(?:-[\w]{4}){3}|\bKCTF-[0-9a-f]{5,}|\bGCP-\d{4}-\d{3}\b|\bvulnerabilit(?:y|ies)\b|\bsecurity (?:issues?|flaws?|bugs?|holes?|problems?|vulnerabilit\w*)\b|\bexploit(?:s|able)?\b/i, ['cve-', 'vulnerab', 'security', 'exploit', 'cves', 'ghsa', 'kctf', 'gcp']);
 const SECURITY = cue(/\bCVE-\d{4}-\d{4,}|\b(?:fix(?:es)?|patch(?:es)?) for (?:the following )?CVEs\b|\bGHSA(?:-[\w]{4}){3}|\bKCTF-[0-9a-f]{5,}|\bGCP-\d{4}-\d{3} security bulletin|\bupdates? to security\b|\b(?:fix|address|patch|mitigat|remediat|resolv|correct)\w*\s+(?:[\w.-]+\s+){0,5}vulnerabilit|\bvulnerabilit(?:y|ies)\b[^.]{0,80}\b(?:fix|patch|address|resolv|mitigat|discovered)\w*|\bsecurity (?:patch|fix|update|bulletin|advisor|release|vulnerabilit)\w*|\bscanned for (?:security )?vulnerabilities|\bexploit(?:s|able|ed)?\b/i, ['cve-', 'vulnerab', 'security', 'exploit', 'cves', 'ghsa', 'kctf', 'gcp', 'updates to security', 'update to security']);
-const DEPRECATION = cue(/\bdeprecat\w*|\bsupport (?:is|has been|was) (?:now )?(?:disabled|removed|dropped|discontinued)\b|\bno longer (?:be )?(?:available|published|updated|maintained|offered|provided|built|released|receive)\w*|\bno further (?:updates|releases|patches)\b|\bwill not (?:receive|get) (?:any )?(?:further |more )?(?:updates|patches|fixes)|\bwill (?:no longer|not) be (?:published|updated|released|built|available)|\bwill be (?:removed|turned down|shut down|retired|discontinued)\b|\bend[- ]of[- ]life\b|\bsunset\w*|\bshut ?down (?:is complete|was finalized|will)|\b(?:is|are|was|were|has been|have been) (?:shut down|retired|discontinued|blocklisted|turned down)\b|\bblocklisted\b|\barchive mode\b|\blast release (?:in which|that|with|to)\b|\b(?:does|do) not support\b|\bno longer supports?\b|\bdropped support\b|\bstopped (?:publishing|supporting|releasing)\b|\bunavailable\b(?! in)/i, ['deprecat', 'no longer', 'no further', 'will not', 'will no', 'will be', 'end-of-life', 'end of life', 'sunset', 'shut', 'retired', 'discontinued', 'blocklist', 'turned down', 'archive mode', 'last release', 'not support', 'dropped support', 'stopped', 'unavailable', 'support is', 'support has been', 'support was']);
+const DEPRECATION = cue(/\bdeprecat\w*|\bsupport (?:is|has been|was) (?:now )?(?:disabled|removed|dropped|discontinued)\b|\bno longer (?:be )?(?:available|published|updated|maintained|offered|provided|built|released|receive)\w*|\bno further (?:updates|releases|patches)\b|\bwill not (?:receive|get) (?:any )?(?:further |more )?(?:updates|patches|fixes)|\bwill (?:no longer|not) be (?:published|updated|released|built|available)|\bwill be (?:removed|turned down|shut down|retired|discontinued)\b|\bend[- ]of[- ]life\b|\bsunset\w*|\bshut ?down (?:is complete|was finalized|will)|\b(?:is|are|was|were|has been|have been) (?:shut down|retired|discontinued|blocklisted|turned down)\b|\bblocklisted\b|\barchive mode\b|\blast release (?:in which|that|with|to)\b|\b(?:does|do) not support\b|\bno longer supports?\b|\bdropped support\b|\bstopped (?:publishing|supporting|releasing)\b|\bunavailable\b(?! in)|\b(?:is|are) not (?:maintained|included|shipped|bundled)\b|\bwill not be (?:supported|maintained|included|shipped)\b/i, ['deprecat', 'not maintained', 'not included', 'not shipped', 'not bundled', 'not be', 'no longer', 'no further', 'will not', 'will no', 'will be', 'end-of-life', 'end of life', 'sunset', 'shut', 'retired', 'discontinued', 'blocklist', 'turned down', 'archive mode', 'last release', 'not support', 'dropped support', 'stopped', 'unavailable', 'support is', 'support has been', 'support was']);
+// "The Service Account User role has been removed from the … page", "Dynamic Workload Scheduler has
+// been replaced with …": a feature goes away. (A package removed from or replaced in the images is
+// a dependency update: "PyTorch has been removed from Theia IDE images".)
+const FEATURE_REMOVED = cue(/\b(?:has|have) been (?:replaced|removed) (?:with|by|from)\b/i, ['been replaced', 'been removed']);
 const RENAME = cue(/\brenamed?\b|\bnames? (?:now )?(?:include|contain|have|end with|start with|carry)s? the\b|\bwas changed to\b|\bis now (?:called|named)\b|\bnames? (?:was |were |is |are |has been |have been )?changed\b|\bnew names?\b|appended to the (?:image )?(?:family )?names?|\bnames? (?:have|has|now have|now has) [\w-]+ appended\b|\bchanges? the [\w-]+ (?:image )?(?:family )?names?\b/i, ['renam', 'changed to', 'now called', 'now named', 'name', 'append']);
-const KNOWN_ISSUE = cue(/\bknown issues?\b|\b(?:does|do|will)(?: not|n't) (?:run|work|start|boot|load|install)\b|\bincompatib\w*|\bregression\b(?![^.]*\b(?:is |was |has been )?(?:fixed|resolved|restored)\b)|\bpending (?:the )?next release\b|\bcannot be patched\b|\bnot yet (?:fixed|resolved|supported|available)\b|\b(?:might|may|could|can) (?:fail|break|crash|hang|not work|be unable|cause|experience|encounter|return an error|see)\b|\bfails? (?:to|with|when|on|if|for)\b|\b(?:does|do)(?: not|n't) work\b|\bcan(?:not|'t) (?:be )?(?:provisioned|used|created|started|connect|install|load|run|start|find)\b|\bis incompatible\b|\bincompatib|\bworkaround\b|\b(?:don't|do not) use\b|\bare (?:affected|impacted) by\b|\bis not (?:yet )?supported (?:on|for|with)\b|\bunexpected(?:ly)?\b|\berrors? (?:occurs?|appears?|is returned)\b/i, ['known issue', 'might', 'may ', 'could', 'can ', 'fail', 'work', 'cannot', "can't", 'incompatib', 'workaround', "don't use", 'do not use', 'affected', 'impacted', 'not supported', 'not yet supported', 'unexpected', 'error', 'regression', 'pending', 'cannot be patched', 'not yet', 'does not', 'do not', 'will not', "doesn't", "don't", "won't", 'incompatib']);
+const KNOWN_ISSUE = cue(/\bknown issues?\b|\b(?:does|do|will)(?: not|n't) (?:run|work|start|boot|load|install)\b|\bincompatib\w*|\bregression\b(?![^.]*\b(?:is |was |has been )?(?:fixed|resolved|restored)\b)|\bpending (?:the )?next release\b|\bcannot be patched\b|\bnot yet (?:fixed|resolved|supported|available)\b|\b(?:might|may|could|can) (?:fail|break|crash|hang|not work|be unable|cause|experience|encounter|run into|hit|return an error|see)\b|\bfails? (?:to|with|when|on|if|for)\b|\b(?:does|do)(?: not|n't) work\b|\bcan(?:not|'t) (?:be )?(?:provisioned|used|created|started|connect|install|load|run|start|find)\b|\bis incompatible\b|\bincompatib|\bworkaround\b|\b(?:don't|do not) use\b|\bare (?:affected|impacted) by\b|\bis not (?:yet )?supported (?:on|for|with)\b|\bunexpected(?:ly)?\b|\berrors? (?:occurs?|appears?|is returned)\b/i, ['known issue', 'might', 'may ', 'could', 'can ', 'fail', 'work', 'cannot', "can't", 'incompatib', 'workaround', "don't use", 'do not use', 'affected', 'impacted', 'not supported', 'not yet supported', 'unexpected', 'error', 'regression', 'pending', 'cannot be patched', 'not yet', 'does not', 'do not', 'will not', "doesn't", "don't", "won't", 'incompatib']);
 const PATCH_WORDS = cue(/\bpatch (?:updates?|releases?|versions?(?: upgrades?)?)\b|\bupdated to the latest patch\b/i, ['patch']);
 const PRERELEASE = cue(/\b(?:alpha|beta|rc)\s*\d/i, ['alpha', 'beta', 'rc']);
 const UPGRADE_VERB = cue(/\b(?:upgrad(?:e|ed|es|ing)|updat(?:e|ed|es|ing)|bump(?:s|ed)?|refresh(?:es|ed)?|moved|migrated|pinned)\b/i, ['upgrad', 'updat', 'bump', 'refresh', 'moved', 'migrated', 'pinned']);
-const AVAILABLE = cue(/\b(?:is|are) (?:now )?(?:generally )?available\b|\bnow (?:generally )?available\b|\bcan now (?:create|use|deploy|select|run)\b|\b(?:is|are|has been|have been|was|were) (?:now )?(?:added|released|launched|introduced|published)\b|^(?:added|released|launched|introducing|introduced|new|publish(?:ed)?)\b|^(?:restored|re-enabled)\b|\binitial release of\b|^added (?:the )?[\w\s]{0,40}\bframework\b|\bout of experimental\b|\bfirst release\b|\bnow (?:offers|provides|ships)\b|\bintroduc(?:es|ed|ing)\b/i, ['available', 'can now', 'added', 'released', 'launched', 'introduc', 'published', 'new', 'restored', 're-enabled', 'initial release', 'out of experimental', 'first release', 'now offers', 'now provides', 'now ships', 'framework', 'publish']);
+const AVAILABLE = cue(/\b(?:is|are) (?:now )?(?:generally )?available\b|\bnow (?:generally )?available\b|\bcan now (?:create|use|deploy|select|run)\b|\b(?:is|are|has been|have been|was|were) (?:now )?(?:added|released|launched|introduced|published)\b|^(?:added|released|launched|introducing|introduced|new|publish(?:ed)?)\b|^(?:restored|re-enabled)\b|\binitial release of\b|^added (?:the )?[\w\s]{0,40}\bframework\b|\bout of experimental\b|\bfirst release\b|\bnow (?:offers|provides|ships)\b|\bnow supports? (?=[\w\s-]{0,40}\b(?:images|containers|dlcs)\b)|\bintroduc(?:es|ed|ing)\b/i, ['available', 'can now', 'added', 'released', 'launched', 'introduc', 'published', 'new', 'restored', 're-enabled', 'initial release', 'out of experimental', 'first release', 'now offers', 'now provides', 'now ships', 'now support', 'framework', 'publish']);
 // "Added X to the images", "now includes X": contents of images, not new images.
 const INTO_IMAGES = cue(/^added\s+(?!support\b|(?:the\s+)?ability\b|(?:the\s+)?option\b)(?:the\s+)?[\w./+-]+(?:\s+[\w./+-]+){0,3}\s+(?:to|onto|into|in)\s+(?:the\s+|all\s+)?(?:[\w.+-]+\s+){0,5}(?:images?|containers?|dlvms?|environments?|vms?)\b|\bnow includes?\b|\bnow bundles?\b/i, ['added', 'now include', 'now bundle']);
+// "Support for Java 25 runtime is in Preview", "supports the Node.js 22 runtime at the General
+// Availability release level", "Python 3.13 runtime is available": a new runtime (an image line).
+const RUNTIME_LAUNCH = cue(/\b[A-Za-z][\w.+#-]*(?: [A-Za-z][\w.+#-]*)? \d+(?:\.\d+)*(?: \([\w\s]+\))? runtimes?\b[^.]*?\b(?:in preview|generally available|general availability|(?:is|are) (?:now )?(?:available|supported))\b|\bsupports? (?:for )?(?:the )?[A-Za-z][\w.+#-]*(?: [A-Za-z][\w.+#-]*)? \d+(?:\.\d+)*(?: \([\w\s]+\))? runtimes?\b(?![^.]*\b(?:deprecat|end of|no longer|removed)\w*)/i, ['runtime']);
 const UPDATED_WITH_FIXES = cue(/\b(?:updated|upgraded|refreshed)\s+with\b[^.]*\bbug fixes\b/i, ['bug fixes']);
 const API_THING = /\b(?:fields?|options?|flags?|parameters?|settings?|actions?|metrics?|columns?|apis?|endpoints?|methods?|propert(?:y|ies)|attributes?|commands?|resources?|permissions?|roles?)\.?$/i;
 // A list's lead-in that is only a label ("Bug Fixes:", "New Fields:", "Deprecations:") says the kind of its items.
@@ -124,9 +133,17 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   let cue: string | null;
   if (own && noteType === 'libraries') return found('dependency-update', null, 'a client-library digest (Libraries note)');
   if ((cue = EDITORIAL.exec(text)?.[0] ?? null)) return found('other', cue, 'a note about the release notes themselves');
+  // In an Issue note the problem said first decides: "Customers using X may run into [warning: Y is
+  // no longer supported]" is a known issue, not an end of support.
+  if (own && noteType === 'issue') {
+    const problem = at(KNOWN_ISSUE, t);
+    const other = Math.min(...[at(EOS, t), at(DEPRECATION, t)].map((i) => (i < 0 ? Infinity : i)));
+    if (problem >= 0 && problem < other) return found('known-issue', first(KNOWN_ISSUE, t), 'describes a current problem (an Issue note)');
+  }
   if ((cue = first(EOS, t))) return found('end-of-support-reached', cue, 'says support has ended');
   if ((cue = first(SECURITY, t))) return found('security-update', cue, 'fixes vulnerabilities');
   if ((cue = first(DEPRECATION, t))) return found('deprecation', cue, 'says it is deprecated or stops being available/updated');
+  if ((cue = first(FEATURE_REMOVED, t)) && !IMAGE_NOUN.test(text) && !DEPENDENCY_NOUN.test(text)) return found('deprecation', cue, 'says a feature is removed or replaced');
   if ((cue = first(RENAME, t))) return found('rename', cue, 'says names change');
   if (own && noteType === 'issue' && !has(FIX_ANY, t)) return found('known-issue', null, 'an Issue note');
   // "Integrates fix for speed regression": a problem being fixed is a fix, not a known issue.
@@ -141,10 +158,13 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if (has(UPGRADE_VERB, t) && upgradeTarget) return found('patch-update', first(UPGRADE_VERB, t), 'a framework upgraded to a version');
   if (has(UPGRADE_VERB, t) && versioned && has(PRERELEASE, t)) return found('patch-update', first(PRERELEASE, t), 'a pre-release step of a framework version');
   if (has(UPGRADE_VERB, t) && frameworkSubject && sameFrameworkTwice(mentions)) return found('patch-update', first(UPGRADE_VERB, t), 'a framework line moved to a newer version');
+  // "vLLM 0.27.0 — minor version bump from 0.26.0": the framework's new version, then where it came from.
+  if (versionedFramework(mentions) && (cue = BUMPED_FROM.exec(text)?.[0] ?? null)) return found('patch-update', cue, 'a framework version, bumped from an older one');
   // A verb inside a relative clause describes, it does not report: "files that are available", "the packages that are installed".
   let reportedText: string | null = null;
   const reported = (): string => (reportedText ??= /\b(?:that|which|who) /i.test(text) ? text.replace(/\b(?:that|which|who) (?:is|are|was|were|has been|have been) \w+/gi, '') : text);
   if ((cue = first(PACKAGE_AVAILABLE, t, reported()))) return found('dependency-update', cue, 'a package or tool becomes available');
+  if ((cue = first(RUNTIME_LAUNCH, t))) return found('new-image', cue, 'a runtime becomes available');
   const intoImages = own && has(INTO_IMAGES, t);
   // "Added Python 3.11 support", "Added CUDA 12.4 support": support for a dependency, not a new image.
   if ((cue = first(AVAILABLE, t, reported())) && !intoImages && !(has(DEPENDENCY_SUPPORT, t) && /^add/i.test(cue))) {
@@ -166,7 +186,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if (own && noteType === 'fixed' && (cue = UPDATE_HEAD.exec(text)?.[0] ?? null) && !HARDWARE_SUPPORT.test(text)) return found('dependency-update', cue, 'updates something (under Fixed)');
   if (own && noteType === 'fixed' && !(has(CONTENT_CHANGE, t) && /\d+\.\d+|\bv\d/.test(text))) return found('fix', null, 'a Fixed note');
   if (own && (cue = BEHAVIOUR_START.exec(text)?.[0] ?? null)) return found('other', cue, 'a behaviour change');
-  if (((cue = first(DEPENDENCY_SUPPORT, t)) && !HARDWARE_SUPPORT.test(text)) || (cue = first(NEW_DEFAULT, t))) return found('dependency-update', cue, 'support for a dependency');
+  if (((cue = first(DEPENDENCY_SUPPORT, t)) && !HARDWARE_SUPPORT.test(text) && !/\bmodels?\b/i.test(text)) || (cue = first(NEW_DEFAULT, t))) return found('dependency-update', cue, 'support for a dependency');
   if ((cue = UPDATED_DOCS.exec(text)?.[0] ?? null)) return found('other', cue, 'a change to documentation or descriptions');
   if ((cue = first(STRONG_CONTENT, t, reported()))) return found('dependency-update', cue, 'what the images contain changed');
   if ((cue = first(CONTENT_CHANGE, t, reported())) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+|\bv\d|\bversion \d/.test(text) || mentions.images.length > 0 || IMAGE_NOUN.test(text) || frameworkSubject)) {
@@ -177,6 +197,12 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if (/^added\b(?!\s+support\b)/i.test(text) && !API_THING.test(text) && (DEPENDENCY_NOUN.test(text) || /\d+\.\d+/.test(text) || has(INTO_IMAGES, t) || /^added (?:the )?[\w./+-]+(?: [\w./+-]+)?\.?$/i.test(text))) return found('dependency-update', 'added', 'a package added');
   if ((cue = first(FEATURE, t))) return found('other', cue, 'a feature, launch or behaviour change');
   return null;
+}
+
+const BUMPED_FROM = /\b(?:bump(?:ed)?|upgrad(?:e|ed)|updat(?:e|ed)|mov(?:e|ed))\s+from\s+v?\d+\.\d+/i;
+/** The statement starts with a framework and its version ("vLLM 0.27.0 — …"). */
+function versionedFramework(mentions: Mentions): boolean {
+  return mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'python' && m.framework !== 'other' && m.versions.length > 0 && m.start === 0);
 }
 
 /** "Upgraded TensorFlow 2.15 images to TensorFlow 2.15.1": one framework named twice, a newer version second. */
@@ -215,6 +241,8 @@ export function readPredicate(text: string, context: string | null, noteType: No
   if (!reading) return { kind: null, cue: null, why: 'no kind of change understood', also: [], from: null };
   // Routine compound statements: "Regular package refreshment and bug fixes", "security patches and package upgrades".
   if (reading.kind !== 'fix' && has(BUG_FIXES, t)) reading.also.push('fix');
-  if ((reading.kind === 'security-update' || reading.kind === 'fix') && /\b(?:package |software |library )?(?:updates|upgrades|refreshment)\b/i.test(text)) reading.also.push('dependency-update');
+  // Only a compound says both ("security patches and package upgrades"); "Security updates" and "this
+  // fix updates a Java library" are one security update.
+  if ((reading.kind === 'security-update' || reading.kind === 'fix') && /\b(?:and|&|with|plus) (?:(?:package|software|library|os|dependency) )?(?:updates|upgrades|refreshment)\b|\b(?:package|software|library|dependency) (?:updates|upgrades|refreshment)\b|\brefreshment\b/i.test(text)) reading.also.push('dependency-update');
   return reading;
 }
