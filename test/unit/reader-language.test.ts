@@ -51,6 +51,11 @@ describe('reading release-note language', () => {
     // A feature taken away, and negated upkeep ("is not maintained for … and above").
     ['The legacy job scheduler has been replaced with reservation-based scheduling.', ['deprecation - -']],
     ['The Horovod package is not maintained for PyTorch 2.7 containers and later.', ['deprecation pytorch 2.7']],
+    // A compatibility limit said outright is a known issue; "no known issues" says nothing changed.
+    ['SGLang 0.7 containers are only compatible with NVIDIA driver 550 and above.', ['known-issue sglang 0.7']],
+    ['No known issues so far.', []],
+    // "Base Containers", capitalised as product names are.
+    ['Deep Learning Base Containers for CUDA 13.1 are now available.', ['new-image base 13.1']],
     // Security updates alone are not also dependency updates.
     ['Security updates for the serving containers: see the bulletin.', ['security-update - -']],
   ] as const)('%s', (sentence, expected) => {
@@ -68,6 +73,10 @@ describe('reading release-note language', () => {
 
   it('in an Issue note, the problem said first decides, whatever the quoted warning says', () => {
     expect(read('<h3>Issue</h3><p>Jobs using the profiler may run into a warning that "the legacy tracer is no longer supported" on PyTorch 2.7 containers.</p>')).toEqual(['known-issue pytorch 2.7']);
+  });
+
+  it('a version after "since" says when something began, not which line the statement is about', () => {
+    expect(read('<h3>Issue</h3><p>Training jobs may run into a warning about the tracer, deprecated since PyTorch 2.2.</p>', 'PyTorch 2.6 Training')).toEqual(['known-issue pytorch 2.6']);
   });
 
   it('a release label on a container note is the events\' release', () => {

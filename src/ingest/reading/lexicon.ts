@@ -22,7 +22,7 @@ export const FRAMEWORK_NAMES: FrameworkName[] = [
   { framework: 'jax', pattern: String.raw`jax`, hints: ['jax'] },
   // "Base versions with CUDA 12.4", "Base CUDA 12.6 container images", "Base-cu128", "Base GPU".
   // "base" alone is an ordinary word ("the base image of the product", "base software libraries").
-  { framework: 'base', pattern: String.raw`Base(?=[\s-]+(?:versions?|images?|containers?|cpu|gpu|tpu|cuda|with\s+cuda|cu\d))`, caseSensitive: true, hints: ['base'] },
+  { framework: 'base', pattern: String.raw`Base(?=[\s-]+(?:[Vv]ersions?|[Ii]mages?|[Cc]ontainers?|DLCs?|cpu|gpu|tpu|CPU|GPU|TPU|cuda|CUDA|with\s+(?:cuda|CUDA)|cu\d))`, caseSensitive: true, hints: ['base'] },
   { framework: 'base', pattern: String.raw`base(?=[\s-]+(?:cuda|cu\d))`, hints: ['base'] },
   // R is a capital letter on its own: "R 4.3", "R images", "R and Theia images", "the R image".
   { framework: 'r', pattern: String.raw`R(?![\w.\-/\[])`, caseSensitive: true, hints: ['r'] },

@@ -105,6 +105,8 @@ function roleAt(text: string, start: number, end: number, spans: ReturnType<type
   const aside = spans.find((s) => start >= s.start && start < s.end);
   if (aside) return aside.role;
   if (EXCEPTION_BEFORE.test(text.slice(Math.max(0, start - 24), start))) return 'excluded';
+  // "… due to NVFuser deprecation since PyTorch 2.2": when something began, not what the statement is about.
+  if (/\bsince\s+$/i.test(text.slice(Math.max(0, start - 8), start))) return 'past';
   if (LIBRARY_SUFFIX.test(text.slice(end, end + 40))) return 'library';
   return 'subject';
 }
@@ -193,5 +195,9 @@ export function findMentions(text: string, codes: string[] = [], hints: Set<obje
   const python = (lower.includes('python') ? pick(/\bpython\s+(\d+(?:\.\d+)?)/i, text) : null) ?? images.find((f) => f.python)?.python ?? null;
   const osMatch = lower.includes('debian') || lower.includes('ubuntu') ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
   const os = osMatch ? `${(osMatch[1] ?? '').charAt(0).toUpperCase()}${(osMatch[1] ?? '').slice(1).toLowerCase()} ${osMatch[2] ?? ''}` : (images.find((f) => f.os)?.os ?? null);
-  return { frameworks: [...byName, ...byImage], cves, images, cuda, python, os };
+  // "Base Containers for CUDA 13.1": a Base line is named by its CUDA version, wherever the statement says it.
+  const bases = byName.filter((m) => m.framework === 'base');
+  const only = bases.length === 1 ? bases[0] : undefined;
+  const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;
+  return { frameworks: [...frameworks, ...byImage], cves, images, cuda, python, os };
 }
