@@ -19,6 +19,8 @@ import { SeenStore } from './stores/seen.js';
 import { SnapshotStore } from './stores/snapshots.js';
 import { LifecycleStore, ReminderLog } from './stores/lifecycle.js';
 import { SilenceStore } from './stores/silences.js';
+import { PlanStore } from './stores/plans.js';
+import { interactiveMode } from './slack-app/mode.js';
 import { ChannelPacer } from './stores/pacer.js';
 import { ThreadStore } from './stores/threads.js';
 import { EventLog } from './stores/event-log.js';
@@ -66,6 +68,8 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     lifecycle: new LifecycleStore(redis, prefix),
     reminderLog: new ReminderLog(redis, prefix),
     silences: new SilenceStore(redis, prefix),
+    plans: new PlanStore(redis, prefix),
+    slackButtons: interactiveMode(env) !== null,
     pacer: new ChannelPacer(redis, prefix, env.SLACK_CHANNEL_INTERVAL_MS),
     threads: new ThreadStore(redis, prefix),
     eventLog: new EventLog(redis, prefix),

@@ -23,10 +23,11 @@ import { createRemindProcessor } from '../src/processors/remind.js';
 import { StateGuard } from '../src/processors/state-guard.js';
 import { createWatchdogProcessor, redisOutageKey } from '../src/processors/watchdog.js';
 import { assertRedisReachable, createRedis } from '../src/queue/connection.js';
-import { ConsumptionCanary, isCanary } from '../src/queue/canary.js';
+import { ConsumptionCanary } from '../src/queue/canary.js';
 import { QUEUE, type Stage } from '../src/queue/names.js';
 import { pollEvery, syncSchedulers } from '../src/queue/schedules.js';
 import { withDeadline } from '../src/deadline.js';
+import { interactiveMode } from '../src/slack-app/mode.js';
 
 export interface ServiceOptions extends BuildOptions {
   stages: readonly Stage[];
@@ -76,18 +77,27 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   const deps = buildDeps(env, config, logger, options);
   const workers: Worker[] = [];
   const workerConnections: Redis[] = [];
-  for (const stage of options.stages) {
+  // The processors are built once per stage: a replaced worker keeps its stage's state (sweeps in
+  // flight, said-once warnings).
+  const instanceId = randomUUID();
+  const concurrencyOf = (stage: Stage): number => (stage === 'deliver' ? (options.deliverConcurrency ?? env.DELIVER_CONCURRENCY) : CONCURRENCY[stage]);
+  const canary = new ConsumptionCanary(deps, options.stages, {
+    everyMs: env.CANARY_EVERY_MS,
+    deadlineMs: env.CANARY_DEADLINE_MS,
+    instanceId: instanceId.slice(0, 8),
+    onStuck: (stage) => replaceWorker(stage),
+    concurrency: Object.fromEntries(options.stages.map((s) => [s, concurrencyOf(s)])),
+  });
+  // A canary proves the stage takes jobs; it does nothing else.
+  const processors = new Map(options.stages.map((stage) => [stage, canary.watch(stage, PROCESSORS[stage](deps)) as Processor] as const));
+  const startWorker = (stage: Stage): { worker: Worker; connection: Redis } => {
     // Each worker gets its own connection: blocking commands must not share one.
     const connection = createRedis(env);
     deps.health.watch(connection, stage);
-    workerConnections.push(connection);
-    const work = PROCESSORS[stage](deps);
-    // A canary proves the stage takes jobs; it does nothing else.
-    const processor: Processor = (job, token) => (isCanary(job) ? Promise.resolve({ canary: true }) : work(job, token));
-    const worker = new Worker(QUEUE[stage], processor, {
+    const worker = new Worker(QUEUE[stage], processors.get(stage) ?? null, {
       connection,
       prefix: deps.prefix,
-      concurrency: stage === 'deliver' ? (options.deliverConcurrency ?? env.DELIVER_CONCURRENCY) : CONCURRENCY[stage],
+      concurrency: concurrencyOf(stage),
       // A killed worker's jobs are taken over after the lock expires and the stalled check runs.
       lockDuration: env.JOB_LOCK_MS,
       stalledInterval: env.JOB_LOCK_MS,
@@ -105,8 +115,32 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
       if (/Missing key for job/.test(err.message)) logger.warn({ event: 'job-lost', stage, err: err.message }, 'a running job vanished from Redis (state lost?)');
       else logger.error({ stage, err: err.message }, 'worker error');
     });
+    return { worker, connection };
+  };
+  for (const stage of options.stages) {
+    const { worker, connection } = startWorker(stage);
     workers.push(worker);
+    workerConnections.push(connection);
   }
+  /**
+   * What an operator does with a worker that stopped taking jobs (the canary found it): a new
+   * worker on a new connection takes its place. The old one is closed without waiting for its
+   * jobs (their locks lapse and the new worker takes them over as stalled) and its connection
+   * dropped, so whatever state it was stuck in goes with it.
+   */
+  const replaceWorker = async (stage: Stage): Promise<void> => {
+    const index = workers.findIndex((w) => w.name === QUEUE[stage]);
+    const old = workers[index];
+    const oldConnection = workerConnections[index];
+    if (index < 0 || !old || !oldConnection) return;
+    const fresh = startWorker(stage);
+    workers[index] = fresh.worker;
+    workerConnections[index] = fresh.connection;
+    deps.metrics.workersReplaced.inc({ stage });
+    logger.warn({ event: 'worker-replaced', stage }, `stage ${stage} stopped taking jobs: its worker was replaced by a new one on a new connection`);
+    await withDeadline(old.close(true), 5_000, 'closing the stuck worker').catch(() => undefined);
+    oldConnection.disconnect();
+  };
   // Redis refusing writes (out of memory, read-only replica, failed save) makes every worker retry
   // in a tight loop: pause them until the health probe sees writes succeed again.
   deps.health.startProbe(deps.redis, `${deps.prefix}:health-probe`);
@@ -131,8 +165,6 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     guard = new StateGuard(deps, { checkEveryMs: options.stateCheckMs ?? stateCheckInterval(config) });
     await guard.start();
   }
-  const instanceId = randomUUID();
-  const canary = new ConsumptionCanary(deps, options.stages, { everyMs: env.CANARY_EVERY_MS, deadlineMs: env.CANARY_DEADLINE_MS, instanceId: instanceId.slice(0, 8) });
   canary.start();
   const instances = new InstanceRegistry(deps.redis, deps.prefix, { id: instanceId, stages: [...options.stages], scheduler: options.scheduler, startedAt: deps.clock().toISOString() }, deps.clock);
   const heartbeat = async (): Promise<void> => {
@@ -179,9 +211,23 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     });
     return reloading;
   };
-  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, canary, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
+  // Buttons and /radar: in the processes that serve HTTP (the all-in-one `start`, or the front).
+  // Bolt is loaded only where it is used.
+  const slackApp = options.http && interactiveMode(env) ? (await import('../src/slack-app/app.js')).createSlackApp(deps, env) : null;
+  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, canary, slack: slackApp?.http ?? null, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
+  let slackStopped = false;
+  if (slackApp) {
+    // Socket Mode connects out; Slack being unreachable at start must not stop the service (the
+    // client reconnects by itself once connected; a first failure is tried again here).
+    const connect = (): void =>
+      void (slackStopped ? Promise.resolve() : slackApp.start()).catch((err: unknown) => {
+        logger.error({ event: 'slack-app-start-failed', mode: slackApp.mode, err: redactText((err as Error).message) }, 'could not connect the Slack app; trying again in 30 s');
+        setTimeout(connect, 30_000).unref();
+      });
+    connect();
+  }
   logger.info(
-    { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, email: deps.email.mode, outbox: env.OUTBOX_DIR },
+    { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, slackButtons: slackApp?.mode ?? 'off', email: deps.email.mode, outbox: env.OUTBOX_DIR },
     'release-radar started',
   );
 
@@ -193,6 +239,8 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
       clearInterval(beat);
       if (deps.health.status().up) await instances.leave().catch(() => undefined);
       deps.health.stop();
+      slackStopped = true;
+      await slackApp?.stop();
       await http?.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workerConnections.map((c) => c.quit().catch(() => c.disconnect())));

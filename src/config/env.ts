@@ -42,6 +42,14 @@ const EnvSchema = z.object({
     .url()
     .refine((u) => /^https?:$/.test(new URL(u).protocol) && !new URL(u).username && !new URL(u).password, { message: 'expected an http(s) URL without credentials (the token goes in SLACK_BOT_TOKEN)' })
     .optional(),
+  /**
+   * Slack buttons and the /radar command. With an app-level token (xapp-…, scope
+   * connections:write) release-radar connects out through Socket Mode: no inbound port. With a
+   * signing secret instead, Slack posts to /slack/interactions and /slack/commands on this
+   * service's HTTP server, and every request is verified. Neither: alerts carry no buttons.
+   */
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starts with xapp- (Basic Information → App-Level Tokens, scope connections:write)').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'the signing secret from Basic Information → App Credentials (32 hex characters)').optional(),
   SMTP_URL: z.string().min(1).optional(),
   MAIL_FROM: z.string().default('release-radar <release-radar@localhost>'),
   OUTBOX_DIR: z.string().default('./outbox'),

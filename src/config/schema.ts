@@ -174,6 +174,18 @@ export const TeamSchema = z.strictObject({
   snoozes: z.array(SnoozeSchema).default([]),
   /** Local time of the daily reminder check (in the team's time zone). */
   reminders: z.strictObject({ at: LocalTime.default('09:00') }).default({ at: '09:00' }),
+  /**
+   * Where an overdue upgrade plan is escalated (a Slack channel or email addresses: the team's
+   * lead, its manager's channel). Once when the planned date passes, then weekly until the plan is
+   * moved or marked done. Absent: escalations go to the team's own channels and addresses.
+   */
+  escalation: z
+    .strictObject({
+      slack: z.strictObject({ channels: z.array(z.string().min(1)).default([]) }).default({ channels: [] }),
+      email: z.strictObject({ to: z.array(z.string().email()).default([]) }).default({ to: [] }),
+    })
+    .refine((e) => e.slack.channels.length > 0 || e.email.to.length > 0, { message: 'give at least one Slack channel (slack.channels) or email address (email.to), or remove the key' })
+    .optional(),
   /** Required: a team without subscriptions would receive nothing, which is never what was meant. */
   subscriptions: z.array(SubscriptionSchema).min(1, 'a team needs at least one subscription (without one it receives nothing)'),
 });

@@ -147,3 +147,24 @@ export function linesForSubscription(lines: LifecycleLine[], sub: { frameworks: 
       (families.length === 0 || (l.imageFamily !== null && families.some((p) => picomatch.isMatch(l.imageFamily ?? '', p, { nocase: true })))),
   );
 }
+
+/**
+ * Where a line stands on `today`: the newest line of its framework in support ("supported"), an
+ * older one still patched ("patch-only": upgrade when you can), past its end of patch, or past its
+ * end of availability (new VMs from its images fail).
+ */
+export type LineState = 'supported' | 'patch-only' | 'past-end-of-patch' | 'past-end-of-availability';
+
+export const LINE_STATE_LABEL: Record<LineState, string> = {
+  supported: 'supported',
+  'patch-only': 'patch-only (a newer line is supported)',
+  'past-end-of-patch': 'past end of patch (no more fixes)',
+  'past-end-of-availability': 'past end of availability (images can no longer be used)',
+};
+
+export function lineState(line: LifecycleLine, lines: LifecycleLine[], today: string, notices: EndOfSupportNotice[]): LineState {
+  if (line.endOfAvailability !== null && line.endOfAvailability < today) return 'past-end-of-availability';
+  if (!inSupport(line, today, notices)) return 'past-end-of-patch';
+  const newer = lines.some((l) => l.framework === line.framework && l.version !== null && line.version !== null && compareVersions(l.version, line.version) > 0 && inSupport(l, today, notices));
+  return newer ? 'patch-only' : 'supported';
+}

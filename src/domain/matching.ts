@@ -76,15 +76,20 @@ export interface Silence {
   id: string;
   teamId: string;
   kind: 'mute' | 'snooze';
-  /** Mutes: index of one subscription; null = the whole team. */
+  /** Mutes: index of one subscription; null = the whole team (or the line below). */
   subscription: number | null;
-  /** Snoozes: only events about this framework (null = any) … */
+  /**
+   * Snoozes: only events about this framework (null = any) … Mutes: set only for a mute of one
+   * version line ("mute PyTorch 2.4" from a Slack button); null for a team or subscription mute.
+   */
   framework: Framework | 'general' | 'all' | null;
   /** … and this version range (null = any). */
   versions: string | null;
   until: string;
   reason: string;
-  origin: 'config' | 'cli';
+  origin: 'config' | 'cli' | 'slack';
+  /** Who set it, when known (the Slack user of a button click). */
+  by?: string | null;
 }
 
 /** Config validation guarantees the format; a date is the start of that day in the team's zone. */
@@ -112,10 +117,23 @@ export function silencesInForce(team: TeamConfig, cliSilences: Silence[], now: D
 
 /** The mute that silences the whole team now, if any. */
 export function teamMute(silences: Silence[]): Silence | undefined {
-  return silences.find((s) => s.kind === 'mute' && s.subscription === null);
+  return silences.find((s) => s.kind === 'mute' && s.subscription === null && s.framework === null);
 }
 
-function snoozeCovers(s: Silence, event: ReleaseEvent): boolean {
+/** A mute of one version line (framework and versions set). */
+export const isLineMute = (s: Silence): boolean => s.kind === 'mute' && s.subscription === null && s.framework !== null;
+
+/** The line mute that covers an event, if any. */
+export function lineMuteOf(silences: Silence[], event: Pick<ReleaseEvent, 'framework' | 'version' | 'scope'>): Silence | undefined {
+  return silences.find((s) => isLineMute(s) && event.framework !== null && silenceCovers(s, event));
+}
+
+/** Does a snooze (or a line mute) apply to this event: its framework, and its version range. */
+export function silenceCovers(s: Silence, event: Pick<ReleaseEvent, 'framework' | 'version' | 'scope'>): boolean {
+  return snoozeCovers(s, event);
+}
+
+function snoozeCovers(s: Silence, event: Pick<ReleaseEvent, 'framework' | 'version' | 'scope'>): boolean {
   if (s.framework !== null && s.framework !== 'all') {
     if (s.framework === 'general' ? event.framework !== null : event.framework !== s.framework) return false;
   }
@@ -182,7 +200,7 @@ export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[], ctx: Ma
       let mutedBy: Silence | null = null;
       team.subscriptions.forEach((sub, i) => {
         if (best === 'immediate' || !subscriptionMatches(sub, event)) return;
-        const mute = teamMuted ?? mutes.find((m) => m.subscription === i);
+        const mute = teamMuted ?? mutes.find((m) => m.subscription === i) ?? lineMuteOf(mutes, event);
         if (mute) {
           mutedBy ??= mute;
           return;
@@ -209,7 +227,8 @@ export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[], ctx: Ma
 }
 
 function muteReason(m: Silence): string {
-  return `muted${m.subscription === null ? '' : ` (subscriptions[${m.subscription}])`} until ${m.until}${m.reason ? `: ${m.reason}` : ''}`;
+  const what = m.subscription !== null ? ` (subscriptions[${m.subscription}])` : m.framework !== null ? ` (${m.framework}${m.versions ? ` ${m.versions}` : ''})` : '';
+  return `muted${what} until ${m.until}${m.by ? ` by ${m.by}` : ''}${m.reason ? `: ${m.reason}` : ''}`;
 }
 
 /** Why a team does not get an event (null when it does): used by previews and tests. */

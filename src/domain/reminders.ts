@@ -36,8 +36,10 @@ export const ReminderSchema = z.object({
   daysLeft: z.number().int(),
   threshold: z.union([z.number().int(), z.literal('passed')]),
   upgrade: UpgradeSuggestionSchema.nullable(),
+  /** The team's upgrade plan for this line, as it reads on the day ("PyTorch 2.4 → 2.6 planned for …"). */
+  plan: z.string().nullable().default(null),
 });
-export type Reminder = z.infer<typeof ReminderSchema>;
+export type Reminder = z.input<typeof ReminderSchema>;
 
 export interface ReminderPlan {
   due: Reminder[];

@@ -17,6 +17,7 @@ export interface Metrics {
   uncertainRetries: Counter<'channel' | 'resolution'>;
   slackHistoryLookup: Gauge;
   stageConsuming: Gauge<'stage'>;
+  workersReplaced: Counter<'stage'>;
   canaryWait: Gauge<'stage'>;
 }
 
@@ -37,6 +38,7 @@ export function createMetrics(withDefaults = true): Metrics {
     uncertainRetries: new Counter({ name: 'release_radar_uncertain_retries_total', help: 'Retries of a delivery whose earlier attempt had an unknown outcome, by how they ended: found (Slack history had it; not posted again), not-found (posted), resent-unchecked (history lookup refused: may duplicate), resent-same-message-id (email)', labelNames: ['channel', 'resolution'], registers: [registry] }),
     slackHistoryLookup: new Gauge({ name: 'release_radar_slack_history_lookup_available', help: '1 when the last Slack history lookup worked (effectively-once), 0 when Slack refused it (a missing history scope: at-least-once)', registers: [registry] }),
     stageConsuming: new Gauge({ name: 'release_radar_stage_consuming', help: "1 while this process's canary jobs are taken by the stage's workers in time, 0 when one waited past CANARY_DEADLINE_MS (workers silently stopped consuming)", labelNames: ['stage'], registers: [registry] }),
+    workersReplaced: new Counter({ name: 'release_radar_workers_replaced_total', help: 'Workers replaced by a new one because the canary found their stage not taking jobs', labelNames: ['stage'], registers: [registry] }),
     canaryWait: new Gauge({ name: 'release_radar_canary_wait_seconds', help: "How long this process's last judged canary job waited before a worker took it (or has waited, when it was not taken)", labelNames: ['stage'], registers: [registry] }),
     reminders: new Counter({ name: 'release_radar_reminders_total', help: 'Reminders before end dates planned for sending, by team', labelNames: ['team'], registers: [registry] }),
   };

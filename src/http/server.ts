@@ -15,6 +15,7 @@ import { redactText } from '../redact.js';
 import { ADMIN_BASE, createAdminHandler, tokenMatches } from './admin.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { renderStatusPage, renderUnavailablePage, STATUS_PAGE_CSP } from './status-page.js';
+import { SLACK_PATHS } from '../slack-app/http-receiver.js';
 
 export interface HttpServer {
   url: string;
@@ -34,6 +35,8 @@ export interface HttpOptions {
   reload?: () => Promise<{ ok: boolean; message: string }>;
   /** Stages of this process that stopped taking jobs. */
   canary?: { problems(): string[] };
+  /** HTTP-mode Slack app: POST /slack/interactions and /slack/commands (verified there). */
+  slack?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
 }
 
 /** Why this process cannot do its work, or null when Redis is fine. */
@@ -105,6 +108,14 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === ADMIN_BASE || url.pathname.startsWith(`${ADMIN_BASE}/`)) {
       admin(req, res);
+      return;
+    }
+    if ((SLACK_PATHS as readonly string[]).includes(url.pathname)) {
+      if (!options.slack) {
+        json(res, 404, { ok: false, message: 'Slack interactivity is not enabled here (set SLACK_SIGNING_SECRET for HTTP mode, or SLACK_APP_TOKEN for Socket Mode)' });
+        return;
+      }
+      await options.slack.handle(req, res);
       return;
     }
     if (url.pathname === '/-/reload') {

@@ -50,7 +50,7 @@ export interface SlackOptions {
 }
 
 /** The SDK logs with console by default (unredacted, unstructured): route it through pino. */
-function sdkLogger(logger: Logger): SlackLogger {
+export function sdkLogger(logger: Logger): SlackLogger {
   const log = logger.child({ component: 'slack-sdk' });
   const text = (msg: unknown[]): string => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
   return {

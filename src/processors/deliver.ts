@@ -87,7 +87,7 @@ function slackMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Slac
   const first = d.events[0];
   switch (d.purpose) {
     case 'reminder':
-      return renderSlackReminders(teamName, d.reminders);
+      return renderSlackReminders(teamName, d.reminders, ctx);
     case 'digest':
       return renderSlackDigest(teamName, d.events, ctx, d.reminders, d.extras);
     case 'alert':
@@ -134,6 +134,20 @@ async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Clai
       deps.logger.info({ deliveryId: d.deliveryId, team: d.teamId }, 'an earlier attempt of this email may have been sent; sending again with the same Message-ID');
     }
     return { ref: await deps.email.send(d.target.to, await emailMessage(d, teamName, ctx), d.deliveryId), outcome: 'sent' };
+  }
+  // Buttons on messages about one line, when clicks can reach us: which lines have a plan, and
+  // the lines' end dates (for the snooze choices).
+  if (deps.slackButtons && d.purpose !== 'digest') {
+    const [plans, lines] = await Promise.all([deps.plans.all(), deps.lifecycle.lines()]);
+    const plannedLines = new Set(plans.filter((p) => p.teamId === d.teamId && p.status === 'planned').map((p) => `${p.framework}|${p.line}`));
+    ctx.actions = {
+      teamId: d.teamId,
+      plannedLines,
+      lineDates: (framework, line) => {
+        const l = lines.find((x) => x.framework === framework && x.version === line);
+        return { endOfPatch: l?.endOfPatch ?? null, endOfAvailability: l?.endOfAvailability ?? null };
+      },
+    };
   }
   const threadKey = threadKeyOf(d);
   const threadTs = threadKey ? await deps.threads.get(threadKey) : null;

@@ -14,6 +14,7 @@ import type { PollPlan } from '../stores/poll-plan.js';
 import type { SnapshotStore } from '../stores/snapshots.js';
 import type { LifecycleStore, ReminderLog } from '../stores/lifecycle.js';
 import type { SilenceStore } from '../stores/silences.js';
+import type { PlanStore } from '../stores/plans.js';
 import type { ChannelPacer } from '../stores/pacer.js';
 import type { ThreadStore } from '../stores/threads.js';
 import type { EventLog } from '../stores/event-log.js';
@@ -38,6 +39,8 @@ export interface Deps {
   lifecycle: LifecycleStore;
   reminderLog: ReminderLog;
   silences: SilenceStore;
+  /** Upgrade plans set from Slack ("we move PyTorch 2.4 to 2.6 by …"). */
+  plans: PlanStore;
   pacer: ChannelPacer;
   threads: ThreadStore;
   eventLog: EventLog;
@@ -46,6 +49,8 @@ export interface Deps {
   clock: () => Date;
   logger: Logger;
   metrics: Metrics;
+  /** Slack clicks reach this deployment (Socket Mode or a signing secret): messages carry buttons. */
+  slackButtons: boolean;
   /** PUBLIC_URL: base of links to this service in alerts (calendars), or null. */
   publicUrl: string | null;
   /** Source fetch options (tests shorten the timeout). */

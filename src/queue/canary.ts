@@ -7,8 +7,10 @@
 // `release_radar_stage_consuming` metric, and to the operator once (and once more when it clears),
 // and the service replaces that stage's worker, as an operator would.
 //
-// What it cannot see: one stuck process among several healthy ones running the same stage (a
-// healthy one takes the canary). The metric per process and the queue depth show that case.
+// One stuck process among several healthy ones is a quieter case: the healthy ones take its
+// canaries. So each process also watches its own workers: Redis serves blocked workers in turn,
+// so a worker with free slots that took no job at all while this process's canaries were being
+// taken (by the others) is stuck, and is replaced too.
 import type { Job } from 'bullmq';
 import type { Deps } from '../processors/deps.js';
 import { alertOperator } from '../processors/operator.js';
@@ -21,6 +23,8 @@ export interface CanaryOptions {
   instanceId: string;
   /** Called when one of this process's stages is found not consuming (the service replaces its worker). */
   onStuck?: (stage: Stage) => Promise<void>;
+  /** Jobs each stage's worker in this process runs at once: a worker with every slot busy is busy, not stuck. */
+  concurrency?: Partial<Record<Stage, number>>;
 }
 
 export interface StageConsumption {
@@ -37,6 +41,13 @@ export const isCanary = (job: Job): boolean => job.name === JOB.canary;
 export class ConsumptionCanary {
   private readonly pending = new Map<Stage, { jobId: string; sentAt: number }>();
   private readonly consuming = new Map<Stage, boolean>();
+  private readonly replacedAt = new Map<Stage, number>();
+  /** When this process's worker of a stage last started a job, and how many it runs now. */
+  private readonly lastTaken = new Map<Stage, number>();
+  private readonly active = new Map<Stage, number>();
+  /** When a canary of this process was last seen taken (by any process). */
+  private readonly canaryTakenAt = new Map<Stage, number>();
+  private readonly startedAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private seq = 0;
   private running: Promise<void> | null = null;
@@ -56,6 +67,22 @@ export class ConsumptionCanary {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * Wraps a stage's processor so the canary sees this process's worker take jobs. Canary jobs are
+   * answered here; nothing else looks at them.
+   */
+  watch<T>(stage: Stage, work: (job: Job, token?: string) => Promise<T>): (job: Job, token?: string) => Promise<T | { canary: true }> {
+    return async (job, token) => {
+      this.lastTaken.set(stage, Date.now());
+      this.active.set(stage, (this.active.get(stage) ?? 0) + 1);
+      try {
+        return isCanary(job) ? { canary: true as const } : await work(job, token);
+      } finally {
+        this.active.set(stage, (this.active.get(stage) ?? 1) - 1);
+      }
+    };
   }
 
   /** One round: judge the canaries sent earlier, send new ones. Never throws. */
@@ -100,7 +127,9 @@ export class ConsumptionCanary {
         const taken = !job || (await job.getState()) === 'completed';
         if (taken) {
           this.pending.delete(stage);
+          this.canaryTakenAt.set(stage, now);
           await this.judge(stage, true, now - sent.sentAt);
+          await this.checkOwnWorker(stage, now);
         } else if (now - sent.sentAt > this.options.deadlineMs) {
           await this.judge(stage, false, now - sent.sentAt);
           continue; // keep waiting for this one: when it is taken, the stage is consuming again
@@ -118,12 +147,32 @@ export class ConsumptionCanary {
     const was = this.consuming.get(stage);
     this.deps.metrics.stageConsuming.set({ stage }, consuming ? 1 : 0);
     this.deps.metrics.canaryWait.set({ stage }, waitedMs / 1000);
+    // Still stuck long after its worker was replaced: replace it again (the new one may have met the
+    // same trouble, a cluster still failing over).
+    if (was === false && !consuming && Date.now() - (this.replacedAt.get(stage) ?? 0) > 3 * this.options.deadlineMs) await this.replace(stage);
     // The first verdict of a process (was undefined) also closes an incident an earlier process left open.
     if (was === consuming) return;
     await this.transition(stage, consuming, waitedMs);
     // Recorded only once the incident is: a failed write is tried again at the next round.
     this.consuming.set(stage, consuming);
-    if (!consuming) await this.options.onStuck?.(stage).catch((err: unknown) => this.deps.logger.error({ stage, err: (err as Error).message }, 'could not replace a stuck worker'));
+    if (!consuming) await this.replace(stage);
+  }
+
+  /** The stage is consumed (some process took our canary), but is this process's worker taking anything? */
+  private async checkOwnWorker(stage: Stage, now: number): Promise<void> {
+    const window = 3 * this.options.deadlineMs;
+    const since = Math.max(this.lastTaken.get(stage) ?? this.startedAt, this.replacedAt.get(stage) ?? 0);
+    const limit = this.options.concurrency?.[stage];
+    const busy = limit !== undefined && (this.active.get(stage) ?? 0) >= limit;
+    if (busy || now - since <= window) return;
+    this.deps.logger.warn({ event: 'worker-idle', stage, idleMs: now - since }, `this process's ${stage} worker took no job for ${Math.round((now - since) / 1000)} s while the stage's jobs were taken by other processes: it is stuck`);
+    await this.replace(stage);
+  }
+
+  private async replace(stage: Stage): Promise<void> {
+    if (!this.options.onStuck) return;
+    this.replacedAt.set(stage, Date.now());
+    await this.options.onStuck(stage).catch((err: unknown) => this.deps.logger.error({ stage, err: (err as Error).message }, 'could not replace a stuck worker'));
   }
 
   private async transition(stage: Stage, consuming: boolean, waitedMs: number): Promise<void> {

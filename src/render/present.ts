@@ -1,7 +1,7 @@
 // What a person is told, before any format: for each event a card (how urgent, what happened,
 // which dates moved, what to do, where to read more), and for reminders the truth about each date
 // (ahead or already past, nearest first). Pure: Slack, email and text are drawn from these.
-import { describeSubject, frameworkLabel, TABLE_EVENT_KINDS, type EventKind, type ReleaseEvent } from '../domain/events.js';
+import { describeSubject, frameworkLabel, TABLE_EVENT_KINDS, type EventKind, type Framework, type ReleaseEvent } from '../domain/events.js';
 import { daysBetween, DATE_KIND_LABEL, type LifecycleLine, type UpgradeSuggestion } from '../domain/lifecycle.js';
 import { isUrgent } from '../domain/matching.js';
 import { hasPlaceholder } from '../ingest/image-family.js';
@@ -64,6 +64,12 @@ export interface RenderContext {
   calendarUrl: string | null;
   /** The supported-versions page that dates this event's framework, or null. */
   versionsPageUrl: (event: ReleaseEvent) => string | null;
+  /**
+   * Set when Slack clicks reach this service (Socket Mode or a signing secret): messages about one
+   * version line then carry its buttons. Which of the team's lines have a plan ("framework|X.Y"),
+   * and the end dates of a line, for the snooze choices.
+   */
+  actions?: { teamId: string; plannedLines: ReadonlySet<string>; lineDates: (framework: Framework, line: string) => { endOfPatch: string | null; endOfAvailability: string | null } } | null;
 }
 
 export interface Card {
@@ -329,6 +335,13 @@ export interface ReminderItem {
   /** "in 54 days", "today", "passed 12 days ago". */
   when: string;
   action: Action | null;
+  /** The line itself, for its buttons. */
+  framework: Framework;
+  version: string | null;
+  endOfPatch: string | null;
+  endOfAvailability: string | null;
+  /** The team's plan for the line, as it reads today. */
+  plan: string | null;
 }
 
 export interface ReminderView {
@@ -350,6 +363,11 @@ export function reminderView(reminders: Reminder[]): ReminderView {
     daysLeft: r.daysLeft,
     when: r.daysLeft < 0 ? `passed ${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'} ago` : r.daysLeft === 0 ? 'today' : `in ${r.daysLeft} day${r.daysLeft === 1 ? '' : 's'}`,
     action: r.upgrade ? { summary: upgradeSummary(r.upgrade), command: r.upgrade.imageFamily ? upgradeCommand(r.upgrade.imageFamily) : null } : null,
+    framework: r.line.framework,
+    version: r.line.version,
+    endOfPatch: r.line.endOfPatch,
+    endOfAvailability: r.line.endOfAvailability,
+    plan: r.plan ?? null,
   });
   const ahead = reminders.filter((r) => r.daysLeft >= 0).sort((a, b) => a.daysLeft - b.daysLeft).map(item);
   const passed = reminders.filter((r) => r.daysLeft < 0).sort((a, b) => b.daysLeft - a.daysLeft).map(item);

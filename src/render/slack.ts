@@ -5,7 +5,9 @@ import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, Sec
 import type { ReleaseEvent } from '../domain/events.js';
 import type { AlertExtras, Reminder } from '../domain/reminders.js';
 import { defuseSlackPlain, escapeSlack, truncate } from './escape.js';
-import { cardOf, countsLine, digestGroups, LEVELS, pastActions, reminderView, topLevel, type Card, type RenderContext } from './present.js';
+import { lineOf } from '../domain/plans.js';
+import { cardOf, countsLine, digestGroups, LEVELS, pastActions, reminderView, topLevel, type Card, type ReminderItem, type RenderContext } from './present.js';
+import { lineActions } from './slack-actions.js';
 
 export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
 
@@ -46,7 +48,15 @@ function buttons(links: Card['links']): ActionsBlock | null {
   return elements.length > 0 ? { type: 'actions', elements } : null;
 }
 
-function cardBlocks(card: Card): SlackBlock[] {
+/** The buttons of one version line, when the context has them (null otherwise). */
+function actionsFor(ctx: RenderContext | undefined, framework: ReleaseEvent['framework'], version: string | null): ActionsBlock | null {
+  const line = lineOf(version);
+  if (!ctx?.actions || !framework || !line) return null;
+  const dates = ctx.actions.lineDates(framework, line);
+  return lineActions({ teamId: ctx.actions.teamId, framework, line, endOfPatch: dates.endOfPatch, endOfAvailability: dates.endOfAvailability }, ctx.today, ctx.actions.plannedLines.has(`${framework}|${line}`));
+}
+
+function cardBlocks(card: Card, lineButtons: ActionsBlock | null = null): SlackBlock[] {
   const pairs = [
     ...(card.subject ? [{ label: 'Framework', value: card.subject }] : []),
     { label: 'Kind', value: card.kindLabel },
@@ -58,13 +68,16 @@ function cardBlocks(card: Card): SlackBlock[] {
   if (card.action) blocks.push(section(`*What to do:* ${escapeSlack(card.action.summary)}${card.action.command ? `\n${code(card.action.command)}` : ''}`));
   const actions = buttons(card.links);
   if (actions) blocks.push(actions);
+  if (lineButtons) blocks.push(lineButtons);
   blocks.push(context(`${LEVELS[card.level].label} · ${escapeSlack(card.context)} · release-radar`));
   return blocks;
 }
 
 export function renderSlackAlert(event: ReleaseEvent, extras: AlertExtras | undefined, ctx: RenderContext): SlackMessage {
   const card = cardOf(event, extras, ctx);
-  return { text: truncate(defuseSlackPlain(`${card.emoji} ${card.headline}`), SLACK_LIMITS.fallbackText), blocks: cardBlocks(card) };
+  // Buttons for a note about one line ("PyTorch 2.4.1", "TensorFlow 2.17"), not "2.3 and earlier".
+  const lineButtons = event.scope === 'and-earlier' ? null : actionsFor(ctx, event.framework, event.version);
+  return { text: truncate(defuseSlackPlain(`${card.emoji} ${card.headline}`), SLACK_LIMITS.fallbackText), blocks: cardBlocks(card, lineButtons) };
 }
 
 /** Several events in one message (a digest, or one poll's batch): one line each under its heading. */
@@ -106,21 +119,39 @@ function chunked(heading: string, lines: string[], room: number): SlackBlock[] {
   return out;
 }
 
-export function renderSlackReminders(teamName: string, reminders: Reminder[]): SlackMessage {
+export function renderSlackReminders(teamName: string, reminders: Reminder[], ctx?: RenderContext): SlackMessage {
   const view = reminderView(reminders);
   const blocks: SlackBlock[] = [header(`${LEVELS[view.level].emoji} End dates for ${teamName}`), section(escapeSlack(view.summary))];
   const room = SLACK_LIMITS.blocks - 4;
+  // One set of buttons per line (a line may have both of its dates here), for the first few lines.
+  const buttoned = new Set<string>();
+  const lineButtons = (r: ReminderItem): ActionsBlock | null => {
+    const key = `${r.framework}|${r.version ?? ''}`;
+    if (buttoned.has(key) || buttoned.size >= 8) return null;
+    const block = actionsFor(ctx, r.framework, r.version);
+    if (block) buttoned.add(key);
+    return block;
+  };
   for (const r of view.ahead) {
     if (blocks.length >= room) break;
     const lines = [`*${escapeSlack(r.line)}*: ${escapeSlack(r.dateLabel)} *${escapeSlack(r.when)}* (${r.date})`];
+    if (r.plan) lines.push(`📋 ${escapeSlack(r.plan)}`);
     if (r.action) lines.push(`${escapeSlack(r.action.summary)}${r.action.command ? `\n${code(r.action.command)}` : ''}`);
     blocks.push(section(lines.join('\n')));
+    const b = lineButtons(r);
+    if (b) blocks.push(b);
   }
   if (view.ahead.length > 0 && blocks.length >= room) blocks.push(context('…more dates ahead: see the team calendar'));
   if (view.passed.length > 0) {
     const past = view.passed.map((p) => `${escapeSlack(p.line)}: ${escapeSlack(p.dateLabel)} ${p.date}`);
     blocks.push(...chunked(`*Already past* (${view.passed.length}): no more patches or no longer available`, past, 2));
     for (const a of pastActions(view)) blocks.push(section(`*What to do:* ${escapeSlack(a.summary)}${a.command ? `\n${code(a.command)}` : ''}`));
+    for (const p of view.passed) {
+      if (blocks.length >= SLACK_LIMITS.blocks - 2) break;
+      if (p.plan && !buttoned.has(`${p.framework}|${p.version ?? ''}`)) blocks.push(section(`📋 ${escapeSlack(p.plan)}`));
+      const b = lineButtons(p);
+      if (b) blocks.push(b);
+    }
   }
   blocks.push(context('release-radar reminders · each date is reminded once per lead time'));
   return { text: truncate(defuseSlackPlain(`End dates for ${teamName}: ${view.summary}`), SLACK_LIMITS.fallbackText), blocks };

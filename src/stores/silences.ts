@@ -1,5 +1,5 @@
-// Mutes and snoozes set from the command line (`release-radar mute|snooze|unmute`), in Redis so
-// every worker sees them at once. Config ones live in teams.yaml; matching reads both.
+// Mutes and snoozes set from the command line (`release-radar mute|snooze|unmute`) and from Slack
+// buttons, in Redis so every worker sees them at once. Config ones live in teams.yaml; matching reads both.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -14,7 +14,8 @@ const SilenceSchema = z.object({
   versions: z.string().nullable(),
   until: z.string(),
   reason: z.string(),
-  origin: z.enum(['config', 'cli']),
+  origin: z.enum(['config', 'cli', 'slack']),
+  by: z.string().nullable().optional(),
 });
 
 export class SilenceStore {
@@ -31,6 +32,14 @@ export class SilenceStore {
     const silence: Silence = { ...s, id: `${s.kind}-${randomBytes(4).toString('hex')}`, origin: 'cli' };
     await this.redis.hset(this.key, silence.id, JSON.stringify(silence));
     return silence;
+  }
+
+  /**
+   * Writes a silence under its own id (a Slack click derives it from what was asked, so a double
+   * click or a redelivered interaction writes the same record once). True when it was new.
+   */
+  async put(silence: Silence): Promise<boolean> {
+    return (await this.redis.hsetnx(this.key, silence.id, JSON.stringify(silence))) === 1;
   }
 
   async remove(id: string): Promise<boolean> {

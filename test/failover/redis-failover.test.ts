@@ -98,12 +98,11 @@ describe('Redis failover', () => {
     await failoverRun({ REDIS_SENTINELS: setup.sentinels, REDIS_SENTINEL_MASTER: setup.masterName }, () => setup.failover());
   }, 180_000);
 
-  // Skipped: flaky. In about half the runs inside .ci/run (and under the parallel npm test), the
-  // poll stage stops taking jobs after its first sweep on the cluster (the sweep scheduler stays
-  // at iteration 1, and the canary reports stage_consuming{stage="poll"} 0), while deliveries,
-  // failover, 0 lost and 0 duplicated pass. Alone it passed every run. Cause not found yet; the
-  // README says so. Remove `.skip` to run it: `npm run test:failover`.
-  it.skip('Cluster: the hash-tagged prefix keeps every key in one slot; its master is killed mid-run and its replica takes over', async () => {
+  // Once flaky: the cluster helper handed the suite a cluster whose nodes still flapped (a node
+  // timeout of 1.5 s under load: spurious failovers, CLUSTERDOWN and MOVED loops in the first
+  // seconds), and the poll worker that met them stopped taking jobs for good. The helper now waits
+  // for a settled cluster, and the canary replaces a worker that stops taking jobs.
+  it('Cluster: the hash-tagged prefix keeps every key in one slot; its master is killed mid-run and its replica takes over', async () => {
     const setup = await startClusterSetup();
     later(() => setup.close());
     await failoverRun({ REDIS_CLUSTER_NODES: setup.nodes }, (prefix) => setup.failoverOf(`{${prefix}}`));

@@ -138,7 +138,7 @@ export async function startClusterSetup(): Promise<ClusterSetup> {
   for (let i = 0; i < 6; i++) {
     const port = await freePort();
     const nodeDir = mkdtempSync(path.join(dir, `node-${port}-`));
-    nodes.push(await startNode([...dataNodeArgs(port, nodeDir), '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'), '--cluster-node-timeout', '1500'], port));
+    nodes.push(await startNode([...dataNodeArgs(port, nodeDir), '--cluster-enabled', 'yes', '--cluster-config-file', path.join(nodeDir, 'nodes.conf'), '--cluster-node-timeout', '3000'], port));
   }
   // Three masters, one replica each (redis-cli picks the pairs).
   await run('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes']);
@@ -150,6 +150,29 @@ export async function startClusterSetup(): Promise<ClusterSetup> {
     return /role:master/.test(r) || /master_link_status:up/.test(r);
   };
   await until(async () => (await Promise.all(nodes.map((n) => synced(n.port)))).every(Boolean), 'every replica to sync', 30_000);
+  // Settled: every node ok and every node telling the same slot map, twice in a row a second apart
+  // (a cluster that just formed can still flap: a node marked failing, a spurious failover).
+  const slotMap = async (port: number): Promise<string> => {
+    const r = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    r.on('error', () => undefined);
+    try {
+      await r.connect();
+      const slots = (await r.call('CLUSTER', 'SLOTS')) as [number, number, [string, number, string]][];
+      return JSON.stringify(slots.map(([from, to, master]) => [from, to, master[1]]).sort((x, y) => Number(x[0]) - Number(y[0])));
+    } finally {
+      r.disconnect();
+    }
+  };
+  let agreed: string | null = null;
+  await until(async () => {
+    const maps = await Promise.all(nodes.map((n) => slotMap(n.port)));
+    const ok = (await Promise.all(nodes.map((n) => clusterOk(n.port)))).every(Boolean);
+    const same = ok && maps.every((m) => m === maps[0]) ? (maps[0] ?? null) : null;
+    const settled = same !== null && same === agreed;
+    agreed = same;
+    if (!settled) await new Promise((r) => setTimeout(r, 1_000));
+    return settled;
+  }, 'the cluster to settle (every node ok, one slot map)', 60_000);
   const live = (): Node[] => nodes.filter((n) => n.child.exitCode === null && n.child.signalCode === null);
   const ownerOf = async (key: string): Promise<number> => {
     const r = new Redis({ port: live()[0]?.port, host: '127.0.0.1', maxRetriesPerRequest: 0, lazyConnect: true });
