@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { renderContextFor } from '../render/context.js';
-import { alertEmail, digestEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
-import { renderSlackAlert, renderSlackDigest, renderSlackReminders, type SlackMessage } from '../render/slack.js';
+import { alertEmail, digestEmail, escalationEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
+import { renderSlackAlert, renderSlackDigest, renderSlackEscalation, renderSlackReminders, type SlackMessage } from '../render/slack.js';
 import type { RenderContext } from '../render/present.js';
 import { DeliveryError } from '../notify/notifier.js';
 import { HISTORY_SCOPES } from '../notify/slack.js';
@@ -88,6 +88,8 @@ function slackMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Slac
   switch (d.purpose) {
     case 'reminder':
       return renderSlackReminders(teamName, d.reminders, ctx);
+    case 'escalation':
+      return renderSlackEscalation(teamName, d.escalations, ctx);
     case 'digest':
       return renderSlackDigest(teamName, d.events, ctx, d.reminders, d.extras);
     case 'alert':
@@ -99,6 +101,8 @@ function emailMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Prom
   switch (d.purpose) {
     case 'reminder':
       return toEmail(reminderEmail(teamName, d.reminders));
+    case 'escalation':
+      return toEmail(escalationEmail(teamName, d.escalations, ctx.today));
     case 'digest':
       return toEmail(digestEmail(teamName, d.events, ctx, d.reminders, d.extras));
     case 'alert':

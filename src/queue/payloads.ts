@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ReleaseEventSchema } from '../domain/events.js';
 import { AlertExtrasSchema, ReminderSchema } from '../domain/reminders.js';
+import { PlanSchema } from '../domain/plans.js';
 
 export const PollJobSchema = z.object({ sourceId: z.string() });
 export type PollJob = z.infer<typeof PollJobSchema>;
@@ -36,8 +37,13 @@ export const DeliverEnvelopeSchema = z.object({
   deliveryId: z.string(),
   teamId: z.string(),
   target: TargetSchema,
-  /** "alert" for immediate deliveries, "digest" for the scheduled summary, "reminder" before end dates. */
-  purpose: z.enum(['alert', 'digest', 'reminder']),
+  /**
+   * "alert" for immediate deliveries, "digest" for the scheduled summary, "reminder" before end
+   * dates, "escalation" for an upgrade plan past its date (to the team's escalation target).
+   */
+  purpose: z.enum(['alert', 'digest', 'reminder', 'escalation']),
+  /** Escalation deliveries: the overdue plans, with the line's end dates as of planning. */
+  escalations: z.array(z.object({ plan: PlanSchema, endOfPatch: z.string().nullable(), endOfAvailability: z.string().nullable(), daysOverdue: z.number().int() })).default([]),
   /** Reminder deliveries: what is due. Digests: the upcoming end dates section. */
   reminders: z.array(ReminderSchema).default([]),
   /** Per event id: upgrade suggestion and new reminder schedule, computed for this team when matched. */
@@ -51,7 +57,7 @@ export const DeliverJobSchema = z
     ...DeliverEnvelopeSchema.shape,
     events: z.array(ReleaseEventSchema).default([]),
   })
-  .refine((d) => d.events.length > 0 || d.reminders.length > 0, { message: 'a delivery needs events or reminders' });
+  .refine((d) => d.events.length > 0 || d.reminders.length > 0 || d.escalations.length > 0, { message: 'a delivery needs events, reminders or escalations' });
 export type DeliverJob = z.infer<typeof DeliverJobSchema>;
 /** What producers build; defaults (no reminders, no extras) are filled in by validation. */
 export type DeliverJobInput = z.input<typeof DeliverJobSchema>;

@@ -3,7 +3,9 @@
 // that says the same in the same order. Builders return MJML source (tests compile it strictly);
 // `compile` turns it into HTML. MJML is loaded on first use: processes that never send email do
 // not pay its memory.
-import type { ReleaseEvent } from '../domain/events.js';
+import { frameworkLabel, type ReleaseEvent } from '../domain/events.js';
+import { planText } from '../domain/plans.js';
+import type { EscalationItem } from './slack.js';
 import type { AlertExtras, Reminder } from '../domain/reminders.js';
 import { escapeHtml, headerSafe } from './escape.js';
 import { alertSubject, cardOf, countsLine, digestGroups, LEVELS, pastActions, reminderSubject, reminderView, topLevel, type Card, type Level, type ReminderItem, type RenderContext } from './present.js';
@@ -200,6 +202,24 @@ export function reminderEmail(teamName: string, reminders: Reminder[]): EmailSou
     FOOTER,
     '',
   ].join('\n');
+  return { subject, text, mjml };
+}
+
+/** An upgrade plan past its date, to the team's escalation target. */
+export function escalationEmail(teamName: string, items: EscalationItem[], today: string): EmailSource {
+  const first = items[0];
+  const subject = headerSafe(`${LEVELS.action.tag} Overdue upgrade plan for ${teamName}${first ? `: ${planText(first.plan, today)}` : ''}`);
+  const line = (e: EscalationItem): string => `${teamName} still subscribes to ${frameworkLabel(e.plan.framework)} ${e.plan.line}${e.endOfPatch ? `; end of patch ${e.endOfPatch}` : ''}${e.endOfAvailability ? `; end of availability ${e.endOfAvailability}` : ''}.`;
+  const cards = items.map(
+    (e) => `  <mj-wrapper padding="0 16px 12px"><mj-section background-color="${PAPER}" border-left="4px solid ${LEVELS.action.colour}" border-radius="6px" padding="12px 16px" css-class="rr-card"><mj-column>
+      <mj-text padding="0 0 4px">${pill('action', `${e.daysOverdue} day${e.daysOverdue === 1 ? '' : 's'} overdue`)}</mj-text>
+      <mj-text font-size="17px" font-weight="700">${h(planText(e.plan, today))}</mj-text>
+      <mj-text color="${MUTED}">${h(line(e))} Move the plan, or mark it done in Slack once the move is made.</mj-text>
+    </mj-column></mj-section></mj-wrapper>`,
+  );
+  const summary = `${items.length} upgrade plan${items.length === 1 ? ' is' : 's are'} past ${items.length === 1 ? 'its' : 'their'} date`;
+  const mjml = frame(subject, summary, `Overdue upgrade plans for ${h(teamName)}`, `${pill('action')} ${h(summary)}.`, cards.join('\n'), h('Sent by release-radar to the escalation target in teams.yaml; repeated weekly until the plan is moved or marked done.'));
+  const text = [`${summary} (${teamName}).`, '', ...items.flatMap((e) => [planText(e.plan, today), `  ${line(e)}`, '']), 'Sent by release-radar to the escalation target in teams.yaml; repeated weekly until the plan is moved or marked done.', ''].join('\n');
   return { subject, text, mjml };
 }
 

@@ -5,7 +5,8 @@ import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, Sec
 import type { ReleaseEvent } from '../domain/events.js';
 import type { AlertExtras, Reminder } from '../domain/reminders.js';
 import { defuseSlackPlain, escapeSlack, truncate } from './escape.js';
-import { lineOf } from '../domain/plans.js';
+import { frameworkLabel } from '../domain/events.js';
+import { lineOf, planText, type Plan } from '../domain/plans.js';
 import { cardOf, countsLine, digestGroups, LEVELS, pastActions, reminderView, topLevel, type Card, type ReminderItem, type RenderContext } from './present.js';
 import { lineActions } from './slack-actions.js';
 
@@ -155,4 +156,25 @@ export function renderSlackReminders(teamName: string, reminders: Reminder[], ct
   }
   blocks.push(context('release-radar reminders · each date is reminded once per lead time'));
   return { text: truncate(defuseSlackPlain(`End dates for ${teamName}: ${view.summary}`), SLACK_LIMITS.fallbackText), blocks };
+}
+
+export interface EscalationItem {
+  plan: Plan;
+  endOfPatch: string | null;
+  endOfAvailability: string | null;
+  daysOverdue: number;
+}
+
+/** An upgrade plan past its date, to the team's escalation target: what was planned, what is at stake, and the buttons. */
+export function renderSlackEscalation(teamName: string, items: EscalationItem[], ctx: RenderContext): SlackMessage {
+  const blocks: SlackBlock[] = [header(`⏫ Overdue upgrade plan${items.length === 1 ? '' : 's'} for ${teamName}`)];
+  for (const e of items.slice(0, 10)) {
+    const stake = [e.endOfPatch ? (e.endOfPatch < ctx.today ? `no patches since ${e.endOfPatch}` : `patches end ${e.endOfPatch}`) : null, e.endOfAvailability ? (e.endOfAvailability < ctx.today ? `images unusable since ${e.endOfAvailability}` : `images stop being available ${e.endOfAvailability}`) : null].filter(Boolean).join('; ');
+    blocks.push(section(`*${escapeSlack(planText(e.plan, ctx.today))}*\n${escapeSlack(teamName)} still subscribes to ${escapeSlack(frameworkLabel(e.plan.framework))} ${escapeSlack(e.plan.line)}${stake ? ` (${escapeSlack(stake)})` : ''}. Move the plan, or mark it done once the move is made.`));
+    const b = actionsFor(ctx, e.plan.framework, e.plan.line);
+    if (b) blocks.push(b);
+  }
+  blocks.push(context('release-radar escalation · repeated weekly until the plan is moved or marked done'));
+  const first = items[0];
+  return { text: truncate(defuseSlackPlain(`Overdue upgrade plan for ${teamName}${first ? `: ${planText(first.plan, ctx.today)}` : ''}`), SLACK_LIMITS.fallbackText), blocks };
 }

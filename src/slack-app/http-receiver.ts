@@ -17,7 +17,9 @@ import type { Logger } from 'pino';
 const BODY_LIMIT = 1_000_000;
 /** Slack asks for an answer within 3 s; after that the click shows an error to the user. */
 const ACK_DEADLINE_MS = 3_000;
-const REPLAY_WINDOW_S = 6 * 60;
+const MAX_SKEW_S = 5 * 60;
+/** Longer than any timestamp stays acceptable (5 minutes either side). */
+const REPLAY_WINDOW_S = 11 * 60;
 
 export const SLACK_PATHS = ['/slack/interactions', '/slack/commands'] as const;
 
@@ -88,6 +90,10 @@ export class SlackHttpReceiver implements Receiver {
       const raw = await readBody(req);
       const signature = req.headers['x-slack-signature'];
       const timestamp = Number(req.headers['x-slack-request-timestamp']);
+      // Bolt refuses timestamps older than 5 minutes; one more than 5 minutes ahead is refused here
+      // too (Slack's rule is "more than five minutes from local time"), so no signed request stays
+      // usable longer than the replay window below remembers it.
+      if (Number.isFinite(timestamp) && timestamp > Date.now() / 1000 + MAX_SKEW_S) throw new RequestError(401, 'x-slack-request-timestamp is more than 5 minutes ahead of our clock');
       try {
         verifySlackRequest({ signingSecret: this.options.signingSecret, body: raw, headers: { 'x-slack-signature': typeof signature === 'string' ? signature : '', 'x-slack-request-timestamp': timestamp } });
       } catch (err) {

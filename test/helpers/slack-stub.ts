@@ -7,6 +7,10 @@
 //   oldest first (replies), cursor paging, metadata only with include_all_metadata;
 // - conversations.list and auth.test: the workspace, scopes checked like Slack checks them, pages
 //   of `pageSize` (two by default, so a client that ignores next_cursor misses channels).
+// - chat.update (ids only, message must exist), views.open (a trigger id is single-use and good for
+//   3 s), chat.postEphemeral and response_url endpoints (what respond() sends);
+// - apps.connections.open (app-level tokens only) for Socket Mode: test/helpers/slack-socket.ts
+//   serves the WebSocket and plays Slack's side of interactions, in both modes.
 // Scripted failures (500s, 429s, platform errors) and a delay let tests make Slack misbehave.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen } from './http.js';
@@ -43,8 +47,11 @@ export interface SlackWorkspace {
 export interface StoredMessage {
   ts: string;
   text: string;
+  blocks?: Record<string, unknown>[];
   thread_ts?: string;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** How often chat.update edited it. */
+  edits?: number;
 }
 
 export interface SlackStub {
@@ -55,6 +62,8 @@ export interface SlackStub {
   posted(): SlackCall[];
   /** The messages of a channel (by name or id), in posting order. */
   messages(channel: string): StoredMessage[];
+  /** A channel's id (a channel named for the first time exists from then on, as posting makes it). */
+  channelId(channel: string): string;
   /** Decide the answer to the next calls: queue of behaviours, then "ok". */
   script: SlackBehaviour[];
   /** Answer every call this much later (a slow Slack), default 0. */
@@ -65,6 +74,17 @@ export interface SlackStub {
   workspace: SlackWorkspace;
   /** The most channels conversations.list returns per page (Slack: up to `limit`). */
   pageSize: number;
+  /** Views opened (views.open), by id, with the trigger they used. */
+  views: Map<string, { view: Record<string, unknown>; triggerId: string }>;
+  /** Messages sent to response_url (respond()) and chat.postEphemeral, in order. */
+  ephemeral: { via: 'response_url' | 'chat.postEphemeral'; body: Record<string, unknown> }[];
+  /** A trigger id for an interaction (valid 3 s, as Slack's) and a response_url for it. */
+  issueTrigger(): string;
+  responseUrl(): string;
+  /** Where the Socket Mode link is (ws://…), and the app tokens apps.connections.open accepts. */
+  appTokens: string[];
+  /** The stub's HTTP server, for the Socket Mode side (test/helpers/slack-socket.ts). */
+  server: import('node:http').Server;
   close(): Promise<void>;
 }
 
@@ -107,13 +127,28 @@ export async function startSlackStub(): Promise<SlackStub> {
       const c = findChannel(channel);
       return c ? (history.get(c.id) ?? []) : [];
     },
+    channelId: (channel) => channelNamed(channel)?.id ?? channel,
     script: [],
     delayMs: 0,
     decide: null,
     workspace: { team: 'Example Workspace', user: 'release-radar', scopes: ['chat:write', 'channels:read', 'groups:read', 'channels:history', 'groups:history'], channels: [] },
     pageSize: 2,
+    views: new Map(),
+    ephemeral: [],
+    issueTrigger: () => {
+      const id = `${Date.now()}.${++triggerSeq}.trigger`;
+      triggers.set(id, Date.now());
+      return id;
+    },
+    responseUrl: () => `${stub.apiUrl.replace(/\/api\/$/, '')}/response/${++responseSeq}`,
+    appTokens: ['xapp-1-A0001-test'],
+    server: undefined as unknown as import('node:http').Server,
     close: () => Promise.resolve(),
   };
+  const triggers = new Map<string, number>();
+  let triggerSeq = 0;
+  let responseSeq = 0;
+  let viewSeq = 0;
   // Channels created by posting, by name and by id (a bench posts to thousands).
   const createdByKey = new Map<string, SlackChannel>();
   const allChannels = (): SlackChannel[] => [...stub.workspace.channels, ...created.filter((c) => !stub.workspace.channels.some((w) => w.id === c.id || w.name === c.name))];
@@ -142,6 +177,7 @@ export async function startSlackStub(): Promise<SlackStub> {
     const channel = channelNamed(typeof call.body.channel === 'string' ? call.body.channel : '');
     if (!channel) return json(200, { ok: false, error: 'channel_not_found' });
     const message: StoredMessage = { ts: nextTs(), text: typeof call.body.text === 'string' ? call.body.text : '' };
+    if (Array.isArray(call.body.blocks)) message.blocks = call.body.blocks as Record<string, unknown>[];
     if (typeof call.body.thread_ts === 'string') message.thread_ts = call.body.thread_ts;
     const metadata = call.body.metadata as StoredMessage['metadata'] | undefined;
     if (metadata?.event_type) message.metadata = metadata;
@@ -181,11 +217,44 @@ export async function startSlackStub(): Promise<SlackStub> {
     json(200, { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? Buffer.from(String(start + limit)).toString('base64') : '' } });
   };
 
+  // chat.update: ids only, the message must exist and be the bot's own (ours are).
+  const update = (call: SlackCall, json: Answer): void => {
+    const id = typeof call.body.channel === 'string' ? call.body.channel : '';
+    const channel = findChannel(id);
+    if (!channel || channel.id !== id) return json(200, { ok: false, error: 'channel_not_found' });
+    const message = (history.get(channel.id) ?? []).find((m) => m.ts === call.body.ts);
+    if (!message) return json(200, { ok: false, error: 'message_not_found' });
+    if (typeof call.body.text === 'string') message.text = call.body.text;
+    if (Array.isArray(call.body.blocks)) message.blocks = call.body.blocks as Record<string, unknown>[];
+    message.edits = (message.edits ?? 0) + 1;
+    json(200, { ok: true, channel: channel.id, ts: message.ts, text: message.text });
+  };
+
+  // views.open: a trigger is good for one view, within 3 s of the interaction that issued it.
+  const openView = (call: SlackCall, json: Answer): void => {
+    const trigger = typeof call.body.trigger_id === 'string' ? call.body.trigger_id : '';
+    const issued = triggers.get(trigger);
+    if (issued === undefined) return json(200, { ok: false, error: 'invalid_trigger_id' });
+    triggers.delete(trigger);
+    if (Date.now() - issued > 3_000) return json(200, { ok: false, error: 'expired_trigger_id' });
+    const view = (typeof call.body.view === 'string' ? JSON.parse(call.body.view) : call.body.view) as Record<string, unknown>;
+    const id = `V${String(++viewSeq).padStart(8, '0')}`;
+    stub.views.set(id, { view, triggerId: trigger });
+    json(200, { ok: true, view: { id, ...view } });
+  };
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const receivedAt = Date.now();
     void readBody(req).catch(() => null).then(async (text) => {
       if (text === null) return;
-      const method = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/api\//, '');
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path.startsWith('/response/')) {
+        // A response_url: what respond() sends (ephemeral answers, replacements).
+        stub.ephemeral.push({ via: 'response_url', body: JSON.parse(text || '{}') as Record<string, unknown> });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+        return;
+      }
+      const method = path.replace(/^\/api\//, '');
       const call: SlackCall = { method, token: req.headers.authorization?.replace(/^Bearer /, ''), body: parseForm(text, req.headers['content-type']), receivedAt, respondedAt: null, ts: null };
       calls.push(call);
       if (method === 'chat.postMessage' && typeof call.body.channel === 'string') channelNamed(call.body.channel);
@@ -209,6 +278,18 @@ export async function startSlackStub(): Promise<SlackStub> {
           if (method === 'auth.test' || method === 'conversations.list') return answerWorkspace(method, call.body, stub.workspace, allChannels(), stub.pageSize, json);
           if (method === 'conversations.history' || method === 'conversations.replies') return read(method, call.body, json);
           if (method === 'chat.postMessage') return post(call, json);
+          if (method === 'chat.update') return update(call, json);
+          if (method === 'views.open') return openView(call, json);
+          if (method === 'chat.postEphemeral') {
+            stub.ephemeral.push({ via: 'chat.postEphemeral', body: call.body });
+            return json(200, { ok: true, message_ts: nextTs() });
+          }
+          if (method === 'apps.connections.open') {
+            // App-level tokens only, as Slack: a bot token is not_allowed_token_type.
+            if (!call.token?.startsWith('xapp-')) return json(200, { ok: false, error: 'not_allowed_token_type' });
+            if (!stub.appTokens.includes(call.token)) return json(200, { ok: false, error: 'invalid_auth' });
+            return json(200, { ok: true, url: `${stub.apiUrl.replace(/^http/, 'ws').replace(/\/api\/$/, '')}/link/?ticket=${Date.now()}&app_id=A0001` });
+          }
           return json(200, { ok: false, error: 'unknown_method' });
       }
     });
@@ -217,6 +298,7 @@ export async function startSlackStub(): Promise<SlackStub> {
   server.on('connection', (socket) => socket.on('error', () => undefined));
   const url = await listen(server);
   stub.apiUrl = `${url}/api/`;
+  stub.server = server;
   stub.close = () => closeServer(server);
   return stub;
 }

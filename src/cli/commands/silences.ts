@@ -8,6 +8,9 @@ import { configSilences, type Silence } from '../../domain/matching.js';
 import { SubscribedFrameworkSchema } from '../../config/schema.js';
 import { isValidRange } from '../../domain/versions.js';
 import { SilenceStore } from '../../stores/silences.js';
+import { PlanStore } from '../../stores/plans.js';
+import { planText, type Plan } from '../../domain/plans.js';
+import { localDate } from '../../domain/time.js';
 import { findTeam, loadAll, out, outJson, withRedis } from '../context.js';
 
 interface UntilOptions {
@@ -36,11 +39,17 @@ function untilOf(opts: UntilOptions, timezone: string, now = new Date()): string
 function describe(s: Silence): string {
   const what =
     s.kind === 'mute'
-      ? s.subscription === null
-        ? 'everything'
-        : `subscriptions[${s.subscription}]`
+      ? s.subscription !== null
+        ? `subscriptions[${s.subscription}]`
+        : s.framework !== null
+          ? `${s.framework} ${s.versions ?? ''}`.trim()
+          : 'everything'
       : `${s.framework ?? 'every framework'}${s.versions ? ` ${s.versions}` : ''}`;
-  return `${s.id.padEnd(22)} ${s.teamId.padEnd(16)} ${s.kind.padEnd(7)} ${what.padEnd(24)} until ${s.until}  ${s.origin}${s.reason ? `  "${s.reason}"` : ''}`;
+  return `${s.id.padEnd(22)} ${s.teamId.padEnd(16)} ${s.kind.padEnd(7)} ${what.padEnd(24)} until ${s.until}  ${s.origin}${s.by ? ` (${s.by})` : ''}${s.reason ? `  "${s.reason}"` : ''}`;
+}
+
+function describePlan(p: Plan, today: string): string {
+  return `${`plan-${p.framework}-${p.line}`.padEnd(22)} ${p.teamId.padEnd(16)} ${'plan'.padEnd(7)} ${planText(p, today)}  slack${p.by ? ` (${p.by})` : ''}`;
 }
 
 export function registerSilenceCommands(program: Command): void {
@@ -100,19 +109,22 @@ export function registerSilenceCommands(program: Command): void {
 
   program
     .command('silences')
-    .description('list mutes and snoozes in force (from teams.yaml and from the command line)')
-    .option('--json', 'the silences as one JSON array', false)
+    .description('list mutes, snoozes and upgrade plans in force (from teams.yaml, the command line and Slack buttons)')
+    .option('--json', 'the silences (and plans, kind "plan") as one JSON array', false)
     .action(async (opts: { json: boolean }) => {
       const { env, config } = await loadAll();
       const now = new Date();
-      const fromCli = await withRedis(env, (redis) => new SilenceStore(redis, env.QUEUE_PREFIX).active(now));
-      const all = [...config.teams.flatMap(configSilences).filter((s) => s.until > now.toISOString()), ...fromCli];
+      const [stored, plans] = await withRedis(env, (redis) => Promise.all([new SilenceStore(redis, env.QUEUE_PREFIX).active(now), new PlanStore(redis, env.QUEUE_PREFIX).all()]));
+      const all = [...config.teams.flatMap(configSilences).filter((s) => s.until > now.toISOString()), ...stored];
+      const open = plans.filter((p) => p.status === 'planned');
       if (opts.json) {
-        outJson(all);
+        outJson([...all, ...open.map((p) => ({ kind: 'plan', ...p }))]);
         return;
       }
       for (const s of all) out(describe(s));
-      if (all.length === 0) out('no mutes or snoozes in force');
+      const zone = (teamId: string): string => config.teams.find((t) => t.id === teamId)?.timezone ?? 'UTC';
+      for (const p of open) out(describePlan(p, localDate(now, zone(p.teamId))));
+      if (all.length === 0 && open.length === 0) out('no mutes, snoozes or plans in force');
     });
 
   program
