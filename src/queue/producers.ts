@@ -22,7 +22,7 @@ export async function enqueueDeliveries(queues: Queues, jobs: DeliverJobInput[],
     });
   const validated = jobs.map((input) => {
     const d: DeliverJob = { ...DeliverEnvelopeSchema.parse(input), events: eventsOf(input) };
-    if (d.events.length === 0 && d.reminders.length === 0) throw new Error(`delivery ${d.deliveryId} has neither events nor reminders`);
+    if (d.events.length === 0 && d.reminders.length === 0 && d.escalations.length === 0) throw new Error(`delivery ${d.deliveryId} has no events, reminders or escalations`);
     return d;
   });
   // Slack pacing slots are taken now for deliveries due now (held ones take theirs when they run).

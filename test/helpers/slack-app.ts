@@ -35,7 +35,7 @@ export interface SlackAppSetup {
   remindAbout(reminders: Reminder[]): Promise<StoredMessage>;
 }
 
-export async function startSlackAppSetup(later: (close: () => Promise<unknown>) => void, mode: 'http' | 'socket' | 'off', extraEnv: Record<string, string> = {}): Promise<SlackAppSetup> {
+export async function startSlackAppSetup(later: (close: () => Promise<unknown>) => void, mode: 'http' | 'socket' | 'off', options: { env?: Record<string, string>; clock?: () => Date } = {}): Promise<SlackAppSetup> {
   const prefix = uniquePrefix(`slack-${mode}`);
   later(() => deletePrefix(prefix));
   const [stub, docs] = await Promise.all([startSlackStub(), startDocumentServer()]);
@@ -52,8 +52,8 @@ export async function startSlackAppSetup(later: (close: () => Promise<unknown>) 
   const service = await startTestService({
     prefix,
     configDir,
-    env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: stub.apiUrl, SLACK_CHANNEL_INTERVAL_MS: '0', CANARY_EVERY_MS: '0', ...modeEnv, ...extraEnv },
-    service: { http: true },
+    env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: stub.apiUrl, SLACK_CHANNEL_INTERVAL_MS: '0', CANARY_EVERY_MS: '0', ...modeEnv, ...options.env },
+    service: { http: true, ...(options.clock ? { clock: options.clock } : {}) },
   });
   later(() => service.close());
   const url = service.http?.url ?? '';
