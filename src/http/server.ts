@@ -39,6 +39,8 @@ export interface HttpOptions {
   slack?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
 }
 
+const isLoopback = (address: string | undefined): boolean => address === '::1' || (address ?? '').replace(/^::ffff:/, '').startsWith('127.');
+
 /** Why this process cannot do its work, or null when Redis is fine. */
 function redisProblem(deps: Deps): string | null {
   const s = deps.health.status();
@@ -130,6 +132,12 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
       // With ADMIN_TOKEN set (the server may then be reachable beyond loopback), reload needs it too.
       if (options.adminToken && !tokenMatches(req, options.adminToken)) {
         json(res, 401, { ok: false, message: 'admin token required (Authorization: Bearer $ADMIN_TOKEN)' });
+        return;
+      }
+      // Without one, only from this machine: a server opened up for Slack's requests (HTTP mode)
+      // must not let anyone who reaches it reload the configuration.
+      if (!options.adminToken && !isLoopback(req.socket.remoteAddress)) {
+        json(res, 403, { ok: false, message: 'reload from another host needs ADMIN_TOKEN (set it, then send Authorization: Bearer $ADMIN_TOKEN), or send SIGHUP to the process' });
         return;
       }
       const r = await options.reload();

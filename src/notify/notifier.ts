@@ -52,6 +52,8 @@ export interface SlackNotifier extends Notifier<string, SlackMessage, SlackSendO
    * `threadTs` is given). Throws a DeliveryError when Slack could not answer (retry later).
    */
   findDelivered(channel: string, deliveryId: string, since: number, options?: SlackSendOptions): Promise<SlackLookup>;
+  /** Edits a message this app posted (a line's lifecycle parent) in place. */
+  update(channel: string, ts: string, message: SlackMessage): Promise<void>;
 }
 export type EmailNotifier = Notifier<string[], EmailMessage>;
 

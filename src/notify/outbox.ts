@@ -52,6 +52,14 @@ export function createSlackOutbox(dir: string, clock: () => Date = () => new Dat
       await writeFile(`${stem}.txt`, `to ${channel}\n${replyTo}\n${message.blocks.map(blockText).join('\n\n')}\n`);
       return `${stem}.json`;
     },
+    /** An edit of a message sent earlier (its ref is the outbox path): written beside it, so the outbox shows both. */
+    async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+      const folder = path.join(dir, 'slack', safeName(channel));
+      await mkdir(folder, { recursive: true });
+      const stem = path.join(folder, `${fileStem('edit', clock())}-of-${path.basename(ts, '.json')}`);
+      await writeFile(`${stem}.json`, `${JSON.stringify({ channel, edits: path.basename(ts), ...message }, null, 2)}\n`);
+      await writeFile(`${stem}.txt`, `to ${channel}\nedit of ${path.basename(ts)}\n\n${message.blocks.map(blockText).join('\n\n')}\n`);
+    },
     async findDelivered(channel: string, deliveryId: string) {
       return { found: await writtenBefore(path.join(dir, 'slack', safeName(channel)), deliveryId, '.json') };
     },

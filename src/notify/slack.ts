@@ -118,6 +118,16 @@ export function createSlackNotifier(options: SlackOptions): SlackNotifier {
         throw classifySlackError(err);
       }
     },
+    async update(channel: string, ts: string, message: SlackMessage): Promise<void> {
+      try {
+        // chat.update takes channel ids only.
+        const id = isChannelId(channel) ? channel : await resolveChannel(channel);
+        if (!id) throw new DeliveryError('permanent', 'channel_not_listed', `cannot edit a message in ${channel}: its id is unknown (add channels:read / groups:read)`);
+        await client.chat.update({ channel: id, ts, text: message.text, blocks: message.blocks });
+      } catch (err) {
+        throw err instanceof DeliveryError ? err : classifySlackError(err);
+      }
+    },
     async findDelivered(channel: string, deliveryId: string, since: number, options?: SlackSendOptions): Promise<SlackLookup> {
       const oldest = ((since - LOOKBACK_SKEW_MS) / 1000).toFixed(6);
       try {

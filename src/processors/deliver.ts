@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { renderContextFor } from '../render/context.js';
+import { parseThreadKey, refreshLineParents, slackRenderContext, startLineThread } from './line-threads.js';
 import { alertEmail, digestEmail, escalationEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
 import { renderSlackAlert, renderSlackDigest, renderSlackEscalation, renderSlackReminders, type SlackMessage } from '../render/slack.js';
 import type { RenderContext } from '../render/present.js';
@@ -111,16 +112,29 @@ function emailMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Prom
 }
 
 /**
- * Alerts about one exact framework version share a Slack thread per (team, channel, version line):
- * "PyTorch 2.4.0" and "PyTorch 2.4" both thread under PyTorch 2.4. Notes about many versions
- * ("2.3 and earlier") and general notes stay top-level.
+ * Alerts and reminders about one framework version line share a Slack thread per (team, channel,
+ * line): "PyTorch 2.4.0" and "PyTorch 2.4" both go in PyTorch 2.4's, under its lifecycle parent
+ * (line-threads.ts). Notes about many versions ("2.3 and earlier") and general notes stay top-level.
  */
 export function threadKeyOf(d: DeliverJob): string | null {
-  const e = d.events[0];
-  if (d.target.type !== 'slack' || d.purpose !== 'alert' || d.events.length !== 1 || !e?.framework || !e.version || e.scope !== 'exact') return null;
-  const line = /^(\d+)(?:\.(\d+|x))?/.exec(e.version);
-  if (!line) return null;
-  return [d.teamId, d.target.channel, e.framework, `${line[1]}.${line[2] ?? 'x'}`].join('|');
+  if (d.target.type !== 'slack') return null;
+  const key = (framework: string, version: string): string | null => {
+    const line = /^(\d+)(?:\.(\d+|x))?/.exec(version);
+    return line ? [d.teamId, d.target.type === 'slack' ? d.target.channel : '', framework, `${line[1]}.${line[2] ?? 'x'}`].join('|') : null;
+  };
+  if (d.purpose === 'alert') {
+    const e = d.events[0];
+    if (d.events.length !== 1 || !e?.framework || !e.version || e.scope !== 'exact') return null;
+    return key(e.framework, e.version);
+  }
+  if (d.purpose === 'reminder') {
+    // A reminder delivery about one line (the remind stage sends one per line to Slack).
+    const lines = new Set(d.reminders.map((r) => `${r.line.framework}|${r.line.version ?? ''}`));
+    const r = d.reminders[0];
+    if (lines.size !== 1 || !r?.line.version) return null;
+    return key(r.line.framework, r.line.version);
+  }
+  return null;
 }
 
 /**
@@ -139,22 +153,11 @@ async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Clai
     }
     return { ref: await deps.email.send(d.target.to, await emailMessage(d, teamName, ctx), d.deliveryId), outcome: 'sent' };
   }
-  // Buttons on messages about one line, when clicks can reach us: which lines have a plan, and
-  // the lines' end dates (for the snooze choices).
-  if (deps.slackButtons && d.purpose !== 'digest') {
-    const [plans, lines] = await Promise.all([deps.plans.all(), deps.lifecycle.lines()]);
-    const plannedLines = new Set(plans.filter((p) => p.teamId === d.teamId && p.status === 'planned').map((p) => `${p.framework}|${p.line}`));
-    ctx.actions = {
-      teamId: d.teamId,
-      plannedLines,
-      lineDates: (framework, line) => {
-        const l = lines.find((x) => x.framework === framework && x.version === line);
-        return { endOfPatch: l?.endOfPatch ?? null, endOfAvailability: l?.endOfAvailability ?? null };
-      },
-    };
-  }
+  // Buttons on messages about one line, when clicks can reach us.
+  const slackCtx = d.purpose === 'digest' ? ctx : await slackRenderContext(deps, d.teamId);
   const threadKey = threadKeyOf(d);
-  const threadTs = threadKey ? await deps.threads.get(threadKey) : null;
+  // The line's thread: its lifecycle parent is posted first when the channel has none yet.
+  const threadTs = threadKey ? ((await startLineThread(deps, threadKey, d.deliveryId, claim, slackCtx)) ?? (await deps.threads.get(threadKey))) : null;
   const thread = threadTs ? { threadTs } : {};
   if (claim.result === 'reclaimed') {
     const lookup = await deps.slack.findDelivered(d.target.channel, d.deliveryId, claim.since, thread);
@@ -177,9 +180,12 @@ async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Clai
       deps.metrics.slackHistoryLookup.set(1);
     }
   }
-  const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName, ctx), d.deliveryId, thread);
+  const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName, slackCtx), d.deliveryId, thread);
   // The message is out: failing to remember it as the thread root must not fail the delivery.
   if (threadKey && !threadTs) await deps.threads.remember(threadKey, ts).catch((err: unknown) => deps.logger.warn({ deliveryId: d.deliveryId, err: (err as Error).message }, 'could not remember the Slack thread root'));
+  // What was just said may change what the line's parent shows (a date moved): edited if so.
+  const parts = threadKey ? parseThreadKey(threadKey) : null;
+  if (parts && threadTs) await refreshLineParents(deps, d.teamId, { framework: parts.framework, line: parts.line });
   return { ref: ts, outcome: 'sent' };
 }
 

@@ -10,6 +10,7 @@ import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import { RemindJobSchema, type DeliverJobInput } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
+import { refreshLineParents } from './line-threads.js';
 
 /**
  * A team's daily reminder check, on its local date: plan what is due from the end dates we know,
@@ -43,13 +44,23 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
     });
     if (withPlans.length > 0) {
       const batch = stableId('reminder', team.id, ...withPlans.map((r) => r.key).sort());
-      const jobs: DeliverJobInput[] = team.slack.channels.map((channel) => ({
-        deliveryId: stableId(batch, 'slack', channel),
-        teamId: team.id,
-        target: { type: 'slack' as const, channel },
-        purpose: 'reminder' as const,
-        reminders: withPlans,
-      }));
+      // To Slack, one delivery per line: it goes in the line's thread, under its lifecycle parent
+      // (reminders about lines without a version stay together, top-level). Email: one message.
+      const byLine = new Map<string, Reminder[]>();
+      for (const r of withPlans) {
+        const line = lineOf(r.line.version);
+        const key = line ? `${r.line.framework}|${line}` : '';
+        byLine.set(key, [...(byLine.get(key) ?? []), r]);
+      }
+      const jobs: DeliverJobInput[] = team.slack.channels.flatMap((channel) =>
+        [...byLine].map(([line, reminders]) => ({
+          deliveryId: stableId(batch, 'slack', channel, line),
+          teamId: team.id,
+          target: { type: 'slack' as const, channel },
+          purpose: 'reminder' as const,
+          reminders,
+        })),
+      );
       if (team.email.to.length > 0) {
         jobs.push({ deliveryId: stableId(batch, 'email'), teamId: team.id, target: { type: 'email', to: team.email.to }, purpose: 'reminder', reminders: withPlans });
       }
@@ -58,6 +69,8 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
     }
     await deps.reminderLog.settle(team.id, plan.settle.filter((k) => !held.has(k)));
     const escalated = await escalate(deps, team, plans, lines, today, mutedLine);
+    // Once a day the lines' parents catch up with the calendar (a line passing its end of patch).
+    await refreshLineParents(deps, team.id);
     return { due: withPlans.length, escalated };
   };
 }

@@ -7,7 +7,9 @@ import type { AlertExtras, Reminder } from '../domain/reminders.js';
 import { defuseSlackPlain, escapeSlack, truncate } from './escape.js';
 import { frameworkLabel } from '../domain/events.js';
 import { lineOf, planText, type Plan } from '../domain/plans.js';
-import { cardOf, countsLine, digestGroups, LEVELS, pastActions, reminderView, topLevel, type Card, type ReminderItem, type RenderContext } from './present.js';
+import type { LineState, UpgradeSuggestion } from '../domain/lifecycle.js';
+import type { Framework } from '../domain/events.js';
+import { cardOf, countsLine, digestGroups, LEVELS, pastActions, relativeDays, reminderView, topLevel, upgradeCommand, upgradeSummary, type Card, type ReminderItem, type RenderContext } from './present.js';
 import { lineActions } from './slack-actions.js';
 
 export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
@@ -177,4 +179,48 @@ export function renderSlackEscalation(teamName: string, items: EscalationItem[],
   blocks.push(context('release-radar escalation · repeated weekly until the plan is moved or marked done'));
   const first = items[0];
   return { text: truncate(defuseSlackPlain(`Overdue upgrade plan for ${teamName}${first ? `: ${planText(first.plan, ctx.today)}` : ''}`), SLACK_LIMITS.fallbackText), blocks };
+}
+
+/** What a line's lifecycle parent shows (src/processors/line-threads.ts gathers it). */
+export interface LineParentView {
+  framework: Framework;
+  line: string;
+  /** "PyTorch 2.7 (Python 3.10)" when the versions page knows the line, else "PyTorch 2.7". */
+  name: string;
+  /** Null when the versions page does not (yet) list the line. */
+  state: LineState | null;
+  endOfPatch: string | null;
+  endOfAvailability: string | null;
+  plan: string | null;
+  upgrade: UpgradeSuggestion | null;
+  /** "snoozed until 2027-01-10 by alice", "muted until …", or null. */
+  silenced: string | null;
+}
+
+const STATE_VIEW: Record<LineState, { emoji: string; short: string; label: string }> = {
+  supported: { emoji: '🟢', short: 'supported', label: 'supported' },
+  'patch-only': { emoji: '🟡', short: 'patch-only', label: 'patch-only: a newer line is supported' },
+  'past-end-of-patch': { emoji: '🟠', short: 'past end of patch', label: 'past end of patch: no more fixes' },
+  'past-end-of-availability': { emoji: '🔴', short: 'past end of availability', label: 'past end of availability: images can no longer be used' },
+};
+
+/** A line's lifecycle parent: where it stands, both dates, the plan and the upgrade, its buttons. Edited in place as any of it changes. */
+export function renderLineParent(view: LineParentView, ctx: RenderContext): SlackMessage {
+  const state = view.state ? STATE_VIEW[view.state] : { emoji: '⚪', short: 'no dates yet', label: 'not on the supported-versions page yet' };
+  const when = (date: string | null): string => (date ? `${date} (${relativeDays(ctx.today, date)})` : 'not known');
+  const pairs = [
+    { label: 'State', value: state.label },
+    { label: 'End of patch and support', value: when(view.endOfPatch) },
+    { label: 'End of availability', value: when(view.endOfAvailability) },
+    { label: 'Plan', value: view.plan ?? 'none yet' },
+    ...(view.upgrade ? [{ label: 'Upgrade to', value: upgradeSummary(view.upgrade) }] : []),
+    ...(view.silenced ? [{ label: 'Silenced', value: view.silenced }] : []),
+  ];
+  const blocks: SlackBlock[] = [header(`${state.emoji} ${view.name}: ${state.short}`), fields(pairs)];
+  const command = view.upgrade?.imageFamily ? upgradeCommand(view.upgrade.imageFamily) : null;
+  if (command) blocks.push(section(`*Move with:*\n${code(command)}`));
+  const b = actionsFor(ctx, view.framework, view.line);
+  if (b) blocks.push(b);
+  blocks.push(context(`release-radar · kept current · patches, date changes and reminders for ${escapeSlack(view.name)} are in this thread`));
+  return { text: truncate(defuseSlackPlain(`${view.name}: ${state.label}`), SLACK_LIMITS.fallbackText), blocks };
 }

@@ -84,9 +84,18 @@ function mutedBy(team: TeamConfig, silences: Silence[], ref: LineRef, now: Date)
   return teamMute(inForce) ?? lineMuteOf(inForce, { framework: ref.framework, version: ref.line, scope: 'exact' }) ?? null;
 }
 
-const describeSilence = (s: Silence): string => `until ${s.until.slice(0, 10)}${s.by ? ` by ${s.by}` : ''} (${s.origin === 'cli' ? 'from the command line' : s.origin === 'config' ? 'in teams.yaml' : 'from Slack'})`;
+/** The day a silence ends, in the team's zone (a silence "until 2027-01-10" ends as that day starts there). */
+export const untilDay = (until: string, team: TeamConfig): string => localDate(new Date(until), team.timezone);
 
-function snoozeUntil(team: TeamConfig, ref: LineRef, choice: SnoozeChoice, now: Date): Date {
+const describeSilence = (s: Silence, team: TeamConfig): string => `until ${untilDay(s.until, team)}${s.by ? ` by ${s.by}` : ''} (${s.origin === 'cli' ? 'from the command line' : s.origin === 'config' ? 'in teams.yaml' : 'from Slack'})`;
+
+/** The longest a line can be snoozed or muted from Slack: until its images can no longer be used, or a year. */
+function longestDay(team: TeamConfig, ref: LineRef, now: Date): string {
+  const yearAhead = addDays(localDate(now, team.timezone), 365);
+  return ref.endOfAvailability && addDays(ref.endOfAvailability, 1) > localDate(now, team.timezone) ? addDays(ref.endOfAvailability, 1) : yearAhead;
+}
+
+function snoozeUntil(team: TeamConfig, ref: LineRef, choice: SnoozeChoice, now: Date): { until: Date; day: string } {
   const today = localDate(now, team.timezone);
   let day: string;
   if (choice.kind === '7d') day = addDays(today, 7);
@@ -98,7 +107,9 @@ function snoozeUntil(team: TeamConfig, ref: LineRef, choice: SnoozeChoice, now: 
   }
   const until = parseUntil(day, team.timezone);
   if (!until || until.getTime() <= now.getTime()) throw new ActionRefused(`${day} is not a day ahead; choose a later date`);
-  return until;
+  const longest = longestDay(team, ref, now);
+  if (day > longest) throw new ActionRefused(`a snooze can last until ${longest} at most (${ref.endOfAvailability ? "the day after the line's end of availability" : 'a year'}); to silence the line for good, mute it`);
+  return { until, day };
 }
 
 export async function snoozeLine(deps: ActionDeps, ref: LineRef, choice: SnoozeChoice, actor: Actor, where: Where): Promise<ActionResult> {
@@ -106,28 +117,29 @@ export async function snoozeLine(deps: ActionDeps, ref: LineRef, choice: SnoozeC
   const now = deps.clock();
   const silences = await deps.silences.active(now);
   const muted = mutedBy(team, silences, ref, now);
-  if (muted) return { changed: false, note: `🔇 ${lineLabel(ref)} is already muted ${describeSilence(muted)}: nothing to snooze` };
-  const until = snoozeUntil(team, ref, choice, now).toISOString();
+  if (muted) return { changed: false, note: `🔇 ${lineLabel(ref)} is already muted ${describeSilence(muted, team)}: nothing to snooze` };
+  const chosen = snoozeUntil(team, ref, choice, now);
+  const until = chosen.until.toISOString();
   const covering = silencesInForce(team, silences, now).find((s) => s.kind === 'snooze' && s.until >= until && silenceCovers(s, { framework: ref.framework, version: ref.line, scope: 'exact' }));
-  if (covering) return { changed: false, note: `⏰ ${lineLabel(ref)} is already snoozed ${describeSilence(covering)}` };
+  if (covering) return { changed: false, note: `⏰ ${lineLabel(ref)} is already snoozed ${describeSilence(covering, team)}` };
   const silence: Silence = { id: `slack-snooze-${stableId(team.id, ref.framework, ref.line, until).slice(0, 12)}`, teamId: team.id, kind: 'snooze', subscription: null, framework: ref.framework, versions: ref.line, until, reason: `snoozed from Slack by ${actor.name ?? actor.id}`, origin: 'slack', by: actor.name ?? actor.id };
   const created = await deps.silences.put(silence);
   await audit(deps, { actor, team: team.id, action: 'snooze', line: lineLabel(ref), result: created ? 'snoozed' : 'already snoozed (same click)', detail: until });
-  return { changed: created, note: `⏰ ${who(actor)} snoozed ${lineLabel(ref)} until ${until.slice(0, 10)}` };
+  return { changed: created, note: `⏰ ${who(actor)} snoozed ${lineLabel(ref)} until ${chosen.day}` };
 }
 
 export async function muteLine(deps: ActionDeps, ref: LineRef, actor: Actor, where: Where): Promise<ActionResult> {
   const team = authorize(deps, ref, where);
   const now = deps.clock();
   const muted = mutedBy(team, await deps.silences.active(now), ref, now);
-  if (muted) return { changed: false, note: `🔇 ${lineLabel(ref)} is already muted ${describeSilence(muted)}` };
+  if (muted) return { changed: false, note: `🔇 ${lineLabel(ref)} is already muted ${describeSilence(muted, team)}` };
   // Until the line's images can no longer be used (then nothing about it matters), else a year.
-  const end = ref.endOfAvailability ? parseUntil(addDays(ref.endOfAvailability, 1), team.timezone) : null;
-  const until = (end && end.getTime() > now.getTime() ? end : new Date(now.getTime() + 365 * 86_400_000)).toISOString();
+  const day = longestDay(team, ref, now);
+  const until = (parseUntil(day, team.timezone) ?? new Date(now.getTime() + 365 * 86_400_000)).toISOString();
   const silence: Silence = { id: `slack-mute-${stableId(team.id, ref.framework, ref.line).slice(0, 12)}`, teamId: team.id, kind: 'mute', subscription: null, framework: ref.framework, versions: ref.line, until, reason: `muted from Slack by ${actor.name ?? actor.id}`, origin: 'slack', by: actor.name ?? actor.id };
   const created = await deps.silences.put(silence);
   await audit(deps, { actor, team: team.id, action: 'mute', line: lineLabel(ref), result: created ? 'muted' : 'already muted (same click)', detail: until });
-  return { changed: created, note: `🔇 ${who(actor)} muted ${lineLabel(ref)} until ${until.slice(0, 10)}` };
+  return { changed: created, note: `🔇 ${who(actor)} muted ${lineLabel(ref)} until ${day}` };
 }
 
 /** The lines a team can move to: same framework, newer, still in support; the suggested one first. */

@@ -14,8 +14,9 @@ import { frameworkLabel } from '../domain/events.js';
 import { localDate } from '../domain/time.js';
 import { sdkLogger } from '../notify/slack.js';
 import type { Deps } from '../processors/deps.js';
+import { refreshLineParents } from '../processors/line-threads.js';
 import { ACTION, decodeRef, PLAN_VIEW, type LineRef } from '../render/slack-actions.js';
-import { ActionRefused, authorize, markDone, muteLine, planLine, planTargets, snoozeLine, upgradePath, type ActionResult, type Actor, type Where } from './actions.js';
+import { ActionRefused, authorize, channelBelongs, markDone, muteLine, planLine, planTargets, snoozeLine, upgradePath, type ActionResult, type Actor, type Where } from './actions.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { interactiveMode, type SlackAppMode } from './mode.js';
 import { radarCommand } from './radar-command.js';
@@ -71,6 +72,15 @@ export function createSlackApp(deps: Deps, env: Env): SlackApp | null {
     await client.chat.update({ channel, ts, text, blocks: withStatus(blocks, blockId, note) });
   };
 
+  /** Is this message the lifecycle parent of the line's thread in this channel? */
+  const isLineParent = async (ref: LineRef, where: Where, ts: string | null): Promise<boolean> => {
+    const team = deps.teams.get(ref.teamId);
+    if (!team || !ts) return false;
+    const configured = team.slack.channels.filter((c) => channelBelongs({ ...team, slack: { channels: [c] }, escalation: undefined }, where));
+    for (const channel of configured) if ((await deps.threads.get([team.id, channel, ref.framework, ref.line].join('|'))) === ts) return true;
+    return false;
+  };
+
   /** A click on one of a line's buttons: decode, act, then edit the message (acted) or tell the clicker (did not). */
   const onClick = async (body: BlockAction, respond: RespondFn, client: WebClient, act: (ref: LineRef, actor: Actor, where: Where) => Promise<ActionResult>): Promise<void> => {
     const action = body.actions[0];
@@ -79,7 +89,11 @@ export function createSlackApp(deps: Deps, env: Env): SlackApp | null {
     const where: Where = { channelId: body.channel?.id ?? null, channelName: body.channel?.name ?? null };
     try {
       const result = await act(ref, actorOf(body), where);
-      if (result.changed) await updateMessage(client, body.channel?.id ?? null, body.message?.ts ?? null, body.message?.text ?? '', body.message?.blocks as KnownBlock[] | undefined, action.block_id, result.note);
+      // The line's lifecycle parents show plans and silences: kept current. A click on the parent
+      // itself is shown by that edit; any other message gets a status line under its buttons.
+      if (result.changed) await refreshLineParents(deps, ref.teamId, { framework: ref.framework, line: ref.line });
+      const onParent = result.changed && (await isLineParent(ref, where, body.message?.ts ?? null));
+      if (result.changed && !onParent) await updateMessage(client, body.channel?.id ?? null, body.message?.ts ?? null, body.message?.text ?? '', body.message?.blocks as KnownBlock[] | undefined, action.block_id, result.note);
       else await respond({ response_type: 'ephemeral', replace_original: false, text: result.note });
     } catch (err) {
       const refused = err instanceof ActionRefused;
@@ -138,7 +152,7 @@ export function createSlackApp(deps: Deps, env: Env): SlackApp | null {
       const view: View = {
         type: 'modal',
         callback_id: PLAN_VIEW,
-        private_metadata: JSON.stringify({ blockId: action.block_id, where }),
+        private_metadata: action.block_id,
         title: { type: 'plain_text', text: 'Plan an upgrade' },
         submit: { type: 'plain_text', text: 'Save plan' },
         close: { type: 'plain_text', text: 'Cancel' },
@@ -161,18 +175,20 @@ export function createSlackApp(deps: Deps, env: Env): SlackApp | null {
     const values = view.state.values;
     const target = values.target?.target?.selected_option?.value ?? '';
     const date = values.date?.date?.selected_date ?? '';
-    const meta = JSON.parse(view.private_metadata || '{}') as { blockId?: string; where?: Where };
-    const ref = decodeRef(meta.blockId);
-    if (!ref || !meta.where) return void (await ack({ response_action: 'errors', errors: { target: 'This form is not one of release-radar\'s.' } }));
+    // Which line and channel the form is about comes from what we stored when we opened it, not
+    // from the form (private_metadata travels through Slack).
+    const raw = await deps.redis.get(`${deps.prefix}:plan-view:${view.id}`);
+    const pending = raw ? (JSON.parse(raw) as PendingPlan) : null;
+    const ref = decodeRef(pending?.blockId);
+    if (!pending || !ref) return void (await ack({ response_action: 'errors', errors: { target: 'This form has expired or is not one of release-radar\'s: click "Plan upgrade…" again.' } }));
     const team = deps.teams.get(ref.teamId);
     if (team && date < localDate(deps.clock(), team.timezone)) return void (await ack({ response_action: 'errors', errors: { date: 'Choose today or a later day.' } }));
     await ack();
     try {
-      const result = await planLine(deps, ref, target, date, actorOf(body), meta.where);
-      const raw = await deps.redis.get(`${deps.prefix}:plan-view:${view.id}`);
-      const pending = raw ? (JSON.parse(raw) as PendingPlan) : null;
-      if (pending && result.changed) await updateMessage(client, pending.channelId, pending.ts, pending.text, pending.blocks, pending.blockId, result.note);
-      else if (pending?.channelId) await client.chat.postEphemeral({ channel: pending.channelId, user: body.user.id, text: result.note });
+      const result = await planLine(deps, ref, target, date, actorOf(body), pending.where);
+      if (result.changed) await refreshLineParents(deps, ref.teamId, { framework: ref.framework, line: ref.line });
+      if (result.changed && !(await isLineParent(ref, pending.where, pending.ts))) await updateMessage(client, pending.channelId, pending.ts, pending.text, pending.blocks, pending.blockId, result.note);
+      else if (!result.changed && pending.channelId) await client.chat.postEphemeral({ channel: pending.channelId, user: body.user.id, text: result.note });
     } catch (err) {
       logger.error({ event: 'slack-action-failed', action: PLAN_VIEW, err: (err as Error).message }, 'saving a plan failed');
     }

@@ -7,14 +7,20 @@
 //    process knows) is refused, though it is genuine;
 // and gets 401 otherwise, with nothing changed. A request that passes is acknowledged within
 // Slack's 3 seconds by the listener (ack first, then the work), through Bolt's App.
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { withDeadline } from '../deadline.js';
 
 /** Slack's interaction payloads (a message of 50 blocks and its state) stay well under this. */
-const BODY_LIMIT = 1_000_000;
+const BODY_LIMIT = 256_000;
+/** Slack sends the whole request at once; a body still arriving after this is not Slack's. */
+const BODY_DEADLINE_MS = 5_000;
+const REDIS_DEADLINE_MS = 1_500;
+/** Requests handled at once; more get 503 (Slack retries nothing here, people click again). */
+const MAX_IN_FLIGHT = 32;
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 /** Slack asks for an answer within 3 s; after that the click shows an error to the user. */
 const ACK_DEADLINE_MS = 3_000;
 const MAX_SKEW_S = 5 * 60;
@@ -47,7 +53,8 @@ function readBody(req: IncomingMessage): Promise<string> {
       size += c.length;
       if (size > BODY_LIMIT) {
         reject(new RequestError(413, 'request body too large'));
-        req.destroy();
+        req.removeAllListeners('data');
+        req.resume(); // drained, not destroyed: the 413 can still be written
         return;
       }
       chunks.push(c);
@@ -68,6 +75,7 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
 
 export class SlackHttpReceiver implements Receiver {
   private app: App | null = null;
+  private inFlight = 0;
 
   constructor(private readonly options: HttpReceiverOptions) {}
 
@@ -85,23 +93,45 @@ export class SlackHttpReceiver implements Receiver {
 
   /** For the HTTP server: POST /slack/interactions and /slack/commands. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.inFlight >= MAX_IN_FLIGHT) {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('busy');
+      req.resume();
+      return;
+    }
+    this.inFlight++;
     try {
       if (req.method !== 'POST') throw new RequestError(405, 'POST only');
-      const raw = await readBody(req);
+      // The headers first, before a byte of the body is read: a request that cannot be genuine
+      // costs nothing. The signature must be exactly Slack's format ("v0=" and 64 hex digits):
+      // the verifier reads only what comes before a second "=", so "v0=<hex>=x" would verify and
+      // yet differ from the request it was copied from.
       const signature = req.headers['x-slack-signature'];
-      const timestamp = Number(req.headers['x-slack-request-timestamp']);
-      // Bolt refuses timestamps older than 5 minutes; one more than 5 minutes ahead is refused here
-      // too (Slack's rule is "more than five minutes from local time"), so no signed request stays
+      const stamp = req.headers['x-slack-request-timestamp'];
+      if (typeof signature !== 'string' || !SIGNATURE.test(signature)) throw new RequestError(401, 'missing or malformed x-slack-signature');
+      if (typeof stamp !== 'string' || !/^\d{1,12}$/.test(stamp)) throw new RequestError(401, 'missing or malformed x-slack-request-timestamp');
+      const timestamp = Number(stamp);
+      // Bolt refuses timestamps older than 5 minutes; one more than 5 minutes ahead is refused too
+      // (Slack's rule is "more than five minutes from local time"), so no signed request stays
       // usable longer than the replay window below remembers it.
-      if (Number.isFinite(timestamp) && timestamp > Date.now() / 1000 + MAX_SKEW_S) throw new RequestError(401, 'x-slack-request-timestamp is more than 5 minutes ahead of our clock');
+      if (Math.abs(timestamp - Date.now() / 1000) > MAX_SKEW_S) throw new RequestError(401, 'x-slack-request-timestamp is more than 5 minutes from our clock (stale, or a clock out of sync)');
+      const raw = await withDeadline(readBody(req), BODY_DEADLINE_MS, 'reading the request body').catch((err: unknown) => {
+        if (err instanceof RequestError) throw err;
+        req.destroy(); // a body trickling in is dropped with its connection
+        throw new RequestError(408, 'the request body did not arrive in time');
+      });
       try {
-        verifySlackRequest({ signingSecret: this.options.signingSecret, body: raw, headers: { 'x-slack-signature': typeof signature === 'string' ? signature : '', 'x-slack-request-timestamp': timestamp } });
+        verifySlackRequest({ signingSecret: this.options.signingSecret, body: raw, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
       } catch (err) {
         throw new RequestError(401, (err as Error).message.replace(/^Failed to verify authenticity: /, ''));
       }
-      // Genuine, but seen before: a replay (someone who captured a request sends it again).
-      const seen = `${this.options.prefix}:slack-request:${createHash('sha256').update(String(signature)).digest('hex').slice(0, 32)}`;
-      if ((await this.options.redis.set(seen, '1', 'EX', REPLAY_WINDOW_S, 'NX')) !== 'OK') throw new RequestError(401, 'replayed request (this signature was already used)');
+      // Genuine, but seen before: a replay (someone who captured a request sends it again). Keyed
+      // by the signature's hash itself, in the one format allowed above. Redis away: 503, nothing
+      // done (acting late, after Slack gave up, would surprise the person who clicked).
+      const seen = `${this.options.prefix}:slack-request:${signature.slice(3, 35).toLowerCase()}`;
+      const first = await withDeadline(this.options.redis.set(seen, '1', 'EX', REPLAY_WINDOW_S, 'NX'), REDIS_DEADLINE_MS, 'the replay check').catch(() => {
+        throw new RequestError(503, 'cannot check for replays right now (Redis); nothing was done, try again');
+      });
+      if (first !== 'OK') throw new RequestError(401, 'replayed request (this signature was already used)');
       let body: Record<string, unknown>;
       try {
         body = parseBody(raw, req.headers['content-type']);
@@ -117,7 +147,11 @@ export class SlackHttpReceiver implements Receiver {
       const status = err instanceof RequestError ? err.status : 500;
       if (status === 401) this.options.logger.warn({ event: 'slack-request-refused', path: req.url, why: (err as Error).message }, 'Slack request refused (401): nothing was done');
       else if (status === 500) this.options.logger.error({ event: 'slack-request-failed', err: (err as Error).message }, 'Slack request failed');
-      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 500 ? 'error' : (err as Error).message);
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain', connection: 'close' }).end(status === 500 ? 'error' : (err as Error).message);
+      // Whatever of the body is still coming is not read.
+      if (!req.complete) req.resume();
+    } finally {
+      this.inFlight--;
     }
   }
 

@@ -11,7 +11,8 @@ import { planText } from '../domain/plans.js';
 import { localDate } from '../domain/time.js';
 import { compareVersions } from '../domain/versions.js';
 import { lineName, relativeDays } from '../render/present.js';
-import { teamsOfChannel, type ActionDeps, type Where } from './actions.js';
+import { escapeSlack } from '../render/escape.js';
+import { teamsOfChannel, untilDay, type ActionDeps, type Where } from './actions.js';
 
 const MAX_LINES = 20;
 
@@ -25,10 +26,11 @@ export const RADAR_HELP = [
 ].join('\n');
 
 export async function radarCommand(deps: ActionDeps, text: string, where: Where): Promise<string> {
-  const [sub = 'help', ...args] = text.trim().split(/\s+/).filter(Boolean);
+  const [sub = 'help', ...args] = text.trim().slice(0, 200).split(/\s+/).filter(Boolean);
   const teams = teamsOfChannel(deps.teams.values(), where);
   if (sub === 'help') return RADAR_HELP;
-  if (sub !== 'status' && sub !== 'silences') return `Unknown subcommand "${sub}".\n${RADAR_HELP}`;
+  // What the person typed is shown back escaped and short: no <!channel>, no links.
+  if (sub !== 'status' && sub !== 'silences') return `Unknown subcommand "${escapeSlack(sub.slice(0, 40))}".\n${RADAR_HELP}`;
   if (teams.length === 0) return `No team in teams.yaml has this channel (${where.channelName ? `#${where.channelName}` : (where.channelId ?? '?')}) in its slack.channels, so there is nothing to show here.`;
   return sub === 'status' ? status(deps, teams, args) : silences(deps, teams);
 }
@@ -36,7 +38,7 @@ export async function radarCommand(deps: ActionDeps, text: string, where: Where)
 async function status(deps: ActionDeps, teams: TeamConfig[], args: string[]): Promise<string> {
   const [fw, version] = args;
   const framework = fw?.toLowerCase();
-  if (framework !== undefined && !(FRAMEWORKS as readonly string[]).includes(framework)) return `Unknown framework "${fw}": one of ${FRAMEWORKS.join(', ')}.`;
+  if (framework !== undefined && !(FRAMEWORKS as readonly string[]).includes(framework)) return `Unknown framework "${escapeSlack((fw ?? '').slice(0, 40))}": one of ${FRAMEWORKS.join(', ')}.`;
   const [lines, notices, plans] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices(), deps.plans.all()]);
   const out: string[] = [];
   for (const team of teams) {
@@ -70,7 +72,7 @@ async function silences(deps: ActionDeps, teams: TeamConfig[]): Promise<string> 
     out.push(`*${team.name}*${inForce.length === 0 && own.length === 0 ? ': no silences, no plans' : ''}`);
     for (const s of inForce) {
       const what = s.kind === 'mute' ? (s.subscription !== null ? `subscriptions[${s.subscription}]` : s.framework ? `${s.framework} ${s.versions ?? ''}`.trim() : 'everything') : `${s.framework ?? 'every framework'}${s.versions ? ` ${s.versions}` : ''}`;
-      out.push(`• ${s.kind === 'mute' ? '🔇 muted' : '⏰ snoozed'} ${what} until ${s.until.slice(0, 10)} (${s.origin}${s.by ? `, ${s.by}` : ''})${s.reason ? `: ${s.reason}` : ''}`);
+      out.push(`• ${s.kind === 'mute' ? '🔇 muted' : '⏰ snoozed'} ${what} until ${untilDay(s.until, team)} (${s.origin}${s.by ? `, ${s.by}` : ''})${s.reason ? `: ${escapeSlack(s.reason)}` : ''}`);
     }
     for (const p of own) out.push(`• 📋 ${planText(p, today)}${p.by ? ` (${p.by})` : ''}`);
   }

@@ -1,6 +1,7 @@
-// Slack threads per (team, channel, framework version): the first alert about "PyTorch 2.4" in a
-// channel starts a thread, later ones about the same version reply in it, so a channel reads as one
-// conversation per version instead of a wall of messages.
+// Slack threads per (team, channel, framework version line): the channel holds one living message
+// per line (its lifecycle parent: state, dates, plan, upgrade, kept current with chat.update) and
+// everything about the line — patches, date moves, reminders — goes in its thread, instead of a
+// wall of messages.
 import type { Redis } from 'ioredis';
 
 const RETENTION_SECONDS = 180 * 24 * 3600;
@@ -15,6 +16,10 @@ export class ThreadStore {
     return `${this.prefix}:thread:${threadKey}`;
   }
 
+  private indexKey(teamId: string): string {
+    return `${this.prefix}:threads:${teamId}`;
+  }
+
   async get(threadKey: string): Promise<string | null> {
     return this.redis.get(this.key(threadKey));
   }
@@ -22,6 +27,34 @@ export class ThreadStore {
   /** The first message of a thread wins; returns the thread's root ts. */
   async remember(threadKey: string, ts: string): Promise<string> {
     const ok = await this.redis.set(this.key(threadKey), ts, 'EX', RETENTION_SECONDS, 'NX');
+    const teamId = threadKey.split('|')[0] ?? '';
+    if (teamId) await this.redis.sadd(this.indexKey(teamId), threadKey);
     return ok === 'OK' ? ts : ((await this.redis.get(this.key(threadKey))) ?? ts);
+  }
+
+  /** The thread keys of a team's lines (for keeping their parents current). */
+  async keysOf(teamId: string): Promise<string[]> {
+    return this.redis.smembers(this.indexKey(teamId));
+  }
+
+  /** What the parent shows now (a hash of it), so an unchanged parent is not edited again. */
+  async parentShown(threadKey: string): Promise<string | null> {
+    return this.redis.get(`${this.key(threadKey)}:shown`);
+  }
+
+  async setParentShown(threadKey: string, hash: string): Promise<void> {
+    await this.redis.set(`${this.key(threadKey)}:shown`, hash, 'EX', RETENTION_SECONDS);
+  }
+
+  /**
+   * One delivery at a time starts a line's thread (posts its parent): two alerts about a new line
+   * at once must not post two parents. Held for at most `ms`.
+   */
+  async lockStart(threadKey: string, owner: string, ms = 30_000): Promise<boolean> {
+    return (await this.redis.set(`${this.key(threadKey)}:starting`, owner, 'PX', ms, 'NX')) === 'OK';
+  }
+
+  async unlockStart(threadKey: string): Promise<void> {
+    await this.redis.del(`${this.key(threadKey)}:starting`);
   }
 }

@@ -66,9 +66,11 @@ export async function startSlackAppSetup(later: (close: () => Promise<unknown>) 
     const answer: HttpAnswer = await postSigned(`${url}${path}`, SIGNING_SECRET, body);
     return { acked: answer.status === 200, status: answer.status };
   };
+  // The delivery's own message among the new ones (a line's first message also brings its parent).
   const newMessage = async (channel: string, before: number): Promise<StoredMessage> => {
-    await waitFor(() => stub.messages(channel).length > before, `a message in ${channel}`);
-    const m = stub.messages(channel)[before];
+    const own = (): StoredMessage | undefined => stub.messages(channel).slice(before).find((m) => !isParentMessage(m));
+    await waitFor(() => own() !== undefined, `a message in ${channel}`);
+    const m = own();
     if (!m) throw new Error('no message');
     return m;
   };
@@ -95,6 +97,17 @@ export async function startSlackAppSetup(later: (close: () => Promise<unknown>) 
       return newMessage('#torch', before);
     },
   };
+}
+
+/** A line thread's lifecycle parent (its delivery id ends in "|parent"). */
+export function isParentMessage(m: StoredMessage): boolean {
+  const id = m.metadata?.event_payload.delivery_id;
+  return typeof id === 'string' && id.endsWith('|parent');
+}
+
+/** The lifecycle parent of a line in a channel, as Slack holds it now. */
+export function parentIn(stub: SlackStub, channel: string, lineText: string): StoredMessage | undefined {
+  return stub.messages(channel).find((m) => isParentMessage(m) && m.text.startsWith(lineText));
 }
 
 /** The block_id of the line buttons in a message (the first set). */

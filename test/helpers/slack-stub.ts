@@ -60,6 +60,10 @@ export interface SlackStub {
   calls: SlackCall[];
   /** Successful chat.postMessage calls. */
   posted(): SlackCall[];
+  /** The same without lifecycle parents (a line thread's root: its delivery id ends in "|parent"). */
+  alerts(): SlackCall[];
+  /** Only the lifecycle parents. */
+  parents(): SlackCall[];
   /** The messages of a channel (by name or id), in posting order. */
   messages(channel: string): StoredMessage[];
   /** A channel's id (a channel named for the first time exists from then on, as posting makes it). */
@@ -114,6 +118,13 @@ function parseForm(text: string, type: string | undefined): Record<string, unkno
 
 type Answer = (status: number, body: unknown, headers?: Record<string, string>) => void;
 
+/** A line thread's lifecycle parent, by the delivery id in its metadata. */
+export function isParent(call: SlackCall): boolean {
+  const metadata = call.body.metadata as { event_payload?: { delivery_id?: unknown } } | undefined;
+  const id = metadata?.event_payload?.delivery_id;
+  return typeof id === 'string' && id.endsWith('|parent');
+}
+
 export async function startSlackStub(): Promise<SlackStub> {
   const calls: SlackCall[] = [];
   const okCalls: SlackCall[] = [];
@@ -123,6 +134,8 @@ export async function startSlackStub(): Promise<SlackStub> {
     apiUrl: '',
     calls,
     posted: () => okCalls,
+    alerts: () => okCalls.filter((c) => !isParent(c)),
+    parents: () => okCalls.filter(isParent),
     messages: (channel) => {
       const c = findChannel(channel);
       return c ? (history.get(c.id) ?? []) : [];

@@ -54,7 +54,9 @@ describe('delivery', () => {
     await s.deps.queues.match.add(JOB.match, { sourceId: 'test', batchId, events });
     await waitForIdle(s.deps.queues, 20_000, { held: true });
   };
-  const byChannel = (channel: string): SlackCall[] => slack.posted().filter((c) => c.body.channel === channel);
+  // The alerts (not the lines' lifecycle parents) posted to a channel, and the parents.
+  const byChannel = (channel: string): SlackCall[] => slack.alerts().filter((c) => c.body.channel === channel);
+  const parentsIn = (channel: string): SlackCall[] => slack.parents().filter((c) => c.body.channel === channel);
   const cli = (args: string[], configDir: string) => run('node', [BIN, ...args], { env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: configDir } });
 
   it('exact counts per channel, one thread per framework version, paced per channel without holding others back', async () => {
@@ -74,11 +76,13 @@ describe('delivery', () => {
     for (const channel of ['#a', '#b']) {
       const calls = byChannel(channel);
       expect(calls).toHaveLength(4);
-      const torch = calls.filter((c) => !String(c.body.text).includes('tf-new'));
-      const roots = torch.filter((c) => !c.body.thread_ts);
-      expect(roots).toHaveLength(1);
-      expect(torch.filter((c) => c.body.thread_ts === roots[0]?.ts)).toHaveLength(2);
-      expect(calls.find((c) => String(c.body.text).includes('tf-new'))?.body.thread_ts).toBeUndefined();
+      // One living message per line (PyTorch 2.4, TensorFlow 2.17), every alert in its line's thread.
+      const parents = parentsIn(channel);
+      expect(parents.map((p) => String(p.body.text).split(':')[0]).sort()).toEqual(['PyTorch 2.4', 'TensorFlow 2.17']);
+      const torchRoot = parents.find((p) => String(p.body.text).startsWith('PyTorch'));
+      const tfRoot = parents.find((p) => String(p.body.text).startsWith('TensorFlow'));
+      expect(calls.filter((c) => !String(c.body.text).includes('tf-new')).every((c) => c.body.thread_ts === torchRoot?.ts)).toBe(true);
+      expect(calls.find((c) => String(c.body.text).includes('tf-new'))?.body.thread_ts).toBe(tfRoot?.ts);
       // Paced: each delivery reserved a slot 300 ms after the previous one of its channel, and no
       // message went out before its slot (20 ms of timer tolerance, see the deliver stage).
       const slots: number[] = [];
@@ -93,7 +97,7 @@ describe('delivery', () => {
       slots.slice(1).forEach((slot, k) => expect(slot - (slots[k] ?? 0)).toBeGreaterThanOrEqual(300));
     }
     // … while the other channel is not held back: #b's first message comes before #a's second.
-    const firstB = Math.min(...byChannel('#b').map((c) => c.receivedAt));
+    const firstB = Math.min(...slack.posted().filter((c) => c.body.channel === '#b').map((c) => c.receivedAt));
     const secondA = byChannel('#a').map((c) => c.receivedAt).sort((x, y) => x - y)[1] ?? 0;
     expect(firstB).toBeLessThan(secondA);
     expect(byChannel('#c')).toHaveLength(0);
@@ -104,7 +108,8 @@ describe('delivery', () => {
 
     // The same batch again (a retried match job) sends nothing more.
     await match(service, 'batch-1', events);
-    expect(slack.posted()).toHaveLength(8);
+    expect(slack.alerts()).toHaveLength(8);
+    expect(slack.parents()).toHaveLength(4);
     expect(mail.messages).toHaveLength(1);
   });
 

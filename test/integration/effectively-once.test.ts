@@ -38,20 +38,21 @@ describe('effectively-once delivery after an unknown outcome', () => {
     return { slack, mail, service, logs };
   }
 
+  // Top-level alerts (a general note); the threaded case below names a version line.
   const alert = (n: number, over: Parameters<typeof makeEvent>[1] = {}): DeliverJobInput => ({
     deliveryId: stableId('once', String(n)),
     teamId: 'torch',
     target: { type: 'slack', channel: '#torch' },
-    events: [makeEvent(`once-${n}`, { title: `alert ${n}`, ...over })],
+    events: [makeEvent(`once-${n}`, { title: `alert ${n}`, framework: null, version: null, scope: null, ...over })],
     purpose: 'alert',
   });
 
   /** What a killed attempt leaves: its claim, and (when the request got through) the message in Slack. */
-  async function killedAttempt(s: Service, slack: SlackStub, job: DeliverJobInput, posted: { threadTs?: string } | null): Promise<string | null> {
+  async function killedAttempt(s: Service, slack: SlackStub, job: DeliverJobInput, posted: { threadTs?: string } | null, deliveryId = job.deliveryId): Promise<string | null> {
     await s.deps.ledger.claim(job.deliveryId, 'killed#0', Date.now() - 5_000);
     if (!posted) return null;
     const notifier = createSlackNotifier({ token: 'xoxb-test', apiUrl: slack.apiUrl });
-    return notifier.send('#torch', { text: `${job.events?.[0]?.title ?? ''}`, blocks: [] }, job.deliveryId, posted);
+    return notifier.send('#torch', { text: deliveryId === job.deliveryId ? `${job.events?.[0]?.title ?? ''}` : 'PyTorch 2.4: parent', blocks: [] }, deliveryId, posted);
   }
 
   const metric = async (s: Service, name: string): Promise<string> => (await s.deps.metrics.registry.getSingleMetricAsString(name)).split('\n').filter((l) => !l.startsWith('#')).join('\n');
@@ -71,11 +72,9 @@ describe('effectively-once delivery after an unknown outcome', () => {
     expect(texts.filter((t) => t.endsWith('alert 2'))).toHaveLength(1);
     expect(await s.deps.ledger.state(arrived.deliveryId)).toBe(`sent:${ts ?? ''}`);
     expect(await s.deps.ledger.state(lost.deliveryId)).toMatch(/^sent:\d+\.\d{6}$/);
-    // It asked with the channel's id (Slack's history takes no names) and for the metadata; the
-    // second alert of the same version line looked in the thread the first one started, then in the
-    // channel (it might have been posted before the thread existed).
+    // It asked with the channel's id (Slack's history takes no names) and for the metadata.
     const lookups = slack.calls.filter((c) => c.method.startsWith('conversations.') && c.method !== 'conversations.list');
-    expect(lookups.map((c) => c.method)).toEqual(['conversations.history', 'conversations.replies', 'conversations.history']);
+    expect(lookups.map((c) => c.method)).toEqual(['conversations.history', 'conversations.history']);
     expect(lookups[0]?.body).toMatchObject({ channel: expect.stringMatching(/^C\d+$/), include_all_metadata: 'true' });
     // Every message carries its delivery id.
     expect(slack.messages('#torch').map((m) => m.metadata)).toEqual([
@@ -87,31 +86,35 @@ describe('effectively-once delivery after an unknown outcome', () => {
     expect(logs.lines.find((l) => l.deliveryId === arrived.deliveryId && l.outcome === 'found-in-history')).toBeDefined();
   });
 
-  it('looks inside the thread for a threaded alert, and a found thread root becomes the thread', async () => {
+  it('a line\'s thread: a parent a killed attempt posted is found and becomes the root; a reply it posted is found in the thread', async () => {
     const { slack, service: s } = await setup();
     const version = { framework: 'pytorch' as const, version: '2.4', scope: 'exact' as const };
-    // A killed attempt posted the line's first alert (the thread root) but never remembered it.
-    const root = alert(10, version);
-    const rootTs = await killedAttempt(s, slack, root, {});
-    await enqueueDeliveries(s.deps.queues, [root], new Date());
+    // A killed attempt posted the line's lifecycle parent (its own delivery id, "…|parent") and died
+    // before remembering it or posting the alert.
+    const first = alert(10, version);
+    const parentTs = await killedAttempt(s, slack, first, {}, `${first.deliveryId}|parent`);
+    await enqueueDeliveries(s.deps.queues, [first], new Date());
     await waitForIdle(s.deps.queues);
-    const key = threadKeyOf(DeliverJobSchema.parse(root));
-    expect(key).not.toBeNull();
-    expect(await s.deps.threads.get(key ?? '')).toBe(rootTs);
+    const key = threadKeyOf(DeliverJobSchema.parse(first));
+    expect(key).toBe('torch|#torch|pytorch|2.4');
+    expect(await s.deps.threads.get(key ?? '')).toBe(parentTs);
+    expect(slack.parents()).toHaveLength(1); // not posted again
+    expect(slack.messages('#torch').find((m) => m.text.endsWith('alert 10'))?.thread_ts).toBe(parentTs);
 
     // The next alert of the line: a killed attempt replied in the thread; the retry looks there.
     const reply = alert(11, { ...version, kind: 'patch-update' });
-    const replyTs = await killedAttempt(s, slack, reply, { threadTs: rootTs ?? '' });
+    const replyTs = await killedAttempt(s, slack, reply, { threadTs: parentTs ?? '' });
     await enqueueDeliveries(s.deps.queues, [reply], new Date());
     await waitForIdle(s.deps.queues);
-    expect(slack.calls.filter((c) => c.method === 'conversations.replies').map((c) => c.body.ts)).toEqual([rootTs]);
+    // Both retries looked in the line's thread (the first for its own alert, after finding the parent).
+    expect(slack.calls.filter((c) => c.method === 'conversations.replies').map((c) => c.body.ts)).toEqual([parentTs, parentTs]);
     expect(await s.deps.ledger.state(reply.deliveryId)).toBe(`sent:${replyTs ?? ''}`);
-    expect(slack.posted()).toHaveLength(2); // the two killed attempts' posts, nothing more
+    expect(slack.messages('#torch').filter((m) => m.text.endsWith('alert 11'))).toHaveLength(1);
 
     // A third alert, sent normally, lands in the same thread.
     await enqueueDeliveries(s.deps.queues, [alert(12, { ...version, kind: 'security-update' })], new Date());
     await waitForIdle(s.deps.queues);
-    expect(slack.messages('#torch').at(-1)?.thread_ts).toBe(rootTs);
+    expect(slack.messages('#torch').at(-1)?.thread_ts).toBe(parentTs);
   });
 
   it('without the history scopes it posts again (at-least-once), says so once in the log and in /metrics', async () => {

@@ -20,10 +20,11 @@ const TABLE_LATER = readFileSync(new URL('../fixtures/dlvm/versions-table.2026-0
 
 const team = { id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] };
 
+// A general security note (no version line): top-level, so the calls below are the alert's alone.
 function sampleEvent(n: number): ReleaseEvent {
   return {
     id: stableId('sample', String(n)), source: 'manual', entryId: `e${n}`, noteId: stableId('note', String(n)), publishedAt: '2025-07-14T07:00:00.000Z', kind: 'security-update',
-    framework: 'pytorch', version: '2.4', scope: 'exact', release: null, cuda: null, python: null, os: null, cves: ['CVE-2025-0001'], imageFamilies: [], noteType: 'security',
+    framework: null, version: null, scope: null, release: null, cuda: null, python: null, os: null, cves: ['CVE-2025-0001'], imageFamilies: [], noteType: 'security',
     title: `Security update ${n} <!channel>`, text: 'Hostile <!here> text with <https://evil.test|a link> & @channel', url: 'https://example.test/n', update: false,
   };
 }
@@ -91,7 +92,7 @@ describe('failures', () => {
     slack.script.push('server-error', 'ratelimit');
     const ok = deliverJob(1, '#torch');
     await service.deps.queues.deliver.add(JOB.slack, ok, { jobId: ok.deliveryId, backoff: { type: 'fixed', delay: 50 } });
-    await waitFor(() => slack.posted().length === 1, 'first message delivered', 20_000);
+    await waitFor(() => slack.alerts().length === 1, 'first message delivered', 20_000);
     slack.script.push('channel_not_found');
     const lost = deliverJob(2, '#gone');
     await service.deps.queues.deliver.add(JOB.slack, lost, { jobId: lost.deliveryId });
@@ -101,7 +102,7 @@ describe('failures', () => {
     // channel's history before posting again; channel_not_found is Slack's own refusal.
     expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage', 'conversations.list', 'conversations.list', 'conversations.history', 'chat.postMessage', 'chat.postMessage']);
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.body.channel)).toEqual(['#torch', '#torch', '#gone']);
-    expect(slack.posted()).toHaveLength(1);
+    expect(slack.alerts()).toHaveLength(1);
     expect(await service.deps.ledger.state(ok.deliveryId)).toMatch(/^sent:/);
     expect(await service.deps.ledger.state(lost.deliveryId)).toBeNull();
     const [letter] = await service.deps.queues.deadLetter.getJobs(['waiting']);
@@ -111,7 +112,7 @@ describe('failures', () => {
     expect(await failed?.getState()).toBe('failed');
 
     // Hostile feed text is neutralised in what reaches Slack.
-    const blocks = JSON.stringify(slack.posted()[0]?.body.blocks);
+    const blocks = JSON.stringify(slack.alerts()[0]?.body.blocks);
     expect(blocks).not.toContain('<!here>');
     expect(blocks).not.toContain('<!channel>');
     expect(blocks).not.toContain('<https://evil.test|');
@@ -120,7 +121,7 @@ describe('failures', () => {
     // Re-running a delivery that was already sent does not send it again.
     await service.deps.queues.deliver.add(JOB.slack, ok, { jobId: `${ok.deliveryId}-again` });
     await waitForIdle(service.deps.queues);
-    expect(slack.posted()).toHaveLength(1);
+    expect(slack.alerts()).toHaveLength(1);
   });
 
   it('without Slack token or SMTP, alerts go to a readable outbox', async () => {
@@ -172,7 +173,7 @@ describe('failures', () => {
     feeds.serve('/images', TABLE_LATER, 'text/html; charset=utf-8');
     await pollNow(service, 'dlvm-table');
     await waitForIdle(service.deps.queues);
-    const titles = slack.posted().map((c) => String(c.body.text)).sort();
+    const titles = slack.alerts().map((c) => String(c.body.text)).sort();
     expect(titles).toEqual([
       '⚠️ Base (CUDA) 12.8 images stop being available on 2027-10-13 (was 2027-04-13)',
       '⚠️ PyTorch 2.10 is now a supported version, patched until 2028-07-01',

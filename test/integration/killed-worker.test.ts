@@ -81,7 +81,7 @@ describe('a deliver worker killed mid-delivery', () => {
     const wanted = new Set(jobs.map((j) => j.events[0]?.title ?? ''));
     const received = (): Map<string, number> => {
       const counts = new Map<string, number>();
-      for (const c of stub.posted()) counts.set(titleOf(c), (counts.get(titleOf(c)) ?? 0) + 1);
+      for (const c of stub.alerts()) counts.set(titleOf(c), (counts.get(titleOf(c)) ?? 0) + 1);
       return counts;
     };
     await waitFor(() => [...wanted].every((t) => received().has(t)), 'every message to arrive', 30_000);
@@ -99,6 +99,10 @@ describe('a deliver worker killed mid-delivery', () => {
     // Sends were in flight at the kill, yet nothing was sent twice: the retries looked first.
     expect(inWindow.size).toBeGreaterThan(0);
     expect(duplicated).toEqual([]);
+    // Each channel's line (PyTorch 2.4) got one lifecycle parent, kill or not.
+    const parents = new Map<string, number>();
+    for (const c of stub.parents()) parents.set(String(c.body.channel), (parents.get(String(c.body.channel)) ?? 0) + 1);
+    expect([...parents.values()]).toEqual(channels.map(() => 1));
     const lookups = stub.calls.filter((c) => c.method === 'conversations.history' || c.method === 'conversations.replies').length;
     expect(lookups).toBeGreaterThanOrEqual(inWindow.size);
     console.log(`killed worker: ${inWindow.size} sends in flight at the kill, ${lookups} history lookups, ${duplicated.length} sent twice, ${lost.length} lost`);

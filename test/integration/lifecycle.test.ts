@@ -54,16 +54,16 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
       await s.deps.queues.remind.add(JOB.remind, { teamId: 'torch' });
       await waitForIdle(s.deps.queues);
     };
-    const slackTexts = (): string[] => slack.posted().map((c) => JSON.stringify(c.body.blocks));
+    const slackTexts = (): string[] => slack.alerts().map((c) => JSON.stringify(c.body.blocks));
 
     service = await start();
     await pollNow(service, 'dlvm-images');
     await waitForIdle(service.deps.queues);
-    expect(slack.posted()).toHaveLength(0); // the first page is a baseline
+    expect(slack.alerts()).toHaveLength(0); // the first page is a baseline
 
     // 2026-04-20: PyTorch 2.4's end of patch (2025-07-24) is already past: one notice.
     await remindNow(service);
-    expect(slack.posted()).toHaveLength(1);
+    expect(slack.alerts()).toHaveLength(1);
     expect(slackTexts()[0]).toContain('*Already past* (1)');
     expect(slackTexts()[0]).toContain('PyTorch 2.4 (Python 3.10): end of patch and support 2025-07-24');
     expect(slackTexts()[0]).toContain('Move to PyTorch 2.9');
@@ -74,13 +74,13 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
     await service.close();
     service = await start();
     await remindNow(service);
-    expect(slack.posted()).toHaveLength(1);
+    expect(slack.alerts()).toHaveLength(1);
 
     // 2026-04-25 (Berlin morning): 90 days before the end of availability.
     now = new Date('2026-04-25T07:00:00Z');
     await remindNow(service);
     await remindNow(service);
-    expect(slack.posted()).toHaveLength(2);
+    expect(slack.alerts()).toHaveLength(2);
     expect(slackTexts()[1]).toContain('end of availability *in 90 days* (2026-07-24)');
 
     // July: Google moves PyTorch 2.4's end of availability to 2027-01-24 and adds PyTorch 2.10.
@@ -88,7 +88,7 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
     pages.serve('/images.html', page('versions-table.2026-07.html'));
     await pollNow(service, 'dlvm-images');
     await waitForIdle(service.deps.queues);
-    expect(slack.posted()).toHaveLength(3);
+    expect(slack.alerts()).toHaveLength(3);
     const moved = slackTexts()[2] ?? '';
     expect(moved).toContain('2026-07-24 → 2027-01-24');
     expect(moved).toContain('Reminders for the new date: 2026-10-26 (90 days before), 2026-12-25 (30 days before), 2027-01-17 (7 days before), 2027-01-23 (1 day before), 2027-01-24 (on the day)');
@@ -109,7 +109,7 @@ describe('lifecycle: end dates, reminders, date moves, calendar', () => {
     await remindNow(service);
     now = new Date('2026-10-26T07:00:00Z');
     await remindNow(service);
-    expect(slack.posted()).toHaveLength(4);
+    expect(slack.alerts()).toHaveLength(4);
     expect(slackTexts()[3]).toContain('end of availability *in 90 days* (2027-01-24)');
     expect(mail.messages).toHaveLength(4);
   });

@@ -114,8 +114,8 @@ describe('operating release-radar', () => {
     const [first, second] = listed;
     const retried = await cli(configDir, ['dlq', 'retry', first?.id ?? '']);
     expect(retried.stdout).toContain(`retrying ${first?.id ?? ''}`);
-    await waitFor(() => slack.posted().length === 1, 'the retried delivery');
-    expect(slack.posted()[0]?.body.channel).toBe(first?.target);
+    await waitFor(() => slack.alerts().length === 1, 'the retried delivery');
+    expect(slack.alerts()[0]?.body.channel).toBe(first?.target);
     await cli(configDir, ['dlq', 'drop', second?.id ?? '']);
     expect((await cli(configDir, ['dlq', 'list'])).stdout.trim()).toBe('no dead letters');
     const unknown = await cli(configDir, ['dlq', 'retry', 'nope']).catch((e: { stderr: string }) => e);
@@ -214,7 +214,7 @@ describe('operating release-radar', () => {
     now = new Date(now.getTime() + 31 * 60_000); // 31 min = more than 3 × 10 min
     await watch();
     await watch();
-    const ops = (): string[] => slack.posted().filter((c) => c.body.channel === '#ops').map((c) => String(c.body.text));
+    const ops = (): string[] => slack.alerts().filter((c) => c.body.channel === '#ops').map((c) => String(c.body.text));
     expect(ops()).toHaveLength(1);
     expect(ops()[0]).toMatch(/^🔧 Source feed has had no successful poll for 31 min \(3 intervals of 10m\); last error: \S+ answered HTTP 404$/);
     const { readFileSync } = await import('node:fs');

@@ -49,7 +49,12 @@ async function deliveriesIn(outbox: string): Promise<string[]> {
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.name.endsWith('.json')) ids.push(`slack ${(JSON.parse(await readFile(full, 'utf8')) as { deliveryId: string }).deliveryId}`);
+      else if (entry.name.endsWith('.json')) {
+        // Alerts only: a line's lifecycle parent (and its edits) is posted by whichever source first
+        // speaks of the line in a channel, so sources run together share what alone each posts.
+        const id = (JSON.parse(await readFile(full, 'utf8')) as { deliveryId?: string }).deliveryId;
+        if (id && !id.endsWith('|parent')) ids.push(`slack ${id}`);
+      }
       else if (entry.name.endsWith('.eml')) ids.push(`email ${/X-Release-Radar-Delivery: (\S+)/.exec(await readFile(full, 'utf8'))?.[1] ?? '?'}`);
     }
   };

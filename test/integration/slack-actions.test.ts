@@ -3,6 +3,7 @@
 // /slack/commands). The lines and dates are the real supported-versions page's (2026-07 fixture):
 // PyTorch 2.7 is past its end of patch (2026-10-13) and usable until 2027-04-13; 2.9 and 2.10 are
 // supported.
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { localDate } from '../../src/domain/time.js';
 import { addDays } from '../../src/domain/lifecycle.js';
@@ -31,7 +32,8 @@ describe('Slack buttons and /radar (HTTP mode)', () => {
     // Until the start of that day in the team's zone: the same for every click that day.
     expect(new Date(silences[0]?.until ?? '').toISOString()).toBe(new Date(`${addDays(today, 7)}T00:00:00${berlinOffset(addDays(today, 7))}`).toISOString());
     const edited = app.stub.messages('#torch').find((m) => m.ts === message.ts);
-    expect(statusOf(edited ?? message)).toBe(`⏰ <@U0ALICE> snoozed PyTorch 2.7 until ${silences[0]?.until.slice(0, 10)}`);
+    // Said in the team's own days (the silence ends as 7 days from now starts in Berlin).
+    expect(statusOf(edited ?? message)).toBe(`⏰ <@U0ALICE> snoozed PyTorch 2.7 until ${addDays(today, 7)}`);
     // The buttons are still there, under the status line.
     expect(edited?.blocks?.some((b) => b.block_id === blockId)).toBe(true);
 
@@ -40,7 +42,7 @@ describe('Slack buttons and /radar (HTTP mode)', () => {
     await waitFor(() => app.stub.ephemeral.length === 1, 'the answer to the second click');
     expect(await app.service.deps.silences.all()).toHaveLength(1);
     expect(app.stub.messages('#torch').find((m) => m.ts === message.ts)?.edits).toBe(1);
-    expect(String(app.stub.ephemeral[0]?.body.text)).toMatch(/^⏰ PyTorch 2\.7 is already snoozed until \d{4}-\d{2}-\d{2} by alice \(from Slack\)$/);
+    expect(String(app.stub.ephemeral[0]?.body.text)).toBe(`⏰ PyTorch 2.7 is already snoozed until ${addDays(today, 7)} by alice (from Slack)`);
 
     const audit = (await app.service.deps.redis.lrange(`${app.service.deps.prefix}:audit`, 0, -1)).map((r) => JSON.parse(r) as { user: string; action: string; result: string });
     expect(audit).toEqual([expect.objectContaining({ user: 'U0ALICE', action: 'snooze', result: 'snoozed' })]);
@@ -72,9 +74,22 @@ describe('Slack buttons and /radar (HTTP mode)', () => {
     const silences = await app.service.deps.silences.all();
     expect(silences).toHaveLength(1);
     expect(silences[0]).toMatchObject({ kind: 'mute', framework: 'pytorch', versions: '2.7', origin: 'slack' });
-    // Muted until the day after the line's end of availability.
-    expect(silences[0]?.until.slice(0, 10)).toBe('2027-04-13');
-  });
+    // Muted until the day after the line's end of availability starts, in the team's zone.
+    expect(silences[0]?.until).toBe('2027-04-13T22:00:00.000Z');
+
+    // The replay again with something appended to the signature (the verifier reads only up to a
+    // second "="): still the same request, still refused.
+    for (const tail of ['=x', '=', '==']) expect((await postSigned(endpoint, SIGNING_SECRET, body, { timestamp: now, signature: `${signature}${tail}` })).status).toBe(401);
+    // Too big: refused with 413 (and read no further).
+    const big = `payload=${'x'.repeat(300_000)}`;
+    expect((await postSigned(endpoint, SIGNING_SECRET, big)).status).toBe(413);
+    // A body that trickles in: dropped after 5 s, nothing done, the server still answers.
+    const slow = await trickle(endpoint, body, SIGNING_SECRET);
+    expect(slow.closedAfterMs).toBeLessThan(7_000);
+    expect(slow.answer === null || slow.answer.startsWith('HTTP/1.1 408')).toBe(true);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect(await app.service.deps.silences.all()).toHaveLength(1);
+  }, 30_000);
 
   it('a click from a channel that is not the team\'s changes nothing, and says why', async () => {
     const app = await startSlackAppSetup(later, 'http');
@@ -172,6 +187,20 @@ describe('Slack buttons and /radar (HTTP mode)', () => {
     expect(await answers('status', '#random')).toBe('No team in teams.yaml has this channel (#random) in its slack.channels, so there is nothing to show here.');
   });
 });
+
+/** Sends the headers and half the body of a signed request, then nothing: when does the server let go, and what does it say? */
+async function trickle(endpoint: string, body: string, secret: string): Promise<{ closedAfterMs: number; answer: string | null }> {
+  const url = new URL(endpoint);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const socket = connect(Number(url.port), url.hostname);
+  await new Promise((r) => socket.once('connect', r));
+  const started = Date.now();
+  socket.write(`POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/x-www-form-urlencoded\r\ncontent-length: ${body.length}\r\nx-slack-request-timestamp: ${timestamp}\r\nx-slack-signature: ${signSlackRequest(secret, timestamp, body)}\r\n\r\n${body.slice(0, 10)}`);
+  let answer: string | null = null;
+  socket.on('data', (d: Buffer) => (answer ??= d.toString('utf8')));
+  await new Promise((r) => socket.once('close', r));
+  return { closedAfterMs: Date.now() - started, answer };
+}
 
 /** Europe/Berlin's UTC offset on a date ("+01:00" in winter, "+02:00" in summer). */
 function berlinOffset(date: string): string {

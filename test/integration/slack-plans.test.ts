@@ -7,7 +7,8 @@ import { JOB } from '../../src/queue/names.js';
 import { ACTION } from '../../src/render/slack-actions.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { waitFor, waitForIdle } from '../helpers/redis.js';
-import { startSlackAppSetup } from '../helpers/slack-app.js';
+import { isParentMessage, parentIn, startSlackAppSetup } from '../helpers/slack-app.js';
+import type { StoredMessage } from '../helpers/slack-stub.js';
 
 describe('upgrade plans: reminders and escalation', () => {
   const later = cleanupAfterEach();
@@ -25,8 +26,12 @@ describe('upgrade plans: reminders and escalation', () => {
 
     // 2027-03-15: PyTorch 2.7's end of availability (2027-04-13) is 29 days away: the 30-day reminder, with the plan.
     await remind();
-    await waitFor(() => app.stub.messages('#torch').length === 1, 'the reminder');
-    const reminder = app.stub.messages('#torch')[0];
+    const replies = (): StoredMessage[] => app.stub.messages('#torch').filter((m) => !isParentMessage(m));
+    const about27 = (): StoredMessage | undefined => replies().find((m) => m.text.includes('PyTorch 2.7'));
+    await waitFor(() => about27() !== undefined, 'the reminder');
+    const reminder = about27();
+    // In the line's thread, under its lifecycle parent.
+    expect(reminder?.thread_ts).toBe(parentIn(app.stub, '#torch', 'PyTorch 2.7')?.ts);
     const text = JSON.stringify(reminder?.blocks);
     expect(text).toContain('📋 PyTorch 2.7 → 2.10 planned for 2027-03-20, 5 days left');
     expect(text).toContain(ACTION.done);

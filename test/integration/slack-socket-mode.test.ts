@@ -27,12 +27,12 @@ describe('Slack buttons through Socket Mode', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     await waitFor(async () => (await app.service.deps.silences.all()).length === 1, 'the mute');
     await waitFor(() => (app.stub.messages('#torch').find((m) => m.ts === message.ts)?.edits ?? 0) === 1, 'the message to be edited');
-    expect(statusOf(app.stub.messages('#torch').find((m) => m.ts === message.ts) ?? message)).toBe('🔇 <@U0ALICE> muted PyTorch 2.7 until 2027-04-13');
+    expect(statusOf(app.stub.messages('#torch').find((m) => m.ts === message.ts) ?? message)).toBe('🔇 <@U0ALICE> muted PyTorch 2.7 until 2027-04-14');
 
     // Slack redelivers an envelope it did not see acknowledged: the same click, once more.
     expect(await app.interact(payload)).toEqual({ acked: true, status: null });
     await waitFor(() => app.stub.ephemeral.length === 1, 'the answer to the repeat');
-    expect(String(app.stub.ephemeral[0]?.body.text)).toMatch(/^🔇 PyTorch 2\.7 is already muted until 2027-04-13 by alice \(from Slack\)$/);
+    expect(String(app.stub.ephemeral[0]?.body.text)).toMatch(/^🔇 PyTorch 2\.7 is already muted until 2027-04-14 by alice \(from Slack\)$/);
     expect(await app.service.deps.silences.all()).toHaveLength(1);
     expect(app.stub.messages('#torch').find((m) => m.ts === message.ts)?.edits).toBe(1);
   });

@@ -1,0 +1,144 @@
+// Lifecycle threads: one living message per (team, channel, framework version line). The parent
+// shows where the line stands (supported → patch-only → past end of patch → past end of
+// availability), both dates, the team's plan and the upgrade target, with the line's buttons; it is
+// edited in place (chat.update) whenever any of that changes. Alerts and reminders about the line
+// are posted in its thread. The parent is started by the first delivery about the line in that
+// channel, under a lock (two alerts at once post one parent) and effectively once like any post
+// (its own delivery id in the message metadata, looked up after an unknown outcome).
+import { stableId } from '../domain/ids.js';
+import { lineState, suggestUpgrade } from '../domain/lifecycle.js';
+import { lineMuteOf, silenceCovers, silencesInForce } from '../domain/matching.js';
+import { planText } from '../domain/plans.js';
+import { localDate } from '../domain/time.js';
+import type { Framework } from '../domain/events.js';
+import { FRAMEWORKS } from '../domain/events.js';
+import { renderContextFor } from '../render/context.js';
+import { lineName, type RenderContext } from '../render/present.js';
+import { renderLineParent, type LineParentView, type SlackMessage } from '../render/slack.js';
+import type { Claim } from '../stores/ledger.js';
+import type { Deps } from './deps.js';
+
+
+export interface ThreadKeyParts {
+  teamId: string;
+  channel: string;
+  framework: Framework;
+  line: string;
+}
+
+/** "team|#channel|framework|X.Y" → its parts (null for a key of another shape: "2.x" lines have no parent). */
+export function parseThreadKey(key: string): ThreadKeyParts | null {
+  const parts = key.split('|');
+  if (parts.length !== 4) return null;
+  const [teamId = '', channel = '', framework = '', line = ''] = parts;
+  if (!(FRAMEWORKS as readonly string[]).includes(framework) || !/^\d+\.\d+$/.test(line)) return null;
+  return { teamId, channel, framework: framework as Framework, line };
+}
+
+/** The team's render context, with the line buttons when Slack clicks reach this deployment. */
+export async function slackRenderContext(deps: Deps, teamId: string): Promise<RenderContext> {
+  const ctx = renderContextFor(deps.config, deps.teams.get(teamId), deps.clock(), deps.publicUrl);
+  if (!deps.slackButtons) return ctx;
+  const [plans, lines] = await Promise.all([deps.plans.all(), deps.lifecycle.lines()]);
+  ctx.actions = {
+    teamId,
+    plannedLines: new Set(plans.filter((p) => p.teamId === teamId && p.status === 'planned').map((p) => `${p.framework}|${p.line}`)),
+    lineDates: (framework, line) => {
+      const l = lines.find((x) => x.framework === framework && x.version === line);
+      return { endOfPatch: l?.endOfPatch ?? null, endOfAvailability: l?.endOfAvailability ?? null };
+    },
+  };
+  return ctx;
+}
+
+export async function lineParentView(deps: Deps, teamId: string, framework: Framework, line: string): Promise<LineParentView> {
+  const team = deps.teams.get(teamId);
+  const now = deps.clock();
+  const today = localDate(now, team?.timezone ?? 'UTC');
+  const [lines, notices, plan, stored] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices(), deps.plans.get(teamId, framework, line), deps.silences.active(now)]);
+  const known = lines.find((l) => l.framework === framework && l.version === line) ?? null;
+  const inForce = team ? silencesInForce(team, stored, now) : [];
+  const mute = lineMuteOf(inForce, { framework, version: line, scope: 'exact' });
+  const snooze = inForce.find((s) => s.kind === 'snooze' && silenceCovers(s, { framework, version: line, scope: 'exact' }));
+  const silence = mute ?? snooze;
+  return {
+    framework,
+    line,
+    name: known ? lineName(known) : lineName({ framework, version: line, label: line }),
+    state: known ? lineState(known, lines, today, notices) : null,
+    endOfPatch: known?.endOfPatch ?? null,
+    endOfAvailability: known?.endOfAvailability ?? null,
+    plan: plan ? planText(plan, today) : null,
+    upgrade: suggestUpgrade(framework, line, lines, today, notices),
+    silenced: silence ? `${silence.kind === 'mute' ? 'muted' : 'snoozed'} until ${localDate(new Date(silence.until), team?.timezone ?? 'UTC')}${silence.by ? ` by ${silence.by}` : ''}` : null,
+  };
+}
+
+async function parentMessage(deps: Deps, key: ThreadKeyParts, ctx?: RenderContext): Promise<SlackMessage> {
+  return renderLineParent(await lineParentView(deps, key.teamId, key.framework, key.line), ctx ?? (await slackRenderContext(deps, key.teamId)));
+}
+
+const shownHash = (m: SlackMessage): string => stableId(JSON.stringify(m));
+
+/**
+ * The line's thread root in this channel: the one there is, or a parent posted now. Throws a
+ * transient error when another delivery is starting it right now (the retry finds it started).
+ */
+export async function startLineThread(deps: Deps, threadKey: string, deliveryId: string, claim: Claim, ctx: RenderContext): Promise<string | null> {
+  const key = parseThreadKey(threadKey);
+  if (!key) return null;
+  const existing = await deps.threads.get(threadKey);
+  if (existing) return existing;
+  const parentId = `${deliveryId}|parent`;
+  // An earlier attempt of this delivery may have posted the parent and died before remembering it.
+  if (claim.result === 'reclaimed') {
+    const lookup = await deps.slack.findDelivered(key.channel, parentId, claim.since);
+    if ('found' in lookup && lookup.found) return deps.threads.remember(threadKey, lookup.found);
+  }
+  if (!(await deps.threads.lockStart(threadKey, deliveryId))) {
+    // Another delivery is posting this line's parent: wait for it briefly, then reply in its thread.
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const root = await deps.threads.get(threadKey);
+      if (root) return root;
+    }
+    throw new Error(`the thread of ${key.framework} ${key.line} in ${key.channel} is being started by another delivery`);
+  }
+  try {
+    const message = await parentMessage(deps, key, ctx);
+    const ts = await deps.slack.send(key.channel, message, parentId);
+    const root = await deps.threads.remember(threadKey, ts);
+    await deps.threads.setParentShown(threadKey, shownHash(message));
+    return root;
+  } finally {
+    await deps.threads.unlockStart(threadKey).catch(() => undefined);
+  }
+}
+
+/**
+ * Edits the parents of a team's line threads (all, or one line's) whose content changed: a date
+ * moved, the state changed with the calendar, a plan was made or done, a silence set. Never throws:
+ * a parent that could not be edited now is edited at the next refresh.
+ */
+export async function refreshLineParents(deps: Deps, teamId: string, only?: { framework: Framework; line: string }): Promise<number> {
+  let edited = 0;
+  const keys = await deps.threads.keysOf(teamId).catch(() => [] as string[]);
+  const ctx = keys.length > 0 ? await slackRenderContext(deps, teamId) : null;
+  for (const threadKey of keys) {
+    const key = parseThreadKey(threadKey);
+    if (!key || !ctx || (only && (only.framework !== key.framework || only.line !== key.line))) continue;
+    try {
+      const root = await deps.threads.get(threadKey);
+      if (!root) continue;
+      const message = await parentMessage(deps, key, ctx);
+      const hash = shownHash(message);
+      if ((await deps.threads.parentShown(threadKey)) === hash) continue;
+      await deps.slack.update(key.channel, root, message);
+      await deps.threads.setParentShown(threadKey, hash);
+      edited++;
+    } catch (err) {
+      deps.logger.warn({ event: 'line-parent-edit-failed', thread: threadKey, err: (err as Error).message }, 'could not edit a line thread\'s parent; tried again at the next change');
+    }
+  }
+  return edited;
+}
