@@ -203,10 +203,10 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
         const calendar = /^\/teams\/([a-z0-9][a-z0-9-]*)\/calendar\.ics$/.exec(url.pathname);
         const team = calendar?.[1] ? deps.teams.get(calendar[1]) : undefined;
         if (team) {
-          const [lines, notices] = await withDeadline(Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]), deadline, 'calendar');
+          const [lines, notices, plans] = await withDeadline(Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices(), deps.plans.all()]), deadline, 'calendar');
           res
             .writeHead(200, { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': `inline; filename="${team.id}.ics"` })
-            .end(teamCalendar(team, lines, notices, deps.clock()).toString());
+            .end(teamCalendar(team, lines, notices, deps.clock(), plans).toString());
           return;
         }
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

@@ -23,7 +23,7 @@ const STYLE = [
   '.banner{border:1px solid #cf222e;border-left-width:4px;border-radius:6px;padding:10px 14px;background:#fff5f5;margin:12px 0}.banner.info{border-color:#9a6700;background:#fff8e6}',
   '.panel{background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;margin:8px 0}',
   '.legend span{display:inline-block;width:14px;height:10px;margin:0 4px 0 12px;vertical-align:middle}',
-  `.legend .patched{background:${TIMELINE_COLORS.patched}}.legend .available{background:${TIMELINE_COLORS.available}}.legend .today{background:${TIMELINE_COLORS.today}}.legend .ended{background:${TIMELINE_COLORS.ended}}`,
+  `.legend .patched{background:${TIMELINE_COLORS.patched}}.legend .available{background:${TIMELINE_COLORS.available}}.legend .today{background:${TIMELINE_COLORS.today}}.legend .ended{background:${TIMELINE_COLORS.ended}}.legend .plan{background:${TIMELINE_COLORS.plan};transform:rotate(45deg);width:9px;height:9px}`,
   '.chart{background:#fff;border:1px solid #d0d7de;border-radius:6px;overflow:hidden}svg.timeline{display:block;max-width:100%;height:auto}details{margin:6px 0 12px}summary{cursor:pointer;color:#59636e}',
   '.when{white-space:nowrap}@media (max-width:600px){main{padding:8px}td,th{padding:4px 6px;font-size:13px}}',
 ].join('');
@@ -122,11 +122,11 @@ export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | nul
       : `None since the baseline (${baselined} of ${deps.config.sources.length} source${deps.config.sources.length === 1 ? '' : 's'} baselined): only what is published from now on is alerted.`;
   const unread = await deps.sources.unread(deps.config.sources.map((s) => s.id), 10);
   const unreadRows = unread.map((u) => `<tr><td>${escapeHtml(u.source)}</td><td>${escapeHtml(u.entry)}</td><td>${escapeHtml(u.text)}</td><td>${escapeHtml(u.reason)}</td></tr>`);
-  const lines = await deps.lifecycle.lines();
+  const [lines, plans] = await Promise.all([deps.lifecycle.lines(), deps.plans.all()]);
   const teams = deps.config.teams
     .map((t) => {
       const today = localDate(now, t.timezone);
-      const { svg, rows, ended } = supportTimelineSvg(t, lines, today);
+      const { svg, rows, ended } = supportTimelineSvg(t, lines, today, { plans });
       const timeline = rows.length > 0 ? `<div class="chart">${svg}</div>` : ended.length > 0 ? '<p class="muted">No version it subscribes to is still available.</p>' : '<p class="muted">No end dates known for its subscriptions yet (a versions-table source must be polled first).</p>';
       const endedList =
         ended.length > 0
@@ -135,7 +135,7 @@ export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | nul
       return `<section class="team" id="team-${escapeHtml(t.id)}"><h3>${escapeHtml(t.name)} <small>(${escapeHtml(t.id)}, ${escapeHtml(t.timezone)}; digest ${escapeHtml(t.digest.every)} at ${escapeHtml(t.digest.at)}; <a href="/teams/${escapeHtml(t.id)}/calendar.ics">calendar</a>)</small></h3>${timeline}${endedList}</section>`;
     })
     .join('');
-  const legend = `<p class="legend"><span class="patched"></span> patched (until end of patch and support) <span class="available"></span> available, no more patches (until end of availability) <span class="today"></span> today <span class="ended"></span> ended (folded below each timeline)</p>`;
+  const legend = `<p class="legend"><span class="patched"></span> patched (until end of patch and support) <span class="available"></span> available, no more patches (until end of availability) <span class="today"></span> today <span class="plan"></span> upgrade plan <span class="ended"></span> ended (folded below each timeline)</p>`;
   return page(
     `<p class="muted">Slack: ${escapeHtml(deps.slack.mode)} · Email: ${escapeHtml(deps.email.mode)} · ${escapeHtml(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</p>${failingPanel}${recoveryBanner(guard)}
 ${processesSection(processes)}

@@ -4,10 +4,11 @@
 // a string of SVG, with data attributes that say what each shape means (tests read them).
 import type { TeamConfig } from '../config/schema.js';
 import { daysBetween, linesForSubscription, type LifecycleLine } from '../domain/lifecycle.js';
+import type { Plan } from '../domain/plans.js';
 import { escapeHtml } from './escape.js';
 import { lineName } from './present.js';
 
-export const TIMELINE_COLORS = { patched: '#2e7d32', available: '#f9a825', today: '#c62828', ended: '#9e9e9e' } as const;
+export const TIMELINE_COLORS = { patched: '#2e7d32', available: '#f9a825', today: '#c62828', ended: '#9e9e9e', plan: '#1565c0' } as const;
 
 export interface TimelineRow {
   line: LifecycleLine;
@@ -48,7 +49,7 @@ function wrapLabel(label: string, chars: number): string[] {
  * Lines still available are drawn; lines whose dates have all passed are returned apart (`ended`),
  * for the page to fold under "n ended" instead of a wall of grey rows.
  */
-export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], today: string, options: { width?: number; maxRows?: number } = {}): { svg: string; geometry: TimelineGeometry; rows: TimelineRow[]; ended: TimelineRow[] } {
+export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], today: string, options: { width?: number; maxRows?: number; plans?: Plan[] } = {}): { svg: string; geometry: TimelineGeometry; rows: TimelineRow[]; ended: TimelineRow[] } {
   const width = options.width ?? 900;
   const all = timelineRows(team, lines, today);
   const ended = all.filter((r) => r.ended);
@@ -90,6 +91,13 @@ export function supportTimelineSvg(team: TeamConfig, lines: LifecycleLine[], tod
     if (eop > start) parts.push(`<rect class="patched" x="${start}" y="${bar}" width="${eop - start}" height="14" fill="${TIMELINE_COLORS.patched}" ${attrs}/>`);
     if (end > eop) parts.push(`<rect class="available" x="${eop}" y="${bar}" width="${end - eop}" height="14" fill="${TIMELINE_COLORS.available}" ${attrs}/>`);
     if (r.endOfPatch && r.endOfPatch > today) parts.push(`<line class="eop-mark" x1="${eop}" y1="${bar - 3}" x2="${eop}" y2="${bar + 17}" stroke="#000" stroke-width="2" ${attrs}/>`);
+    // The team's upgrade plan for the line: a diamond on its planned day (on today's line when overdue).
+    const plan = (options.plans ?? []).find((p) => p.teamId === team.id && p.status === 'planned' && p.framework === r.line.framework && p.line === r.line.version);
+    if (plan) {
+      const px = x(plan.date > today ? plan.date : today);
+      const cy = bar + 7;
+      parts.push(`<path class="plan-mark" d="M${px} ${cy - 8} L${px + 8} ${cy} L${px} ${cy + 8} L${px - 8} ${cy} Z" fill="${TIMELINE_COLORS.plan}" stroke="#fff" stroke-width="1.5" data-plan="${escapeHtml(`${plan.line}→${plan.target}`)}" data-date="${plan.date}"><title>${escapeHtml(`Plan: move to ${plan.target} by ${plan.date}${plan.date < today ? ' (overdue)' : ''}`)}</title></path>`);
+    }
     parts.push('</g>');
   });
   parts.push(`<line class="today" x1="${x(today)}" y1="${top - 6}" x2="${x(today)}" y2="${height - 6}" stroke="${TIMELINE_COLORS.today}" stroke-width="2"/>`);

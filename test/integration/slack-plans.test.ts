@@ -37,6 +37,13 @@ describe('upgrade plans: reminders and escalation', () => {
     expect(text).toContain(ACTION.done);
     expect(leads()).toEqual([]);
 
+    // The plan is on the status page's timeline (a marker on its day) and in the team's calendar.
+    const page = await (await fetch(`${app.url}/`)).text();
+    expect(page).toMatch(/<path class="plan-mark"[^>]*data-plan="2\.7→2\.10" data-date="2027-03-20"><title>Plan: move to 2\.10 by 2027-03-20<\/title>/);
+    const ics = await (await fetch(`${app.url}/teams/torch/calendar.ics`)).text();
+    expect(ics).toContain('SUMMARY:Upgrade plan: PyTorch 2.7 → 2.10');
+    expect(ics).toContain('DTSTART;VALUE=DATE:20270320');
+
     // 2027-03-21: a day past the plan, and the team still subscribes to PyTorch >= 2.4.
     now = new Date('2027-03-21T08:30:00Z');
     await remind();
