@@ -16,6 +16,8 @@ import { linesOfTable, parseVersionsTable } from '../ingest/versions-table.js';
 import { checkSmtp } from '../notify/email.js';
 import { createRedis, describeRedis } from '../queue/connection.js';
 import { checkSlack, HISTORY_SCOPES, type SlackCheck } from '../notify/slack.js';
+import { interactiveMode } from '../slack-app/mode.js';
+import { WebClient } from '@slack/web-api';
 import { configuredSecrets } from '../config/secrets.js';
 import { redactText, redactUrl, registerSecrets } from '../redact.js';
 
@@ -252,12 +254,41 @@ async function checkSlackSetup(env: Env, config: AppConfig): Promise<Check[]> {
     return out;
   }
   out.push(...historyScopeCheck(s));
+  out.push(...(await slackAppChecks(env, s)));
   const canJoinPublic = s.scopes?.includes('chat:write.public') ?? false;
   for (const c of s.channels) {
     if (!c.found) out.push(check('slack', 'fail', `channel ${c.channel} not found (or private and the bot is not in it)`, `check the name in teams.yaml / sources.yaml operator, or invite the bot: /invite @${s.user ?? 'release-radar'} in ${c.channel}`));
     else if (!c.member && !(canJoinPublic && c.isPrivate === false)) out.push(check('slack', 'fail', `the bot is not in ${c.channel}`, `invite it: /invite @${s.user ?? 'release-radar'} in ${c.channel}`));
     else out.push(check('slack', 'ok', `${c.channel}: ${c.member ? 'the bot is a member' : 'public, and the token may post without joining (chat:write.public)'}`));
   }
+  return out;
+}
+
+/**
+ * Buttons and /radar: which way Slack's clicks reach us, and whether that way works. Socket Mode:
+ * the app-level token must be accepted by apps.connections.open (nothing is connected). HTTP mode:
+ * Slack must be able to reach this server, and what else that opens up.
+ */
+async function slackAppChecks(env: Env, s: SlackCheck): Promise<Check[]> {
+  const mode = interactiveMode(env);
+  if (!mode) return [check('slack-app', 'ok', 'buttons and /radar are off (no SLACK_APP_TOKEN, no SLACK_SIGNING_SECRET): alerts carry no buttons', null)];
+  const out: Check[] = [];
+  if (s.scopes && !s.scopes.includes('commands')) out.push(check('slack-app', 'warn', 'the bot token lacks the commands scope: /radar will not be offered', 'add commands to the bot scopes and the /radar slash command (config/slack-app-manifest.yaml has both), then reinstall the app'));
+  if (mode === 'socket') {
+    const client = new WebClient(env.SLACK_APP_TOKEN, { ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}), retryConfig: { retries: 0 }, timeout: 10_000 });
+    try {
+      await client.apps.connections.open();
+      out.push(check('slack-app', 'ok', 'Socket Mode: the app-level token is accepted (buttons and /radar arrive over an outgoing connection; no inbound port)'));
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
+      out.push(check('slack-app', 'fail', `Socket Mode: SLACK_APP_TOKEN is refused (${code})`, 'create an app-level token with the connections:write scope (Basic Information → App-Level Tokens) and turn on Socket Mode for the app'));
+    }
+    return out;
+  }
+  const loopback = /^(?:127\.|localhost$|::1$)/.test(env.HTTP_HOST);
+  if (loopback) out.push(check('slack-app', 'warn', `HTTP mode: this server listens on ${env.HTTP_HOST}, which Slack cannot reach`, 'put a reverse proxy in front that forwards only POST /slack/interactions and /slack/commands, or use Socket Mode (SLACK_APP_TOKEN) instead: no inbound port at all'));
+  else if (!env.ADMIN_TOKEN) out.push(check('slack-app', 'warn', `HTTP mode: the whole HTTP server on ${env.HTTP_HOST} is reachable, not only /slack/* (status page, /metrics, team calendars)`, 'forward only /slack/* through a proxy, set ADMIN_TOKEN (reload and Bull Board then need it), or use Socket Mode'));
+  else out.push(check('slack-app', 'ok', `HTTP mode: Slack posts to /slack/interactions and /slack/commands on ${env.HTTP_HOST}:${env.HTTP_PORT}; every request is verified with the signing secret`));
   return out;
 }
 

@@ -88,6 +88,24 @@ describe('release-radar doctor', () => {
     expect(JSON.stringify(report)).not.toMatch(/s3cret-pass|xoxb-doctor-test-token/);
   });
 
+  it('buttons: off says so; Socket Mode checks the app-level token; HTTP mode warns when Slack cannot reach the server or when it opens more than /slack/*', async () => {
+    serveHealthy();
+    const appChecks = async (overrides: Record<string, string>): Promise<Check[]> => (await doctor(overrides)).checks.filter((c) => c.check === 'slack-app');
+    expect((await appChecks({})).map((c) => [c.status, c.message])).toEqual([['ok', 'buttons and /radar are off (no SLACK_APP_TOKEN, no SLACK_SIGNING_SECRET): alerts carry no buttons']]);
+    const socket = await appChecks({ SLACK_APP_TOKEN: slack.appTokens[0] ?? '' });
+    expect(socket.map((c) => c.status)).toEqual(['warn', 'ok']);
+    expect(socket[0]?.message).toBe('the bot token lacks the commands scope: /radar will not be offered');
+    expect(socket[1]?.message).toMatch(/^Socket Mode: the app-level token is accepted/);
+    const refused = await appChecks({ SLACK_APP_TOKEN: 'xapp-1-A0001-revoked' });
+    expect(refused.at(-1)).toMatchObject({ status: 'fail', message: 'Socket Mode: SLACK_APP_TOKEN is refused (invalid_auth)', fix: expect.stringContaining('connections:write') });
+    const loopback = await appChecks({ SLACK_SIGNING_SECRET: 'a'.repeat(32) });
+    expect(loopback.at(-1)).toMatchObject({ status: 'warn', message: 'HTTP mode: this server listens on 127.0.0.1, which Slack cannot reach' });
+    const open = await appChecks({ SLACK_SIGNING_SECRET: 'a'.repeat(32), HTTP_HOST: '0.0.0.0' });
+    expect(open.at(-1)).toMatchObject({ status: 'warn', fix: expect.stringContaining('ADMIN_TOKEN') });
+    // Nothing was connected or posted.
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toEqual([]);
+  });
+
   it('the command exits 0 when healthy and 1 on a failure, with the fix under each failing line', async () => {
     serveHealthy();
     const healthy = await run('node', [BIN, 'doctor'], { env: { ...process.env, ...env } });
