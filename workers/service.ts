@@ -12,7 +12,7 @@ import { InstanceRegistry } from '../src/stores/instances.js';
 import { configuredSecrets } from '../src/config/secrets.js';
 import { redactText, registerSecrets } from '../src/redact.js';
 import type { Env } from '../src/config/env.js';
-import { startHttpServer, type HttpServer } from '../src/http/server.js';
+import { startHttpServer, startSlackListener, type HttpServer } from '../src/http/server.js';
 import { createDeliverProcessor } from '../src/processors/deliver.js';
 import type { Deps } from '../src/processors/deps.js';
 import { createDigestProcessor } from '../src/processors/digest.js';
@@ -48,6 +48,8 @@ export interface Service {
   deps: Deps;
   workers: Worker[];
   http: HttpServer | null;
+  /** HTTP mode's own listener for /slack/* (SLACK_HTTP_PORT), when configured. */
+  slackHttp: HttpServer | null;
   /** Present in processes that keep the schedulers (`start`, `worker --scheduler`). */
   guard: StateGuard | null;
   instances: InstanceRegistry;
@@ -215,6 +217,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   // Bolt is loaded only where it is used.
   const slackApp = options.http && interactiveMode(env) ? (await import('../src/slack-app/app.js')).createSlackApp(deps, env) : null;
   const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, canary, slack: slackApp?.http ?? null, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
+  const slackListener = slackApp?.http && env.SLACK_HTTP_PORT !== undefined ? await startSlackListener(deps, slackApp.http, env.SLACK_HTTP_HOST, env.SLACK_HTTP_PORT) : null;
   let slackStopped = false;
   if (slackApp) {
     // Socket Mode connects out; Slack being unreachable at start must not stop the service (the
@@ -227,7 +230,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     connect();
   }
   logger.info(
-    { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, slackButtons: slackApp?.mode ?? 'off', email: deps.email.mode, outbox: env.OUTBOX_DIR },
+    { stages: options.stages, scheduler: options.scheduler, http: http?.url ?? null, slack: deps.slack.mode, slackButtons: slackApp?.mode ?? 'off', slackHttp: slackListener?.url ?? null, email: deps.email.mode, outbox: env.OUTBOX_DIR },
     'release-radar started',
   );
 
@@ -241,6 +244,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
       deps.health.stop();
       slackStopped = true;
       await slackApp?.stop();
+      await slackListener?.close();
       await http?.close();
       await Promise.all(workers.map((w) => w.close()));
       await Promise.all(workerConnections.map((c) => c.quit().catch(() => c.disconnect())));
@@ -248,7 +252,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
     })();
     return closing;
   };
-  return { deps, workers, http, guard, canary, instances, reload, close };
+  return { deps, workers, http, slackHttp: slackListener, guard, canary, instances, reload, close };
 }
 
 /** Half the shortest poll interval, between 1 s and 30 s: lost schedulers come back within one poll interval. */

@@ -50,6 +50,12 @@ const EnvSchema = z.object({
    */
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'an app-level token starts with xapp- (Basic Information → App-Level Tokens, scope connections:write)').optional(),
   SLACK_SIGNING_SECRET: z.string().min(16, 'the signing secret from Basic Information → App Credentials (32 hex characters)').optional(),
+  /**
+   * HTTP mode only: serve /slack/interactions and /slack/commands on a listener of their own (and
+   * nothing else there), so it can face the internet while the rest stays on HTTP_HOST.
+   */
+  SLACK_HTTP_HOST: z.string().default('0.0.0.0'),
+  SLACK_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SMTP_URL: z.string().min(1).optional(),
   MAIL_FROM: z.string().default('release-radar <release-radar@localhost>'),
   OUTBOX_DIR: z.string().default('./outbox'),

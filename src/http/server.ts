@@ -240,3 +240,37 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
       }),
   };
 }
+
+/**
+ * HTTP mode's own listener (SLACK_HTTP_PORT): only POST /slack/interactions and /slack/commands,
+ * so that endpoint can face the internet while the status page, /metrics and reload stay on
+ * HTTP_HOST. Everything else is 404.
+ */
+export async function startSlackListener(deps: Deps, slack: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> }, host: string, port: number): Promise<HttpServer> {
+  const server = createServer((req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!(SLACK_PATHS as readonly string[]).includes(path)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      req.resume();
+      return;
+    }
+    slack.handle(req, res).catch((err: unknown) => {
+      deps.logger.error({ err: (err as Error).message, path }, 'slack listener failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use: set SLACK_HTTP_PORT to a free port`) : err));
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  return {
+    url: `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

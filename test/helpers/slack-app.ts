@@ -10,16 +10,18 @@ import type { LifecycleLine } from '../../src/domain/lifecycle.js';
 import type { Reminder } from '../../src/domain/reminders.js';
 import { makeEvent } from './events.js';
 import { deletePrefix, uniquePrefix, waitFor } from './redis.js';
-import { startDocumentServer, startSlackStub, type SlackStub } from './servers.js';
+import { startDocumentServer, startSlackStub, type DocumentServer, type SlackStub } from './servers.js';
 import { pollNow, startTestService, writeConfig } from './service.js';
 import { commandFields, interactionBody, postSigned, serveSocketMode, type HttpAnswer, type SocketLink } from './slack-socket.js';
 import type { StoredMessage } from './slack-stub.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
-const TABLE = readFileSync(new URL('../fixtures/dlvm/versions-table.2026-07.html', import.meta.url), 'utf8');
+export const TABLE = readFileSync(new URL('../fixtures/dlvm/versions-table.2026-07.html', import.meta.url), 'utf8');
 
 export interface SlackAppSetup {
   stub: SlackStub;
+  /** Serves the supported-versions page at /versions.html (serve it anew to move a date). */
+  docs: DocumentServer;
   service: Service;
   socket: SocketLink | null;
   /** Base URL of the service's HTTP server. */
@@ -76,6 +78,7 @@ export async function startSlackAppSetup(later: (close: () => Promise<unknown>) 
   };
   return {
     stub,
+    docs,
     service,
     socket,
     url,

@@ -91,6 +91,19 @@ describe('Slack buttons and /radar (HTTP mode)', () => {
     expect(await app.service.deps.silences.all()).toHaveLength(1);
   }, 30_000);
 
+  it('SLACK_HTTP_PORT: the Slack endpoints on a listener of their own (and nothing else there), the rest stays on HTTP_HOST', async () => {
+    const app = await startSlackAppSetup(later, 'http', { env: { SLACK_HTTP_HOST: '127.0.0.1', SLACK_HTTP_PORT: '0' } });
+    const front = app.service.slackHttp?.url ?? '';
+    expect(front).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(front).not.toBe(app.url);
+    for (const path of ['/', '/metrics', '/healthz', '/teams/torch/calendar.ics', '/-/reload', '/admin/queues']) expect((await fetch(`${front}${path}`, { method: path === '/-/reload' ? 'POST' : 'GET' })).status, path).toBe(404);
+    const message = await app.alertAbout('pytorch', '2.7');
+    const body = interactionBody(clickPayload(app.stub, { channel: '#torch', ts: message.ts, actionId: ACTION.mute }));
+    expect((await postSigned(`${front}/slack/interactions`, 'forged-secret-0000000000000000000', body)).status).toBe(401);
+    expect((await postSigned(`${front}/slack/interactions`, SIGNING_SECRET, body)).status).toBe(200);
+    await waitFor(async () => (await app.service.deps.silences.all()).length === 1, 'the mute');
+  });
+
   it('a click from a channel that is not the team\'s changes nothing, and says why', async () => {
     const app = await startSlackAppSetup(later, 'http');
     const message = await app.alertAbout('pytorch', '2.7');

@@ -10,7 +10,8 @@ import { ACTION } from '../../src/render/slack-actions.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { makeEvent } from '../helpers/events.js';
 import { waitFor, waitForIdle } from '../helpers/redis.js';
-import { isParentMessage, parentIn, startSlackAppSetup } from '../helpers/slack-app.js';
+import { isParentMessage, parentIn, startSlackAppSetup, TABLE } from '../helpers/slack-app.js';
+import { pollNow } from '../helpers/service.js';
 import { clickPayload } from '../helpers/slack-socket.js';
 import type { StoredMessage } from '../helpers/slack-stub.js';
 
@@ -77,6 +78,24 @@ describe('lifecycle threads', () => {
     expect(fieldsOf(parentIn(app.stub, '#torch', 'PyTorch 2.7'))['End of availability']).toBe('2027-04-13 (1 day ago)');
     // Still one top-level message per line.
     expect(app.stub.messages('#torch').filter((m) => !m.thread_ts && m.text.startsWith('PyTorch 2.7'))).toHaveLength(1);
+  });
+
+  it('a date that moves on the supported-versions page: the alert goes in the line\'s thread and the parent shows the new date', async () => {
+    const app = await startSlackAppSetup(later, 'http');
+    await app.alertAbout('pytorch', '2.7');
+    const parent = parentIn(app.stub, '#torch', 'PyTorch 2.7');
+    expect(fieldsOf(parent)['End of availability']).toMatch(/^2027-04-13 /);
+    // Google moves PyTorch 2.7's end of availability by half a year.
+    const moved = TABLE.replace('<td>2.7.1</td>\n<td>CUDA 12.8</td>\n<td>October 13, 2026</td>\n<td>April 13, 2027</td>', '<td>2.7.1</td>\n<td>CUDA 12.8</td>\n<td>October 13, 2026</td>\n<td>October 13, 2027</td>');
+    expect(moved).not.toBe(TABLE);
+    app.docs.serve('/versions.html', moved);
+    await pollNow(app.service, 'dlvm-supported-versions');
+    await waitForIdle(app.service.deps.queues);
+    await waitFor(() => app.stub.messages('#torch').some((m) => m.text.includes('stop being available on 2027-10-13')), 'the date-move alert');
+    const alert = app.stub.messages('#torch').find((m) => m.text.includes('stop being available on 2027-10-13'));
+    expect(alert?.thread_ts).toBe(parent?.ts);
+    await waitFor(() => /^2027-10-13 /.test(fieldsOf(parentIn(app.stub, '#torch', 'PyTorch 2.7'))['End of availability'] ?? ''), 'the parent to show the new date');
+    expect(parentIn(app.stub, '#torch', 'PyTorch 2.7')?.edits).toBeGreaterThanOrEqual(1);
   });
 
   it('two alerts about a new line at the same moment start one thread, not two', async () => {
