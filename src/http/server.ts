@@ -2,7 +2,7 @@
 // status page at /, team calendars at /teams/<id>/calendar.ics and Bull Board at /admin/queues.
 // Every answer that needs Redis has a deadline: while Redis is away the endpoints answer fast with
 // 503 and the reason (a supervisor can act on it), and never hang on the dead connection.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Queue } from 'bullmq';
 import { teamCalendar } from '../render/calendar.js';
@@ -221,14 +221,18 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
       res.end(err instanceof DeadlineError ? `${redactText(err.message)}\n` : '');
     });
   });
+  return listening(server, options.host, options.port, 'HTTP');
+}
+
+/** Listens, saying which setting to change when it cannot (not only the errno); the URL and a close that drops open connections. */
+async function listening(server: Server, host: string, port: number, setting: 'HTTP' | 'SLACK_HTTP'): Promise<HttpServer> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
-      // Say which setting to change, not only the errno.
-      if (err.code === 'EADDRINUSE') reject(new Error(`${options.host}:${options.port} is already in use (another release-radar?): set HTTP_PORT to a free port, or stop the other process`));
-      else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on ${options.host}:${options.port}: set HTTP_PORT above 1023, or HTTP_HOST to an address of this machine`));
+      if (err.code === 'EADDRINUSE') reject(new Error(`${host}:${port} is already in use (another release-radar?): set ${setting}_PORT to a free port, or stop the other process`));
+      else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on ${host}:${port}: set ${setting}_PORT above 1023, or ${setting}_HOST to an address of this machine`));
       else reject(err);
     });
-    server.listen(options.port, options.host, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   return {
@@ -260,17 +264,5 @@ export async function startSlackListener(deps: Deps, slack: { handle(req: Incomi
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new Error(`${host}:${port} is already in use: set SLACK_HTTP_PORT to a free port`) : err));
-    server.listen(port, host, () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  return {
-    url: `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listening(server, host, port, 'SLACK_HTTP');
 }

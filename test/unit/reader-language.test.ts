@@ -56,6 +56,8 @@ describe('reading release-note language', () => {
     ['No known issues so far.', []],
     // "Base Containers", capitalised as product names are.
     ['Deep Learning Base Containers for CUDA 13.1 are now available.', ['new-image base 13.1']],
+    // An API of the language is a feature of the framework, not a new language version.
+    ['PyTorch 2.8 offers support for python custom operator API in torch.compile.', ['other pytorch 2.8']],
     // Security updates alone are not also dependency updates.
     ['Security updates for the serving containers: see the bulletin.', ['security-update - -']],
   ] as const)('%s', (sentence, expected) => {
@@ -63,7 +65,7 @@ describe('reading release-note language', () => {
   });
 
   it('what an image is, listed under a heading of its own, is not a change: bare components and present-state support', () => {
-    const html = '<h3>Feature</h3><p>PyTorch 2.8 containers are now available.</p><h4>Components</h4><ul><li>CUDA 12.9.1</li><li>cuDNN 9.10.2.21+cuda12.9</li><li>NCCL 2.27.3-1</li><li>Python 3.12 is supported in the containers.</li><li>Tested on: a3-highgpu-8g, g2-standard-8</li></ul>';
+    const html = '<h3>Feature</h3><p>PyTorch 2.8 containers are now available.</p><h4>Components</h4><ul><li>CUDA 12.9.1</li><li>cuDNN 9.10.2.21+cuda12.9</li><li>NCCL 2.27.3-1</li><li>CUDA 12.9.1 with Python 3.12.4 (built from source)</li><li>Triton Server version: 2.51.0</li><li>Python 3.12 is supported in the containers.</li><li>Tested on: a3-highgpu-8g, g2-standard-8</li><li>The containers support ARM64 instance types.</li><li>These containers continue to use the same entrypoint.</li></ul><table><tr><th>Region</th><th>Code</th></tr><tr><td>Europe (Frankfurt)</td><td>europe-west3</td></tr></table>';
     expect(read(html)).toEqual(['new-image pytorch 2.8']);
   });
 

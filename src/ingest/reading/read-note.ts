@@ -41,10 +41,15 @@ export interface EntryContext {
 const INSTRUCTION = /^(?:(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the|on)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up|upgrade|install|download|configure|get|update|opt in|opt out)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b|(?:to|for) [^,.]{3,120}, (?:please )?(?:see|refer to|visit|check out|read|consult)\b|for (?:the )?(?:latest|more|further|additional|full) (?:updates|information|details|news|changes)\b|(?:the )?following (?:table|list) (?:includes|contains|lists|provides|shows|has)\b)/i;
 // Lists of what an image contains, not changes: "Tags: …", "Bundled versions: …".
 const INVENTORY = /^(?:tags|bundled versions|image uri|image uris|available tags|containers?|supported (?:instances|regions)|gpu instance type support|cpu instance type support|built on|built with|tested on|tested with)\s*:?\s/i;
-// A bare component and its version ("CUDA 12.4.1", "cuDNN 9.1.0.70+cuda12.4", "NCCL 2.23.4-1"), or
-// a present-state "Python 3.12 is supported (in the containers)": what an image is, not a change.
-// Only when nothing else in it says a change.
-const COMPONENT_ITEM = /^(?:[A-Za-z][\w.+/-]*(?: [A-Za-z][\w.+/-]*){0,3}) v?\d+(?:\.\d+)+[\w.+-]*\.?$|^[A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*){0,2} v?\d+(?:\.\d+)*(?:,? (?:and )?v?\d+(?:\.\d+)*)* (?:is|are) supported(?: (?:in|on|by|with) (?:the |all |these |this )?[\w\s-]{0,40}(?:containers?|images?|dlcs?))?\.?$|^(?:the|these|this) (?:containers?|images?|dlcs?) supports? [\w\s-]{1,40} instance types?\.?$/i;
+// A bare component and its version ("CUDA 12.4.1", "cuDNN 9.1.0.70+cuda12.4", "NCCL 2.23.4-1",
+// "CUDA 13.2.1 with Python 3.13.12", "TorchServe version: 0.12.0"): what an image is, not a
+// change. Only when nothing else in it says a change.
+const NAME = String.raw`[A-Za-z][\w.+/-]*(?: [A-Za-z][\w.+/-]*){0,3}`;
+const NUMBER = String.raw`v?\d+(?:\.\d+)+[\w.+-]*`;
+const COMPONENT_ITEM = new RegExp(String.raw`^${NAME}(?: version)?:? ${NUMBER}(?:,? (?:with|and|\+|on) ${NAME} ${NUMBER})*(?: \([^)]{0,80}\))?\.?$`, 'i');
+// Present state, said of the images: "Python 3.12 is supported (in the containers)", "The
+// containers support ARM64 instance types", "These DLCs continue to deliver …". Describes; no change.
+const STATE_FACT = /^[A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*){0,2} v?\d+(?:\.\d+)*(?:,? (?:and )?v?\d+(?:\.\d+)*)* (?:is|are) supported(?: (?:in|on|by|with) (?:the |all |these |this )?[\w\s-]{0,40}(?:containers?|images?|dlcs?))?\.?$|^(?:the|these|this) (?:containers?|images?|dlcs?) supports? [\w\s-]{1,40} instance types?\.?$|^(?:the|these|this) [\w\s-]{0,40}\b(?:containers?|images?|dlcs?) continues? to\b/i;
 
 const INVENTORY_LEAD_IN = /\b(?:contains?|consists? of|includes?|comes? with|ships? with) the following\b(?![^:]*\b(?:new|updated|upgraded|fixes|fixed|changes|improvements))/i;
 
@@ -104,7 +109,7 @@ export function noteScope(): NoteScope {
 export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope()): StatementReading {
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
-  if (INVENTORY.test(s.text)) return noEvent(s, 'inventory');
+  if (INVENTORY.test(s.text) || STATE_FACT.test(s.text.trim())) return noEvent(s, 'inventory');
   // "Previously, X": how things were, said to explain the change next to it.
   if (/^previously\b/i.test(s.text)) return noEvent(s, 'past state');
   // Table rows: a header row (no digits) frames, a row of component versions ("COS-6.12.55 | v27.5.1 |
@@ -134,7 +139,8 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   }
   const saying = withoutInstructions(s.text);
   const predicate = readPredicate(saying, s.context, noteType, mentions, scope.contextWords, saying === s.text ? hints : undefined);
-  if (predicate.kind === null && COMPONENT_ITEM.test(s.text.trim())) return noEvent(s, 'inventory');
+  // A component and its version, or a table row, that says no change: part of a list of what is.
+  if (predicate.kind === null && (COMPONENT_ITEM.test(s.text.trim()) || s.text.includes(' | '))) return noEvent(s, 'inventory');
   if (isHeading && predicate.kind === null) return noEvent(s, 'sub-heading');
   if (predicate.kind === null && predicate.cue !== null) return { ...noEvent(s, 'nothing changed'), predicate };
   const { subjects, dropped } = chooseSubjects(subjectsFromContext ? '' : s.text, mentions, predicate.kind);
