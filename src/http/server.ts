@@ -15,7 +15,7 @@ import { redactText } from '../redact.js';
 import { ADMIN_BASE, createAdminHandler, tokenMatches } from './admin.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { renderStatusPage, renderUnavailablePage, STATUS_PAGE_CSP } from './status-page.js';
-import { SLACK_PATHS } from '../slack-app/http-receiver.js';
+import { SLACK_PATHS } from '../slack-app/mode.js';
 
 export interface HttpServer {
   url: string;

@@ -1,6 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { renderContextFor } from '../render/context.js';
-import { parseThreadKey, refreshLineParents, slackRenderContext, startLineThread } from './line-threads.js';
+import { TABLE_EVENT_KINDS, type EventKind } from '../domain/events.js';
+import { refreshLineParent, slackRenderContext, startLineThread } from './line-threads.js';
+
+/** News that can change what a line's lifecycle parent shows (its dates, its state). */
+const PARENT_CHANGING_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([...TABLE_EVENT_KINDS, 'end-of-support-reached', 'deprecation']);
 import { alertEmail, digestEmail, escalationEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
 import { renderSlackAlert, renderSlackDigest, renderSlackEscalation, renderSlackReminders, type SlackMessage } from '../render/slack.js';
 import type { RenderContext } from '../render/present.js';
@@ -183,9 +187,9 @@ async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Clai
   const ts = await deps.slack.send(d.target.channel, slackMessage(d, teamName, slackCtx), d.deliveryId, thread);
   // The message is out: failing to remember it as the thread root must not fail the delivery.
   if (threadKey && !threadTs) await deps.threads.remember(threadKey, ts).catch((err: unknown) => deps.logger.warn({ deliveryId: d.deliveryId, err: (err as Error).message }, 'could not remember the Slack thread root'));
-  // What was just said may change what the line's parent shows (a date moved): edited if so.
-  const parts = threadKey ? parseThreadKey(threadKey) : null;
-  if (parts && threadTs) await refreshLineParents(deps, d.teamId, { framework: parts.framework, line: parts.line });
+  // What was just said may change what the line's parent shows: a date moved, a line removed, a
+  // reminder (the calendar moved on). Other news (a patch, a fix) leaves the parent as it is.
+  if (threadKey && threadTs && (d.purpose === 'reminder' || d.events.some((e) => PARENT_CHANGING_KINDS.has(e.kind)))) await refreshLineParent(deps, threadKey, slackCtx);
   return { ref: ts, outcome: 'sent' };
 }
 

@@ -116,20 +116,25 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
 }
 
 /**
- * Edits the parents of a team's line threads (all, or one line's) whose content changed: a date
- * moved, the state changed with the calendar, a plan was made or done, a silence set. Never throws:
- * a parent that could not be edited now is edited at the next refresh.
+ * Edits the parents of a team's line threads whose content changed: a date moved, the state
+ * changed with the calendar, a plan was made or done, a silence set. All of the team's threads
+ * (the daily run), or one line's in each of the team's channels. Never throws: a parent that could
+ * not be edited now is edited at the next refresh.
  */
 export async function refreshLineParents(deps: Deps, teamId: string, only?: { framework: Framework; line: string }): Promise<number> {
+  const team = deps.teams.get(teamId);
+  const keys = only
+    ? [...(team?.slack.channels ?? []), ...(team?.escalation?.slack.channels ?? [])].map((channel) => [teamId, channel, only.framework, only.line].join('|'))
+    : await deps.threads.keysOf(teamId).catch(() => [] as string[]);
+  let ctx: RenderContext | null = null;
   let edited = 0;
-  const keys = await deps.threads.keysOf(teamId).catch(() => [] as string[]);
-  const ctx = keys.length > 0 ? await slackRenderContext(deps, teamId) : null;
   for (const threadKey of keys) {
     const key = parseThreadKey(threadKey);
-    if (!key || !ctx || (only && (only.framework !== key.framework || only.line !== key.line))) continue;
+    if (!key) continue;
     try {
       const root = await deps.threads.get(threadKey);
       if (!root) continue;
+      ctx ??= await slackRenderContext(deps, teamId);
       const message = await parentMessage(deps, key, ctx);
       const hash = shownHash(message);
       if ((await deps.threads.parentShown(threadKey)) === hash) continue;
@@ -141,4 +146,21 @@ export async function refreshLineParents(deps: Deps, teamId: string, only?: { fr
     }
   }
   return edited;
+}
+
+/** One thread's parent, after a delivery into it (the same checks as above, for that key alone). */
+export async function refreshLineParent(deps: Deps, threadKey: string, ctx: RenderContext): Promise<void> {
+  const key = parseThreadKey(threadKey);
+  if (!key) return;
+  try {
+    const root = await deps.threads.get(threadKey);
+    if (!root) return;
+    const message = await parentMessage(deps, key, ctx);
+    const hash = shownHash(message);
+    if ((await deps.threads.parentShown(threadKey)) === hash) return;
+    await deps.slack.update(key.channel, root, message);
+    await deps.threads.setParentShown(threadKey, hash);
+  } catch (err) {
+    deps.logger.warn({ event: 'line-parent-edit-failed', thread: threadKey, err: (err as Error).message }, 'could not edit a line thread\'s parent; tried again at the next change');
+  }
 }

@@ -27,7 +27,6 @@ const MAX_SKEW_S = 5 * 60;
 /** Longer than any timestamp stays acceptable (5 minutes either side). */
 const REPLAY_WINDOW_S = 11 * 60;
 
-export const SLACK_PATHS = ['/slack/interactions', '/slack/commands'] as const;
 
 export interface HttpReceiverOptions {
   signingSecret: string;

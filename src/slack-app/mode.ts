@@ -11,3 +11,6 @@ export function interactiveMode(env: Pick<Env, 'SLACK_BOT_TOKEN' | 'SLACK_APP_TO
   if (env.SLACK_SIGNING_SECRET) return 'http';
   return null;
 }
+
+/** Where Slack posts in HTTP mode (the receiver and the servers route these). */
+export const SLACK_PATHS = ['/slack/interactions', '/slack/commands'] as const;
