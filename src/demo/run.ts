@@ -206,8 +206,10 @@ export async function runDemo(base: Env, options: DemoOptions = {}): Promise<Dem
     await step("Each team's daily reminder check, from the end dates now known", () => perTeam('remind'));
     await step('Each team\'s digest (what "deliver: auto" held back: new images, patches, dependency updates)', () => perTeam('digest'));
 
-    const slack = steps.flatMap((s) => s.deliveries).filter((d) => d.startsWith('Slack')).length;
-    const email = steps.flatMap((s) => s.deliveries).filter((d) => d.startsWith('email')).length;
+    // Counted from the outbox itself at the end (a line's parent edited by the last delivery counts too).
+    const written = await newDeliveries(outbox, new Set());
+    const slack = written.filter((d) => d.startsWith('Slack')).length;
+    const email = written.filter((d) => d.startsWith('email')).length;
     print('');
     print(`Wrote ${slack} Slack message(s) and ${email} email(s) to ${path.relative(process.cwd(), outbox) || outbox}:`);
     print(`  ${path.join(path.relative(process.cwd(), outbox) || outbox, 'slack')}/<channel>/*.txt  Slack messages as text (.json: the blocks sent)`);

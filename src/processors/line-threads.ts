@@ -79,6 +79,7 @@ async function parentMessage(deps: Deps, key: ThreadKeyParts, ctx?: RenderContex
 }
 
 const shownHash = (m: SlackMessage): string => stableId(JSON.stringify(m));
+const START_LOCK_MS = 30_000;
 
 /**
  * The line's thread root in this channel: the one there is, or a parent posted now. Throws a
@@ -89,13 +90,19 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
   if (!key) return null;
   const existing = await deps.threads.get(threadKey);
   if (existing) return existing;
-  const parentId = `${deliveryId}|parent`;
+  // The parent's id is the thread's, not the delivery's: whichever delivery looks for it finds it,
+  // whoever posted it.
+  const parentId = `${stableId('thread', threadKey)}|parent`;
+  const lookFor = async (since: number): Promise<string | null> => {
+    const lookup = await deps.slack.findDelivered(key.channel, parentId, since);
+    return 'found' in lookup && lookup.found ? deps.threads.remember(threadKey, lookup.found) : null;
+  };
   // An earlier attempt of this delivery may have posted the parent and died before remembering it.
   if (claim.result === 'reclaimed') {
-    const lookup = await deps.slack.findDelivered(key.channel, parentId, claim.since);
-    if ('found' in lookup && lookup.found) return deps.threads.remember(threadKey, lookup.found);
+    const found = await lookFor(claim.since);
+    if (found) return found;
   }
-  if (!(await deps.threads.lockStart(threadKey, deliveryId))) {
+  if (!(await deps.threads.lockStart(threadKey, deliveryId, START_LOCK_MS))) {
     // Another delivery is posting this line's parent: wait for it briefly, then reply in its thread.
     for (let i = 0; i < 40; i++) {
       await new Promise((r) => setTimeout(r, 50));
@@ -105,10 +112,18 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
     throw new Error(`the thread of ${key.framework} ${key.line} in ${key.channel} is being started by another delivery`);
   }
   try {
+    // A lock that another delivery held and lost (killed mid-post) may have left a parent in the
+    // channel: found, not posted again. (The lock is held at most START_LOCK_MS.)
+    if (await deps.threads.startWasInterrupted(threadKey)) {
+      const found = await lookFor(Date.now() - START_LOCK_MS - 60_000);
+      if (found) return found;
+    }
     const message = await parentMessage(deps, key, ctx);
+    await deps.threads.markStarting(threadKey);
     const ts = await deps.slack.send(key.channel, message, parentId);
     const root = await deps.threads.remember(threadKey, ts);
     await deps.threads.setParentShown(threadKey, shownHash(message));
+    await deps.threads.clearStarting(threadKey);
     return root;
   } finally {
     await deps.threads.unlockStart(threadKey).catch(() => undefined);

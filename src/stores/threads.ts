@@ -57,4 +57,21 @@ export class ThreadStore {
   async unlockStart(threadKey: string): Promise<void> {
     await this.redis.del(`${this.key(threadKey)}:starting`);
   }
+
+  /**
+   * Set just before a parent is posted, cleared once it is remembered: still set when the next
+   * delivery takes the lock means the post may have happened and was never recorded (the poster
+   * died), so the channel's history is looked at first.
+   */
+  async markStarting(threadKey: string): Promise<void> {
+    await this.redis.set(`${this.key(threadKey)}:posting`, '1', 'EX', 3600);
+  }
+
+  async startWasInterrupted(threadKey: string): Promise<boolean> {
+    return (await this.redis.exists(`${this.key(threadKey)}:posting`)) === 1;
+  }
+
+  async clearStarting(threadKey: string): Promise<void> {
+    await this.redis.del(`${this.key(threadKey)}:posting`);
+  }
 }

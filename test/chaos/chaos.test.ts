@@ -141,7 +141,8 @@ describe('chaos', () => {
     const stub = slack;
     const slackKey = (c: { body: Record<string, unknown> }): string => `${String(c.body.channel)}|${String(c.body.text)}`;
     const emailKey = (i: number): string => `${sink.messages[i]?.to ? JSON.stringify(sink.messages[i]?.to) : '?'}|${sink.messages[i]?.subject ?? ''}`;
-    const unique = (): { slack: Set<string>; email: Set<string> } => ({ slack: new Set(stub.posted().map(slackKey)), email: new Set(sink.messages.map((_, i) => emailKey(i))) });
+    // The alerts; the lines' lifecycle parents (one per channel: the events are about one line) are checked apart below.
+    const unique = (): { slack: Set<string>; email: Set<string> } => ({ slack: new Set(stub.alerts().map(slackKey)), email: new Set(sink.messages.map((_, i) => emailKey(i))) });
     let lastReport = 0;
     await until(async () => {
       const u = unique();
@@ -163,7 +164,7 @@ describe('chaos', () => {
     const delivered = u.slack.size + u.email.size;
     const lost = EXPECTED_SLACK + EXPECTED_EMAIL - delivered;
     const copies = new Map<string, { receivedAt: number; respondedAt: number | null }[]>();
-    for (const c of stub.posted()) copies.set(slackKey(c), [...(copies.get(slackKey(c)) ?? []), { receivedAt: c.receivedAt, respondedAt: c.respondedAt }]);
+    for (const c of stub.alerts()) copies.set(slackKey(c), [...(copies.get(slackKey(c)) ?? []), { receivedAt: c.receivedAt, respondedAt: c.respondedAt }]);
     sink.messages.forEach((_, i) => copies.set(`email:${emailKey(i)}`, [...(copies.get(`email:${emailKey(i)}`) ?? []), { receivedAt: sink.acceptedAt[i] ?? 0, respondedAt: sink.acceptedAt[i] ?? 0 }]));
     const duplicatesOf = (keys: string[]): number => keys.reduce((n, k) => n + (copies.get(k)?.length ?? 1) - 1, 0);
     const slackDuplicated = duplicatesOf([...copies.keys()].filter((k) => !k.startsWith('email:')));
@@ -201,6 +202,11 @@ describe('chaos', () => {
     const line = `delivered ${delivered}, lost ${lost}, duplicated ${duplicated} (Slack ${slackDuplicated}, email ${emailDuplicated})`;
     console.log(`chaos: worker exits ${exits.join(' ')}`);
     console.log(`chaos: ${kills.length} worker kills, Redis down ${redisDown ? redisDown[1] - redisDown[0] : 0} ms, ${stub.calls.length - stub.posted().length} Slack errors answered, ${deadLetters.waiting} dead letters, ${lookups} Slack history lookups`);
+    // Each channel got one lifecycle parent for the line, kills and all.
+    const parents = new Map<string, number>();
+    for (const c of stub.parents()) parents.set(String(c.body.channel), (parents.get(String(c.body.channel)) ?? 0) + 1);
+    const twiceParented = [...parents].filter(([, n]) => n > 1).map(([channel]) => channel);
+    console.log(`chaos: ${parents.size} line parents in ${parents.size} channels, ${twiceParented.length} posted twice`);
     console.log(line);
     mkdirSync('test-results', { recursive: true });
     writeFileSync('test-results/chaos-summary.txt', `${line}\n`);
@@ -210,6 +216,7 @@ describe('chaos', () => {
     expect(lost).toBe(0);
     expect(deadLetters.waiting).toBe(0);
     expect(slackDuplicated).toBe(0);
+    expect(twiceParented).toEqual([]);
     expect(outside.map(([k]) => k)).toEqual([]);
     expect(emailsWithSeveralIds).toEqual([]);
   }, 240_000);

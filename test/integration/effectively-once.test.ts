@@ -89,10 +89,10 @@ describe('effectively-once delivery after an unknown outcome', () => {
   it('a line\'s thread: a parent a killed attempt posted is found and becomes the root; a reply it posted is found in the thread', async () => {
     const { slack, service: s } = await setup();
     const version = { framework: 'pytorch' as const, version: '2.4', scope: 'exact' as const };
-    // A killed attempt posted the line's lifecycle parent (its own delivery id, "…|parent") and died
+    // A killed attempt posted the line's lifecycle parent (the thread's id, "…|parent") and died
     // before remembering it or posting the alert.
     const first = alert(10, version);
-    const parentTs = await killedAttempt(s, slack, first, {}, `${first.deliveryId}|parent`);
+    const parentTs = await killedAttempt(s, slack, first, {}, `${stableId('thread', 'torch|#torch|pytorch|2.4')}|parent`);
     await enqueueDeliveries(s.deps.queues, [first], new Date());
     await waitForIdle(s.deps.queues);
     const key = threadKeyOf(DeliverJobSchema.parse(first));

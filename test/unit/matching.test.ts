@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SubscriptionSchema, TeamSchema, type TeamConfig } from '../../src/config/schema.js';
 import type { ReleaseEvent } from '../../src/domain/events.js';
-import { matchEvents, quietUntil, subscriptionMatches, urgencyOf, whyNot, type Silence } from '../../src/domain/matching.js';
+import { matchEvents, quietUntil, subscriptionMatches, teamMute, urgencyOf, whyNot, type Silence } from '../../src/domain/matching.js';
 import { compareVersions, versionMatches } from '../../src/domain/versions.js';
 
 function event(over: Partial<ReleaseEvent>): ReleaseEvent {
@@ -124,6 +124,15 @@ describe('matching', () => {
     const cli: Silence = { id: 'mute-1', teamId: 'p', kind: 'mute', subscription: null, framework: null, versions: null, until: '2026-07-05T00:00:00.000Z', reason: '', origin: 'cli' };
     expect(matchEvents([e], [plain], { now: NOW, silences: [cli] })[0]?.muted).toHaveLength(1);
     expect(whyNot(plain, e, { now: NOW, silences: [cli] })).toBe('muted until 2026-07-05T00:00:00.000Z');
+    // A line muted from a Slack button drops that line only: not the team's other lines.
+    const line: Silence = { id: 'slack-mute-1', teamId: 'p', kind: 'mute', subscription: null, framework: 'pytorch', versions: '2.4', until: '2026-07-05T00:00:00.000Z', reason: '', origin: 'slack', by: 'alice' };
+    const about24 = event({ kind: 'security-update', version: '2.4.1' });
+    const about25 = event({ id: 'x'.repeat(32), kind: 'security-update', version: '2.5' });
+    const [lm] = matchEvents([about24, about25], [plain], { now: NOW, silences: [line] });
+    expect(lm?.muted.map((m) => [m.event.version, m.reason])).toEqual([['2.4.1', 'muted (pytorch 2.4) until 2026-07-05T00:00:00.000Z by alice']]);
+    expect(lm?.immediate.map((a) => a.event.version)).toEqual(['2.5']);
+    // … and is not a team mute.
+    expect(teamMute([line])).toBeUndefined();
   });
 
   it('snoozes and quiet hours hold alerts (never drop them); urgent ones ignore quiet hours', () => {
