@@ -141,41 +141,31 @@ export async function refreshLineParents(deps: Deps, teamId: string, only?: { fr
   const keys = only
     ? [...(team?.slack.channels ?? []), ...(team?.escalation?.slack.channels ?? [])].map((channel) => [teamId, channel, only.framework, only.line].join('|'))
     : await deps.threads.keysOf(teamId).catch(() => [] as string[]);
-  let ctx: RenderContext | null = null;
+  let ctx: Promise<RenderContext> | null = null;
   let edited = 0;
   for (const threadKey of keys) {
-    const key = parseThreadKey(threadKey);
-    if (!key) continue;
-    try {
-      const root = await deps.threads.get(threadKey);
-      if (!root) continue;
-      ctx ??= await slackRenderContext(deps, teamId);
-      const message = await parentMessage(deps, key, ctx);
-      const hash = shownHash(message);
-      if ((await deps.threads.parentShown(threadKey)) === hash) continue;
-      await deps.slack.update(key.channel, root, message);
-      await deps.threads.setParentShown(threadKey, hash);
-      edited++;
-    } catch (err) {
-      deps.logger.warn({ event: 'line-parent-edit-failed', thread: threadKey, err: (err as Error).message }, 'could not edit a line thread\'s parent; tried again at the next change');
-    }
+    // The context (plans, dates) is read once, and only when some thread of the team exists.
+    if (await refreshLineParent(deps, threadKey, () => (ctx ??= slackRenderContext(deps, teamId)))) edited++;
   }
   return edited;
 }
 
-/** One thread's parent, after a delivery into it (the same checks as above, for that key alone). */
-export async function refreshLineParent(deps: Deps, threadKey: string, ctx: RenderContext): Promise<void> {
+/** One thread's parent (after a delivery into it, or from the loop above): edited when what it shows changed. */
+export async function refreshLineParent(deps: Deps, threadKey: string, context: RenderContext | (() => Promise<RenderContext> | RenderContext)): Promise<boolean> {
   const key = parseThreadKey(threadKey);
-  if (!key) return;
+  if (!key) return false;
   try {
     const root = await deps.threads.get(threadKey);
-    if (!root) return;
+    if (!root) return false;
+    const ctx = typeof context === 'function' ? await context() : context;
     const message = await parentMessage(deps, key, ctx);
     const hash = shownHash(message);
-    if ((await deps.threads.parentShown(threadKey)) === hash) return;
+    if ((await deps.threads.parentShown(threadKey)) === hash) return false;
     await deps.slack.update(key.channel, root, message);
     await deps.threads.setParentShown(threadKey, hash);
+    return true;
   } catch (err) {
     deps.logger.warn({ event: 'line-parent-edit-failed', thread: threadKey, err: (err as Error).message }, 'could not edit a line thread\'s parent; tried again at the next change');
+    return false;
   }
 }
