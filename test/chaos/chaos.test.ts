@@ -18,6 +18,8 @@ import { startMailSink, startSlackStub, type MailSink, type SlackStub } from '..
 import { writeConfig } from '../helpers/service.js';
 import { freePort, startOwnRedis, type OwnRedis } from '../helpers/redis-server.js';
 
+/** The workers' job lock (JOB_LOCK_MS): short, so kills are taken over fast. */
+const LOCK_MS = 2_000;
 const BIN = path.resolve('bin/release-radar.js');
 const TEAMS = 10;
 const CHANNELS_PER_TEAM = 19;
@@ -83,7 +85,7 @@ describe('chaos', () => {
       SLACK_API_URL: slack.apiUrl,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=off`,
       SLACK_CHANNEL_INTERVAL_MS: '250',
-      JOB_LOCK_MS: '2000',
+      JOB_LOCK_MS: String(LOCK_MS),
       DELIVER_BACKOFF_MS: '200',
       LOG_LEVEL: 'silent',
     };
@@ -174,7 +176,10 @@ describe('chaos', () => {
     //  - a worker died or Redis went away while the first copy was being sent (the worker could
     //    not record "sent"; 1 s of slack for recording it after the answer);
     //  - the second copy was sent before the first attempt could have recorded "sent": a busy
-    //    worker whose lock expired mid-send (BullMQ then runs the job twice), 2 s after the answer.
+    //    worker whose lock expired mid-send (BullMQ then runs the job twice). A worker that got the
+    //    answer and then did not run for a while records nothing meanwhile; its lock lapses after
+    //    JOB_LOCK_MS and the stalled check, itself every JOB_LOCK_MS, hands the job over: up to
+    //    2 × JOB_LOCK_MS after the answer (plus 1 s of slack), still inside the first send window.
     // A SIGKILL takes effect a little after it is sent, and a request already written to the socket
     // still reaches Slack: a kill's window runs 500 ms past the signal.
     const disruptions: [number, number][] = [...kills.map((k) => [k, k + 500] as [number, number]), ...(redisDown ? [redisDown] : [])];
@@ -183,7 +188,7 @@ describe('chaos', () => {
       const [first, second] = [...list].sort((a, b) => a.receivedAt - b.receivedAt);
       if (!first || !second) return false;
       const duringDisruption = disruptions.some(([from, to]) => first.receivedAt <= to && (first.respondedAt ?? Infinity) + 1_000 >= from);
-      const beforeRecorded = second.receivedAt <= (first.respondedAt ?? Infinity) + 2_000;
+      const beforeRecorded = second.receivedAt <= (first.respondedAt ?? Infinity) + 2 * LOCK_MS + 1_000;
       return !duringDisruption && !beforeRecorded;
     });
     // Every copy of an email carries its delivery's one Message-ID.
