@@ -130,10 +130,6 @@ export function lineMuteOf(silences: Silence[], event: Pick<ReleaseEvent, 'frame
 
 /** Does a snooze (or a line mute) apply to this event: its framework, and its version range. */
 export function silenceCovers(s: Silence, event: Pick<ReleaseEvent, 'framework' | 'version' | 'scope'>): boolean {
-  return snoozeCovers(s, event);
-}
-
-function snoozeCovers(s: Silence, event: Pick<ReleaseEvent, 'framework' | 'version' | 'scope'>): boolean {
   if (s.framework !== null && s.framework !== 'all') {
     if (s.framework === 'general' ? event.framework !== null : event.framework !== s.framework) return false;
   }
@@ -217,13 +213,19 @@ export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[], ctx: Ma
       }
       const holds: { until: string; why: string }[] = [];
       if (quiet && !isUrgent(event, today)) holds.push({ until: quiet.toISOString(), why: `quiet hours until ${quiet.toISOString()}` });
-      for (const s of snoozes) if (snoozeCovers(s, event)) holds.push({ until: s.until, why: `snoozed until ${s.until}${s.reason ? ` (${s.reason})` : ''}` });
+      for (const s of snoozes) if (silenceCovers(s, event)) holds.push({ until: s.until, why: `snoozed until ${s.until}${s.reason ? ` (${s.reason})` : ''}` });
       const last = holds.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
       match.immediate.push({ event, notBefore: last?.until ?? null, held: last?.why ?? null });
     }
     if (match.immediate.length > 0 || match.digest.length > 0 || match.muted.length > 0) out.push(match);
   }
   return out;
+}
+
+/** What a silence covers: "everything", "subscriptions[0]", "pytorch 2.4", "every framework". */
+export function silenceScope(s: Silence): string {
+  if (s.kind === 'mute') return s.subscription !== null ? `subscriptions[${s.subscription}]` : s.framework !== null ? `${s.framework} ${s.versions ?? ''}`.trim() : 'everything';
+  return `${s.framework ?? 'every framework'}${s.versions ? ` ${s.versions}` : ''}`;
 }
 
 function muteReason(m: Silence): string {

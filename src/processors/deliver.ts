@@ -2,9 +2,6 @@ import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bull
 import { renderContextFor } from '../render/context.js';
 import { TABLE_EVENT_KINDS, type EventKind } from '../domain/events.js';
 import { refreshLineParent, slackRenderContext, startLineThread } from './line-threads.js';
-
-/** News that can change what a line's lifecycle parent shows (its dates, its state). */
-const PARENT_CHANGING_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([...TABLE_EVENT_KINDS, 'end-of-support-reached', 'deprecation']);
 import { alertEmail, digestEmail, escalationEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
 import { renderSlackAlert, renderSlackDigest, renderSlackEscalation, renderSlackReminders, type SlackMessage } from '../render/slack.js';
 import type { RenderContext } from '../render/present.js';
@@ -15,6 +12,9 @@ import { JOB } from '../queue/names.js';
 import { redactText } from '../redact.js';
 import { DeliverJobSchema, type DeadLetter, type DeliverJob } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
+
+/** News that can change what a line's lifecycle parent shows (its dates, its state). */
+const PARENT_CHANGING_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([...TABLE_EVENT_KINDS, 'end-of-support-reached', 'deprecation']);
 
 export type DeliverOutcome = 'sent' | 'already-sent' | 'found-in-history';
 
@@ -158,7 +158,7 @@ async function sendOnce(deps: Deps, d: DeliverJob, teamName: string, claim: Clai
     return { ref: await deps.email.send(d.target.to, await emailMessage(d, teamName, ctx), d.deliveryId), outcome: 'sent' };
   }
   // Buttons on messages about one line, when clicks can reach us.
-  const slackCtx = d.purpose === 'digest' ? ctx : await slackRenderContext(deps, d.teamId);
+  const slackCtx = d.purpose === 'digest' ? ctx : await slackRenderContext(deps, d.teamId, ctx);
   const threadKey = threadKeyOf(d);
   // The line's thread: its lifecycle parent is posted first when the channel has none yet.
   const threadTs = threadKey ? ((await startLineThread(deps, threadKey, d.deliveryId, claim, slackCtx)) ?? (await deps.threads.get(threadKey))) : null;

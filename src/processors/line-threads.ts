@@ -3,21 +3,19 @@
 // availability), both dates, the team's plan and the upgrade target, with the line's buttons; it is
 // edited in place (chat.update) whenever any of that changes. Alerts and reminders about the line
 // are posted in its thread. The parent is started by the first delivery about the line in that
-// channel, under a lock (two alerts at once post one parent) and effectively once like any post
-// (its own delivery id in the message metadata, looked up after an unknown outcome).
+// channel, under a lock (two alerts at once post one parent) and effectively once: the thread's id
+// is in the parent's message metadata, looked up after an unknown outcome or an interrupted start.
 import { stableId } from '../domain/ids.js';
 import { lineState, suggestUpgrade } from '../domain/lifecycle.js';
 import { lineMuteOf, silenceCovers, silencesInForce } from '../domain/matching.js';
 import { planText } from '../domain/plans.js';
 import { localDate } from '../domain/time.js';
-import type { Framework } from '../domain/events.js';
-import { FRAMEWORKS } from '../domain/events.js';
+import { FRAMEWORKS, type Framework } from '../domain/events.js';
 import { renderContextFor } from '../render/context.js';
 import { lineName, type RenderContext } from '../render/present.js';
 import { renderLineParent, type LineParentView, type SlackMessage } from '../render/slack.js';
 import type { Claim } from '../stores/ledger.js';
 import type { Deps } from './deps.js';
-
 
 export interface ThreadKeyParts {
   teamId: string;
@@ -35,9 +33,9 @@ export function parseThreadKey(key: string): ThreadKeyParts | null {
   return { teamId, channel, framework: framework as Framework, line };
 }
 
-/** The team's render context, with the line buttons when Slack clicks reach this deployment. */
-export async function slackRenderContext(deps: Deps, teamId: string): Promise<RenderContext> {
-  const ctx = renderContextFor(deps.config, deps.teams.get(teamId), deps.clock(), deps.publicUrl);
+/** The team's render context (`base`, when the caller has it), with the line buttons when Slack clicks reach this deployment. */
+export async function slackRenderContext(deps: Deps, teamId: string, base?: RenderContext): Promise<RenderContext> {
+  const ctx = base ? { ...base } : renderContextFor(deps.config, deps.teams.get(teamId), deps.clock(), deps.publicUrl);
   if (!deps.slackButtons) return ctx;
   const [plans, lines] = await Promise.all([deps.plans.all(), deps.lifecycle.lines()]);
   ctx.actions = {
@@ -74,8 +72,8 @@ export async function lineParentView(deps: Deps, teamId: string, framework: Fram
   };
 }
 
-async function parentMessage(deps: Deps, key: ThreadKeyParts, ctx?: RenderContext): Promise<SlackMessage> {
-  return renderLineParent(await lineParentView(deps, key.teamId, key.framework, key.line), ctx ?? (await slackRenderContext(deps, key.teamId)));
+async function parentMessage(deps: Deps, key: ThreadKeyParts, ctx: RenderContext): Promise<SlackMessage> {
+  return renderLineParent(await lineParentView(deps, key.teamId, key.framework, key.line), ctx);
 }
 
 const shownHash = (m: SlackMessage): string => stableId(JSON.stringify(m));
@@ -137,9 +135,9 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
  * not be edited now is edited at the next refresh.
  */
 export async function refreshLineParents(deps: Deps, teamId: string, only?: { framework: Framework; line: string }): Promise<number> {
-  const team = deps.teams.get(teamId);
+  // Threads live in the team's own channels (escalations are never threaded).
   const keys = only
-    ? [...(team?.slack.channels ?? []), ...(team?.escalation?.slack.channels ?? [])].map((channel) => [teamId, channel, only.framework, only.line].join('|'))
+    ? (deps.teams.get(teamId)?.slack.channels ?? []).map((channel) => [teamId, channel, only.framework, only.line].join('|'))
     : await deps.threads.keysOf(teamId).catch(() => [] as string[]);
   let ctx: Promise<RenderContext> | null = null;
   let edited = 0;

@@ -35,7 +35,7 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
     // A muted line (a Slack button): its reminders wait, unrecorded, until the mute ends.
     const mutedLine = (framework: Framework, version: string | null): boolean => lineMuteOf(silences, { framework, version, scope: 'exact' }) !== undefined;
     const due = plan.due.filter((r) => !mutedLine(r.line.framework, r.line.version));
-    const held = new Set(plan.due.filter((r) => !due.includes(r)).map((r) => r.key));
+    const held = new Set(plan.due.filter((r) => mutedLine(r.line.framework, r.line.version)).map((r) => r.key));
     // A line with a plan: its reminders speak of the plan.
     const planOf = (r: Reminder): Plan | undefined => plans.find((p) => p.teamId === team.id && p.framework === r.line.framework && p.line === lineOf(r.line.version));
     const withPlans = due.map((r) => {

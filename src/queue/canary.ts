@@ -45,8 +45,6 @@ export class ConsumptionCanary {
   /** When this process's worker of a stage last started a job, and how many it runs now. */
   private readonly lastTaken = new Map<Stage, number>();
   private readonly active = new Map<Stage, number>();
-  /** When a canary of this process was last seen taken (by any process). */
-  private readonly canaryTakenAt = new Map<Stage, number>();
   private readonly startedAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
   private seq = 0;
@@ -127,7 +125,6 @@ export class ConsumptionCanary {
         const taken = !job || (await job.getState()) === 'completed';
         if (taken) {
           this.pending.delete(stage);
-          this.canaryTakenAt.set(stage, now);
           await this.judge(stage, true, now - sent.sentAt);
           await this.checkOwnWorker(stage, now);
         } else if (now - sent.sentAt > this.options.deadlineMs) {

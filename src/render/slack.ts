@@ -2,13 +2,11 @@
 // reads in two seconds: an emoji by urgency, a header saying what happened, fields for subject,
 // kind and dates, the upgrade with a ready command, link buttons and a context line.
 import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, SectionBlock } from '@slack/types';
-import type { ReleaseEvent } from '../domain/events.js';
+import { frameworkLabel, type Framework, type ReleaseEvent } from '../domain/events.js';
+import type { LineState, UpgradeSuggestion } from '../domain/lifecycle.js';
+import { lineOf, planText, type Plan } from '../domain/plans.js';
 import type { AlertExtras, Reminder } from '../domain/reminders.js';
 import { defuseSlackPlain, escapeSlack, truncate } from './escape.js';
-import { frameworkLabel } from '../domain/events.js';
-import { lineOf, planText, type Plan } from '../domain/plans.js';
-import type { LineState, UpgradeSuggestion } from '../domain/lifecycle.js';
-import type { Framework } from '../domain/events.js';
 import { cardOf, countsLine, digestGroups, LEVELS, pastActions, relativeDays, reminderView, topLevel, upgradeCommand, upgradeSummary, type Card, type ReminderItem, type RenderContext } from './present.js';
 import { lineActions } from './slack-actions.js';
 

@@ -51,9 +51,14 @@ function teamChannels(team: TeamConfig): string[] {
   return [...team.slack.channels, ...(team.escalation?.slack.channels ?? [])];
 }
 
-/** Is this channel one of the team's? Config names channels "#name" (or by id); Slack sends both. */
+/** Is this configured channel ("#name", or an id) the one Slack names? Slack sends both. */
+export function isChannel(configured: string, where: Where): boolean {
+  return (where.channelId !== null && configured === where.channelId) || (where.channelName !== null && configured.replace(/^#/, '') === where.channelName.replace(/^#/, ''));
+}
+
+/** Is this channel one of the team's? */
 export function channelBelongs(team: TeamConfig, where: Where): boolean {
-  return teamChannels(team).some((c) => (where.channelId !== null && c === where.channelId) || (where.channelName !== null && c.replace(/^#/, '') === where.channelName.replace(/^#/, '')));
+  return teamChannels(team).some((c) => isChannel(c, where));
 }
 
 /** The teams whose channels include this one (for /radar). */
@@ -146,7 +151,7 @@ export async function muteLine(deps: ActionDeps, ref: LineRef, actor: Actor, whe
 export function planTargets(ref: LineRef, lines: LifecycleLine[], notices: EndOfSupportNotice[], today: string): { version: string; label: string }[] {
   const suggested = suggestUpgrade(ref.framework, ref.line, lines, today, notices);
   const candidates = lines
-    .filter((l) => l.framework === ref.framework && l.version !== null && compareVersions(l.version, ref.line) > 0 && lineState(l, lines, today, notices) !== 'past-end-of-patch' && lineState(l, lines, today, notices) !== 'past-end-of-availability')
+    .filter((l) => l.framework === ref.framework && l.version !== null && compareVersions(l.version, ref.line) > 0 && ['supported', 'patch-only'].includes(lineState(l, lines, today, notices)))
     .map((l) => ({ version: l.version ?? '', label: `${lineName(l)}${l.endOfPatch ? ` (patches until ${l.endOfPatch})` : ''}` }));
   const unique = [...new Map(candidates.map((c) => [c.version, c])).values()].sort((a, b) => compareVersions(b.version, a.version));
   return suggested ? [...unique.filter((c) => c.version === suggested.version), ...unique.filter((c) => c.version !== suggested.version)] : unique;

@@ -16,7 +16,7 @@ import { sdkLogger } from '../notify/slack.js';
 import type { Deps } from '../processors/deps.js';
 import { refreshLineParents } from '../processors/line-threads.js';
 import { ACTION, decodeRef, PLAN_VIEW, type LineRef } from '../render/slack-actions.js';
-import { ActionRefused, authorize, channelBelongs, markDone, muteLine, planLine, planTargets, snoozeLine, upgradePath, type ActionResult, type Actor, type Where } from './actions.js';
+import { ActionRefused, authorize, isChannel, markDone, muteLine, planLine, planTargets, snoozeLine, upgradePath, type ActionResult, type Actor, type Where } from './actions.js';
 import { SlackHttpReceiver } from './http-receiver.js';
 import { interactiveMode, type SlackAppMode } from './mode.js';
 import { radarCommand } from './radar-command.js';
@@ -76,7 +76,7 @@ export function createSlackApp(deps: Deps, env: Env): SlackApp | null {
   const isLineParent = async (ref: LineRef, where: Where, ts: string | null): Promise<boolean> => {
     const team = deps.teams.get(ref.teamId);
     if (!team || !ts) return false;
-    const configured = team.slack.channels.filter((c) => channelBelongs({ ...team, slack: { channels: [c] }, escalation: undefined }, where));
+    const configured = team.slack.channels.filter((c) => isChannel(c, where));
     for (const channel of configured) if ((await deps.threads.get([team.id, channel, ref.framework, ref.line].join('|'))) === ts) return true;
     return false;
   };

@@ -6,7 +6,7 @@
 import type { TeamConfig } from '../config/schema.js';
 import { FRAMEWORKS } from '../domain/events.js';
 import { lineState, LINE_STATE_LABEL, linesForSubscription, suggestUpgrade, type LifecycleLine } from '../domain/lifecycle.js';
-import { silencesInForce } from '../domain/matching.js';
+import { silenceScope, silencesInForce } from '../domain/matching.js';
 import { planText } from '../domain/plans.js';
 import { localDate } from '../domain/time.js';
 import { compareVersions } from '../domain/versions.js';
@@ -71,8 +71,7 @@ async function silences(deps: ActionDeps, teams: TeamConfig[]): Promise<string> 
     const own = plans.filter((p) => p.teamId === team.id && p.status === 'planned');
     out.push(`*${team.name}*${inForce.length === 0 && own.length === 0 ? ': no silences, no plans' : ''}`);
     for (const s of inForce) {
-      const what = s.kind === 'mute' ? (s.subscription !== null ? `subscriptions[${s.subscription}]` : s.framework ? `${s.framework} ${s.versions ?? ''}`.trim() : 'everything') : `${s.framework ?? 'every framework'}${s.versions ? ` ${s.versions}` : ''}`;
-      out.push(`• ${s.kind === 'mute' ? '🔇 muted' : '⏰ snoozed'} ${what} until ${untilDay(s.until, team)} (${s.origin}${s.by ? `, ${s.by}` : ''})${s.reason ? `: ${escapeSlack(s.reason)}` : ''}`);
+      out.push(`• ${s.kind === 'mute' ? '🔇 muted' : '⏰ snoozed'} ${silenceScope(s)} until ${untilDay(s.until, team)} (${s.origin}${s.by ? `, ${s.by}` : ''})${s.reason ? `: ${escapeSlack(s.reason)}` : ''}`);
     }
     for (const p of own) out.push(`• 📋 ${planText(p, today)}${p.by ? ` (${p.by})` : ''}`);
   }

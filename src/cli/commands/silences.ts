@@ -4,7 +4,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseDuration } from '../../domain/duration.js';
 import { parseUntil } from '../../domain/time.js';
-import { configSilences, type Silence } from '../../domain/matching.js';
+import { configSilences, silenceScope, type Silence } from '../../domain/matching.js';
 import { SubscribedFrameworkSchema } from '../../config/schema.js';
 import { isValidRange } from '../../domain/versions.js';
 import { SilenceStore } from '../../stores/silences.js';
@@ -37,15 +37,7 @@ function untilOf(opts: UntilOptions, timezone: string, now = new Date()): string
 }
 
 function describe(s: Silence): string {
-  const what =
-    s.kind === 'mute'
-      ? s.subscription !== null
-        ? `subscriptions[${s.subscription}]`
-        : s.framework !== null
-          ? `${s.framework} ${s.versions ?? ''}`.trim()
-          : 'everything'
-      : `${s.framework ?? 'every framework'}${s.versions ? ` ${s.versions}` : ''}`;
-  return `${s.id.padEnd(22)} ${s.teamId.padEnd(16)} ${s.kind.padEnd(7)} ${what.padEnd(24)} until ${s.until}  ${s.origin}${s.by ? ` (${s.by})` : ''}${s.reason ? `  "${s.reason}"` : ''}`;
+  return `${s.id.padEnd(22)} ${s.teamId.padEnd(16)} ${s.kind.padEnd(7)} ${silenceScope(s).padEnd(24)} until ${s.until}  ${s.origin}${s.by ? ` (${s.by})` : ''}${s.reason ? `  "${s.reason}"` : ''}`;
 }
 
 function describePlan(p: Plan, today: string): string {
