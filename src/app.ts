@@ -20,6 +20,7 @@ import { SnapshotStore } from './stores/snapshots.js';
 import { LifecycleStore, ReminderLog } from './stores/lifecycle.js';
 import { SilenceStore } from './stores/silences.js';
 import { PlanStore } from './stores/plans.js';
+import { InventoryStore } from './stores/inventory.js';
 import { interactiveMode } from './slack-app/mode.js';
 import { ChannelPacer } from './stores/pacer.js';
 import { ThreadStore } from './stores/threads.js';
@@ -69,6 +70,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     reminderLog: new ReminderLog(redis, prefix),
     silences: new SilenceStore(redis, prefix),
     plans: new PlanStore(redis, prefix),
+    inventory: new InventoryStore(redis, prefix),
     slackButtons: interactiveMode(env) !== null,
     pacer: new ChannelPacer(redis, prefix, env.SLACK_CHANNEL_INTERVAL_MS),
     threads: new ThreadStore(redis, prefix),

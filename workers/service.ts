@@ -216,7 +216,7 @@ export async function startService(env: Env, config: AppConfig, logger: Logger, 
   // Buttons and /radar: in the processes that serve HTTP (the all-in-one `start`, or the front).
   // Bolt is loaded only where it is used.
   const slackApp = options.http && interactiveMode(env) ? (await import('../src/slack-app/app.js')).createSlackApp(deps, env) : null;
-  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, canary, slack: slackApp?.http ?? null, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
+  const http = options.http ? await startHttpServer(deps, { host: env.HTTP_HOST, port: env.HTTP_PORT, guard, instances, reload, canary, slack: slackApp?.http ?? null, inventoryTokens: env.INVENTORY_TOKENS, ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}) }) : null;
   const slackListener = slackApp?.http && env.SLACK_HTTP_PORT !== undefined ? await startSlackListener(deps, slackApp.http, env.SLACK_HTTP_HOST, env.SLACK_HTTP_PORT) : null;
   let slackStopped = false;
   if (slackApp) {

@@ -7,6 +7,7 @@ import { RedisUnavailableError } from '../queue/connection.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerInventoryCommands } from './commands/inventory.js';
 import { registerLifecycleCommands } from './commands/lifecycle.js';
 import { registerServiceCommands } from './commands/service.js';
 import { registerOperateCommands } from './commands/operate.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerLifecycleCommands(program);
   registerSilenceCommands(program);
+  registerInventoryCommands(program);
   registerOperateCommands(program);
   registerDoctorCommand(program);
   registerDemoCommand(program);

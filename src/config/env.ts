@@ -95,6 +95,12 @@ const EnvSchema = z.object({
   /** A canary not taken by a worker within this long means the stage stopped consuming. */
   CANARY_DEADLINE_MS: z.coerce.number().int().min(100).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Per-team tokens for `PUT /teams/<team>/inventory`, from INVENTORY_TOKEN_<TEAM> (the team id in
+   * capitals, dashes as underscores: INVENTORY_TOKEN_ML_PLATFORM for ml-platform). A team without
+   * one cannot push (the PUT is refused); imports from the CLI need no token.
+   */
+  INVENTORY_TOKENS: z.record(z.string(), z.string()).default({}),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -109,6 +115,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvError(lines.join('\n'));
   }
   const env = result.data;
+  // A fresh object per call: zod hands out the same default object every time.
+  const tokens: Record<string, string> = {};
+  for (const [key, value] of Object.entries(cleaned)) {
+    const m = /^INVENTORY_TOKEN_([A-Z0-9_]+)$/.exec(key);
+    if (m?.[1] && value) tokens[m[1].toLowerCase().replaceAll('_', '-')] = value;
+  }
+  env.INVENTORY_TOKENS = tokens;
   if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) throw new EnvError('environment: REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set: choose Sentinel or Cluster');
   if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_MASTER) throw new EnvError('environment: REDIS_SENTINEL_MASTER: required with REDIS_SENTINELS (the master name the sentinels monitor, e.g. mymaster)');
   if (env.REDIS_SENTINEL_MASTER && !env.REDIS_SENTINELS) throw new EnvError('environment: REDIS_SENTINELS: required with REDIS_SENTINEL_MASTER (the sentinels\' host:port list)');
@@ -116,3 +129,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (env.REDIS_CLUSTER_NODES && !env.QUEUE_PREFIX.startsWith('{')) env.QUEUE_PREFIX = `{${env.QUEUE_PREFIX}}`;
   return env;
 }
+
+/** The environment variable that holds a team's inventory token. */
+export const inventoryTokenVar = (teamId: string): string => `INVENTORY_TOKEN_${teamId.toUpperCase().replaceAll('-', '_')}`;

@@ -1,6 +1,7 @@
 // Loads and validates config/sources.yaml and config/teams.yaml once, at start-up.
 // Every problem is reported together, each with its file and path, like `amtool check-config`.
 import { createHash } from 'node:crypto';
+import { readImageReference } from '../inventory/references.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 // js-yaml: a plain parse, ten times faster and a fraction of the memory of a full YAML document
@@ -245,6 +246,12 @@ function warningsOf(teams: TeamConfig[], now: Date): string[] {
   const out: string[] = [];
   if (teams.length === 0) out.push('teams.yaml: teams: no teams, so nothing will be sent to anyone');
   teams.forEach((t, i) => {
+    // An image the grammar cannot read is said (and listed as unrecognised), not refused: it may be new.
+    t.runs.forEach((r, j) => {
+      const ref = typeof r === 'string' ? r : r.image;
+      const read = readImageReference(ref);
+      if (read.status !== 'recognised') out.push(`teams.yaml: teams[${i}].runs[${j}]: ${read.reason}; it is listed as unrecognised and matches nothing`);
+    });
     for (const [key, list] of [['mutes', t.mutes], ['snoozes', t.snoozes]] as const) {
       list.forEach((m, j) => {
         const end = parseUntil(m.until, t.timezone);

@@ -95,11 +95,17 @@ const VersionRange = z.string().refine((r) => isValidRange(r) && !/[<>]=?\s*\d+(
  */
 export const SubscribedFrameworkSchema = z.enum([...FRAMEWORKS, 'general', 'all']);
 
-export const SubscriptionSchema = z.strictObject({
+export const SubscriptionSchema = z
+  .strictObject({
   /** Optional name, shown in previews and usable with `release-radar mute --subscription`. */
   name: z.string().min(1).optional(),
-  frameworks: z.array(SubscribedFrameworkSchema).min(1),
-  versions: VersionRange.default('*'),
+  /**
+   * `from: inventory`: the lines the team runs (its inventory: `runs:`, imports, pushes, scans),
+   * exactly, instead of frameworks and versions.
+   */
+  from: z.literal('inventory').optional(),
+  frameworks: z.array(SubscribedFrameworkSchema).min(1).optional(),
+  versions: VersionRange.optional(),
   /** Empty or absent: every kind. */
   kinds: z.array(EventKindSchema).default([]),
   /**
@@ -123,8 +129,27 @@ export const SubscriptionSchema = z.strictObject({
       dates: z.array(z.enum(DATE_KINDS)).default([...DATE_KINDS]),
     })
     .default({ days: [...DEFAULT_REMIND_DAYS], dates: [...DATE_KINDS] }),
-});
-export type Subscription = z.infer<typeof SubscriptionSchema>;
+})
+  .superRefine((s, ctx) => {
+    if (s.from === 'inventory') {
+      for (const key of ['frameworks', 'versions'] as const) if (s[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `\`from: inventory\` covers exactly the lines the team runs: remove \`${key}:\` (or write a second subscription for it)` });
+    } else if (s.frameworks === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['frameworks'], message: 'a subscription needs `frameworks:` (e.g. [pytorch]) or `from: inventory`' });
+    }
+  })
+  .transform(({ frameworks, versions, ...rest }) => ({ ...rest, frameworks: frameworks ?? [], versions: versions ?? '*' }));
+/**
+ * A subscription as matching reads it. `inUse`: for `from: inventory`, the lines the team runs,
+ * filled in at match time from its inventory (src/processors/exposure.ts); absent, it covers nothing.
+ */
+export type Subscription = z.infer<typeof SubscriptionSchema> & { inUse?: InUseLine[] };
+
+/** One line a team runs, as a `from: inventory` subscription covers it. */
+export interface InUseLine {
+  framework: string;
+  version: string | null;
+  families: string[];
+}
 
 /** A full ISO date or date-time with its zone (see parseUntil: a date is the start of that day in the team's zone). */
 const Until = z.string().refine((s) => parseUntil(s, 'UTC') !== null, {
@@ -186,9 +211,22 @@ export const TeamSchema = z.strictObject({
     })
     .refine((e) => e.slack.channels.length > 0 || e.email.to.length > 0, { message: 'give at least one Slack channel (slack.channels) or email address (email.to), or remove the key' })
     .optional(),
+  /**
+   * What the team runs, declared: DLVM image names or families, DLC image paths with their tag
+   * ("pytorch-2-4-cu124-debian-11-py310", "us-docker.pkg.dev/deeplearning-platform-release/gcr.io/
+   * pytorch-cu124.2-4.py310:m126"), optionally with a count and where they run. Imports, pushes and
+   * scans add to it (release-radar inventory …).
+   */
+  runs: z.array(z.union([z.string().min(1), z.strictObject({ image: z.string().min(1), count: z.number().int().min(1).default(1), where: z.string().min(1).optional() })])).default([]),
+  inventory: z
+    .strictObject({
+      /** An imported or pushed inventory older than this is flagged stale (messages, status page). */
+      staleAfter: Duration.default('7d'),
+    })
+    .default({ staleAfter: '7d' }),
   /** Required: a team without subscriptions would receive nothing, which is never what was meant. */
   subscriptions: z.array(SubscriptionSchema).min(1, 'a team needs at least one subscription (without one it receives nothing)'),
 });
-export type TeamConfig = z.infer<typeof TeamSchema>;
+export type TeamConfig = Omit<z.infer<typeof TeamSchema>, 'subscriptions'> & { subscriptions: Subscription[] };
 
 export const TeamsFileSchema = z.strictObject({ teams: z.array(TeamSchema) });

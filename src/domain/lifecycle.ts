@@ -137,7 +137,9 @@ export function addDays(date: string, days: number): string {
  * The lines a subscription covers: its frameworks and version range. A line without a version
  * ("Base-CPU") is covered only by an open range ("*"): a team watching ">=12.4" means CUDA lines.
  */
-export function linesForSubscription(lines: LifecycleLine[], sub: { frameworks: string[]; versions: string; families?: string[] }): LifecycleLine[] {
+export function linesForSubscription(lines: LifecycleLine[], sub: { frameworks: string[]; versions: string; families?: string[]; from?: 'inventory'; inUse?: { framework: string; version: string | null }[] }): LifecycleLine[] {
+  // `from: inventory`: exactly the lines the team runs.
+  if (sub.from === 'inventory') return lines.filter((l) => l.version !== null && (sub.inUse ?? []).some((u) => u.framework === l.framework && u.version === l.version));
   const open = ['*', '', 'any'].includes(sub.versions.trim().toLowerCase());
   const families = sub.families ?? [];
   return lines.filter(

@@ -15,6 +15,7 @@ import { DateTime } from 'luxon';
 import type { Subscription, TeamConfig } from '../config/schema.js';
 import type { EventKind, Framework, ReleaseEvent } from './events.js';
 import { addDays } from './lifecycle.js';
+import { eventCoversLine, exposureForEvent, type TeamExposure } from './exposure.js';
 import { localDate } from './time.js';
 import { versionMatches } from './versions.js';
 
@@ -59,6 +60,7 @@ function familyMatches(pattern: string, family: string): boolean {
 
 export function subscriptionMatches(sub: Subscription, event: ReleaseEvent): boolean {
   if (sub.kinds.length > 0 && !sub.kinds.includes(event.kind)) return false;
+  if (sub.from === 'inventory') return (sub.inUse ?? []).some((l) => eventCoversLine(event, { framework: l.framework as Framework, version: l.version, families: l.families })) && (sub.families.length === 0 || event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f))));
   const covers = sub.frameworks.includes('all') || (event.framework === null ? sub.frameworks.includes('general') : sub.frameworks.includes(event.framework));
   if (!covers) return false;
   if (sub.families.length > 0 && !event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f)))) return false;
@@ -172,6 +174,19 @@ export interface MatchContext {
   now: Date;
   /** Silences from the CLI (Redis); config ones are read from each team. */
   silences?: Silence[];
+  /**
+   * What each team runs (src/domain/exposure.ts). It never filters: it only makes a security
+   * update about a line in use immediate under `deliver: digest` (held by quiet hours, unlike
+   * security updates that are immediate by subscription).
+   */
+  exposure?: ReadonlyMap<string, TeamExposure>;
+}
+
+/** A security update about a line the team runs (fresh inventory only: a stale one is shown, not acted on). */
+export function isExposedSecurity(event: ReleaseEvent, exposure: TeamExposure | undefined): boolean {
+  if (event.kind !== 'security-update') return false;
+  const note = exposureForEvent(exposure, event);
+  return note !== null && !note.stale;
 }
 
 /**
@@ -207,12 +222,14 @@ export function matchEvents(events: ReleaseEvent[], teams: TeamConfig[], ctx: Ma
         if (mutedBy) match.muted.push({ event, reason: muteReason(mutedBy) });
         continue;
       }
-      if (best === 'digest') {
+      // A security update for a line in use does not wait for the digest, but waits out quiet hours.
+      const promoted = best === 'digest' && isExposedSecurity(event, ctx.exposure?.get(team.id));
+      if (best === 'digest' && !promoted) {
         match.digest.push(event);
         continue;
       }
       const holds: { until: string; why: string }[] = [];
-      if (quiet && !isUrgent(event, today)) holds.push({ until: quiet.toISOString(), why: `quiet hours until ${quiet.toISOString()}` });
+      if (quiet && (promoted || !isUrgent(event, today))) holds.push({ until: quiet.toISOString(), why: `quiet hours until ${quiet.toISOString()}` });
       for (const s of snoozes) if (silenceCovers(s, event)) holds.push({ until: s.until, why: `snoozed until ${s.until}${s.reason ? ` (${s.reason})` : ''}` });
       const last = holds.sort((a, b) => a.until.localeCompare(b.until)).at(-1);
       match.immediate.push({ event, notBefore: last?.until ?? null, held: last?.why ?? null });
@@ -243,6 +260,7 @@ export function whyNot(team: TeamConfig, event: ReleaseEvent, ctx: MatchContext 
   team.subscriptions.forEach((sub, i) => {
     const name = `subscriptions[${i}]${sub.name ? ` (${sub.name})` : ''}`;
     if (sub.kinds.length > 0 && !sub.kinds.includes(event.kind)) reasons.push(`${name}: kind ${event.kind} not in [${sub.kinds.join(', ')}]`);
+    else if (sub.from === 'inventory') reasons.push(`${name}: from: inventory, and the team runs no line this is about (it runs: ${(sub.inUse ?? []).map((l) => `${l.framework} ${l.version ?? 'latest'}`).join(', ') || 'nothing known'})`);
     else if (sub.families.length > 0 && !event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f))))
       reasons.push(`${name}: no image family of the event (${event.imageFamilies.join(', ') || 'none'}) matches [${sub.families.join(', ')}]`);
     else if (event.framework === null) reasons.push(`${name}: a general note (no framework) and frameworks [${sub.frameworks.join(', ')}] include neither general nor all`);

@@ -53,7 +53,7 @@ export function planText(plan: Plan, today: string): string {
 
 /** Does any of the team's subscriptions still cover this line? */
 export function stillSubscribed(team: TeamConfig, framework: Framework, line: string): boolean {
-  return team.subscriptions.some((s) => (s.frameworks.includes('all') || s.frameworks.includes(framework)) && versionMatches(s.versions, line, 'exact'));
+  return team.subscriptions.some((s) => (s.from === 'inventory' ? (s.inUse ?? []).some((u) => u.framework === framework && u.version === line) : (s.frameworks.includes('all') || s.frameworks.includes(framework)) && versionMatches(s.versions, line, 'exact')));
 }
 
 /**

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { TeamConfig } from '../config/schema.js';
 import type { ReleaseEvent } from './events.js';
+import { ExposureNoteSchema } from './exposure.js';
 import {
   addDays,
   DATE_KINDS,
@@ -38,6 +39,8 @@ export const ReminderSchema = z.object({
   upgrade: UpgradeSuggestionSchema.nullable(),
   /** The team's upgrade plan for this line, as it reads on the day ("PyTorch 2.4 → 2.6 planned for …"). */
   plan: z.string().nullable().default(null),
+  /** The team runs this line: how much of it, since when, from where. */
+  exposure: ExposureNoteSchema.nullable().default(null),
 });
 export type Reminder = z.input<typeof ReminderSchema>;
 
@@ -118,8 +121,10 @@ export function upcomingSchedule(date: string, lead: number[], today: string): {
 export const AlertExtrasSchema = z.object({
   upgrade: UpgradeSuggestionSchema.nullable(),
   schedule: z.array(z.object({ threshold: z.number().int(), on: z.string() })),
+  /** The team runs what the event is about (src/domain/exposure.ts). */
+  exposure: ExposureNoteSchema.nullable().default(null),
 });
-export type AlertExtras = z.infer<typeof AlertExtrasSchema>;
+export type AlertExtras = z.input<typeof AlertExtrasSchema>;
 
 /** Alerts that carry an upgrade suggestion (and, for moved dates, the new reminder schedule). */
 export const ALERT_EXTRA_KINDS: ReadonlySet<ReleaseEvent['kind']> = new Set<ReleaseEvent['kind']>(['end-of-support-reached', 'deprecation', 'end-of-patch-changed', 'end-of-availability-changed', 'version-removed']);

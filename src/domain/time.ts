@@ -37,3 +37,13 @@ export function parseUntil(text: string, tz: string): Date | null {
   const at = DateTime.fromISO(text, { setZone: true });
   return at.isValid ? at.toJSDate() : null;
 }
+
+/** "3 min ago", "2 h ago", "in 5 days": next to every timestamp. */
+export function ago(iso: string, now: Date): string {
+  const ms = now.getTime() - Date.parse(iso);
+  if (!Number.isFinite(ms)) return '';
+  const future = ms < 0;
+  const s = Math.abs(ms) / 1000;
+  const text = s < 45 ? (future ? 'in a moment' : 'just now') : s < 3600 ? `${Math.round(s / 60)} min` : s < 86_400 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} day${Math.round(s / 86_400) === 1 ? '' : 's'}`;
+  return s < 45 ? text : future ? `in ${text}` : `${text} ago`;
+}

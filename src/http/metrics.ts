@@ -12,6 +12,7 @@ export interface Metrics {
   reminders: Counter<'team'>;
   watchdog: Gauge<'source' | 'problem'>;
   unreadStatements: Gauge<'source'>;
+  exposedInstances: Gauge<'team' | 'line' | 'state'>;
   redisUp: Gauge;
   configMismatch: Gauge;
   uncertainRetries: Counter<'channel' | 'resolution'>;
@@ -32,6 +33,7 @@ export function createMetrics(withDefaults = true): Metrics {
     queueDepth: new Gauge({ name: 'release_radar_queue_depth', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
     secondsSinceSuccess: new Gauge({ name: 'release_radar_source_seconds_since_success', help: 'Seconds since the last successful poll of each source', labelNames: ['source'], registers: [registry] }),
     watchdog: new Gauge({ name: 'release_radar_watchdog_problem', help: 'Watchdog problems per source (1 = present): stale (no successful poll for N intervals), silent (new entries parsed to zero events)', labelNames: ['source', 'problem'], registers: [registry] }),
+    exposedInstances: new Gauge({ name: 'release_radar_exposed_instances', help: "VMs, pods, unattached disks and code references running each line, per team, by the line's state (supported, patch-only, past-end-of-patch, past-end-of-availability, unknown; stale when the inventory was not refreshed)", labelNames: ['team', 'line', 'state'], registers: [registry] }),
     unreadStatements: new Gauge({ name: 'release_radar_unread_statements', help: 'Statements of the last parsed document of each source whose kind the parser did not understand', labelNames: ['source'], registers: [registry] }),
     configMismatch: new Gauge({ name: 'release_radar_config_mismatch', help: 'Live processes on this Redis prefix whose configuration differs from this one (a rolling deploy, a forgotten process)', registers: [registry] }),
     redisUp: new Gauge({ name: 'release_radar_redis_up', help: '1 when Redis answered the last scrape, 0 when it was unreachable', registers: [registry] }),

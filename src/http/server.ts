@@ -11,7 +11,10 @@ import type { StateGuard } from '../processors/state-guard.js';
 import type { InstanceRegistry, InstanceInfo } from '../stores/instances.js';
 import { configFingerprint } from '../config/load.js';
 import { digestSchedulerId, pollGraceMs, POLL_SWEEP_SCHEDULER_ID, remindSchedulerId, WATCHDOG_SCHEDULER_ID } from '../queue/schedules.js';
-import { redactText } from '../redact.js';
+import { redactText, redactUrl } from '../redact.js';
+import { handleInventoryApi, isInventoryPath } from './inventory-api.js';
+import { eolAnswer, isEolPath } from './eol-api.js';
+import { loadExposures } from '../processors/exposure.js';
 import { ADMIN_BASE, createAdminHandler, tokenMatches } from './admin.js';
 import { DeadlineError, withDeadline } from '../deadline.js';
 import { renderStatusPage, renderUnavailablePage, STATUS_PAGE_CSP } from './status-page.js';
@@ -35,6 +38,8 @@ export interface HttpOptions {
   reload?: () => Promise<{ ok: boolean; message: string }>;
   /** Stages of this process that stopped taking jobs. */
   canary?: { problems(): string[] };
+  /** Per-team tokens for PUT /teams/<team>/inventory (INVENTORY_TOKEN_<TEAM>). */
+  inventoryTokens?: Readonly<Record<string, string>>;
   /** HTTP-mode Slack app: POST /slack/interactions and /slack/commands (verified there). */
   slack?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> } | null;
 }
@@ -68,6 +73,12 @@ async function refreshGauges(deps: Deps, instances: InstanceRegistry | undefined
     if (!st) continue;
     if (st.lastSuccessAt) deps.metrics.secondsSinceSuccess.set({ source: s.id }, Math.max(0, (now - Date.parse(st.lastSuccessAt)) / 1000));
     deps.metrics.unreadStatements.set({ source: s.id }, st.unreadStatements);
+  }
+  // What each team runs, per line and where the line stands.
+  const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
+  deps.metrics.exposedInstances.reset();
+  for (const [team, exposure] of await loadExposures(deps.inventory, deps.config.teams, deps.clock(), { lines, notices })) {
+    for (const l of exposure.lines) deps.metrics.exposedInstances.set({ team, line: l.key, state: l.stale ? 'stale' : (l.state ?? 'unknown') }, l.counts.vm + l.counts.pod + l.counts.disk + l.counts.ref);
   }
 }
 
@@ -144,8 +155,19 @@ export async function startHttpServer(deps: Deps, options: HttpOptions): Promise
       json(res, r.ok ? 200 : 400, r);
       return;
     }
+    if (isInventoryPath(url.pathname)) {
+      await handleInventoryApi(req, res, deps, url.pathname, url.searchParams, { tokens: options.inventoryTokens ?? {}, ...(options.adminToken ? { adminToken: options.adminToken } : {}) }, json);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (isEolPath(url.pathname)) {
+      const lines = await withDeadline(deps.lifecycle.lines(), deadline, 'lifecycle');
+      const versions = deps.config.sources.find((s) => s.kind === 'versions-table');
+      const answer = eolAnswer(url.pathname, lines, deps.clock(), { base: deps.publicUrl, versionsPage: versions ? redactUrl(versions.homepage ?? versions.urls[0] ?? '') || null : null });
+      json(res, answer.status, answer.body);
       return;
     }
     switch (url.pathname) {

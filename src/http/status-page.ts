@@ -4,9 +4,12 @@
 // Everything shown about sources goes through redaction: a source URL may carry credentials.
 import { createHash } from 'node:crypto';
 import { escapeHtml } from '../render/escape.js';
-import { lineName } from '../render/present.js';
+import { lineName, upgradeSummary } from '../render/present.js';
+import { countsText, type TeamExposure } from '../domain/exposure.js';
+import { daysBetween } from '../domain/lifecycle.js';
+import { loadExposures } from '../processors/exposure.js';
 import { supportTimelineSvg, TIMELINE_COLORS } from '../render/timeline.js';
-import { localDate } from '../domain/time.js';
+import { ago, localDate } from '../domain/time.js';
 import type { Deps } from '../processors/deps.js';
 import type { StateGuardStatus } from '../processors/state-guard.js';
 import type { InstanceInfo } from '../stores/instances.js';
@@ -33,16 +36,6 @@ export const STATUS_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHa
 
 function page(body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>release-radar</title><style>${STYLE}</style></head><body><main><h1>release-radar</h1>${body}</main></body></html>`;
-}
-
-/** "3 min ago", "2 h ago", "in 5 days": next to every timestamp. */
-export function ago(iso: string, now: Date): string {
-  const ms = now.getTime() - Date.parse(iso);
-  if (!Number.isFinite(ms)) return '';
-  const future = ms < 0;
-  const s = Math.abs(ms) / 1000;
-  const text = s < 45 ? (future ? 'in a moment' : 'just now') : s < 3600 ? `${Math.round(s / 60)} min` : s < 86_400 ? `${Math.round(s / 3600)} h` : `${Math.round(s / 86_400)} day${Math.round(s / 86_400) === 1 ? '' : 's'}`;
-  return s < 45 ? text : future ? `in ${text}` : `${text} ago`;
 }
 
 function when(iso: string | null, now: Date): string {
@@ -79,6 +72,22 @@ function processesSection(processes: { mine: string; live: InstanceInfo[]; diffe
     .join('');
   const warning = processes.differing.length > 0 ? `<p class="banner bad">${processes.differing.length} process(es) run a different configuration than this one (<code>${escapeHtml(processes.mine)}</code>): a job is matched, routed and sent with the config of whichever process takes it. Finish the deploy, or reload them (SIGHUP, <code>POST /-/reload</code>).</p>` : '';
   return `<h2>Processes</h2>${warning}<div class="scroll"><table id="processes"><tr><th>process</th><th>stages</th><th>config</th><th>started</th><th>last seen</th></tr>${rows}</table></div>`;
+}
+
+const STATE_TEXT: Record<string, string> = { supported: 'supported', 'patch-only': 'patch-only (a newer line is supported)', 'past-end-of-patch': 'past end of patch', 'past-end-of-availability': 'past end of availability', unknown: 'dates not known' };
+
+/** A team's lines in use, most at risk first; lines past end of patch stand out. */
+function inUseSection(teamId: string, exposure: TeamExposure | undefined, today: string, now: Date): string {
+  if (!exposure) return '';
+  const rows = exposure.lines.map((l) => {
+    const past = l.state === 'past-end-of-patch' || l.state === 'past-end-of-availability';
+    const runway = l.endOfPatch ? daysBetween(today, l.endOfPatch) : null;
+    const runwayText = runway === null ? '—' : runway >= 0 ? `${runway} days (end of patch ${l.endOfPatch ?? ''})` : `${-runway} days past end of patch (${l.endOfPatch ?? ''})`;
+    return `<tr data-line="${escapeHtml(l.key)}"${past ? ' class="bad"' : ''}><td>${escapeHtml(l.name)}</td><td>${escapeHtml(STATE_TEXT[l.state ?? 'unknown'] ?? '')}</td><td>${escapeHtml(runwayText)}</td><td>${escapeHtml(countsText(l.counts))}</td><td>${escapeHtml(ago(l.lastSeen, now))}${l.stale ? ' <strong>(stale)</strong>' : ''}</td><td>${l.upgrade ? escapeHtml(upgradeSummary(l.upgrade)) : '—'}</td></tr>`;
+  });
+  const unrecognised = exposure.unrecognised.filter((u) => u.status === 'unreadable').length;
+  const note = unrecognised > 0 ? `<p class="muted">${unrecognised} image reference${unrecognised === 1 ? '' : 's'} could not be read (see <code>GET /teams/${escapeHtml(teamId)}/exposure</code> with the team's token, or <code>release-radar inventory show ${escapeHtml(teamId)}</code>).</p>` : '';
+  return `<h4>Images in use</h4>${rows.length > 0 ? table(`in-use-${teamId}`, ['line', 'state', 'runway', 'runs on', 'last seen', 'upgrade'], rows) : '<p class="muted">No recognised image in its inventory.</p>'}${note}`;
 }
 
 export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | null = null, processes: { mine: string; live: InstanceInfo[]; differing: InstanceInfo[] } | null = null): Promise<string> {
@@ -122,7 +131,8 @@ export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | nul
       : `None since the baseline (${baselined} of ${deps.config.sources.length} source${deps.config.sources.length === 1 ? '' : 's'} baselined): only what is published from now on is alerted.`;
   const unread = await deps.sources.unread(deps.config.sources.map((s) => s.id), 10);
   const unreadRows = unread.map((u) => `<tr><td>${escapeHtml(u.source)}</td><td>${escapeHtml(u.entry)}</td><td>${escapeHtml(u.text)}</td><td>${escapeHtml(u.reason)}</td></tr>`);
-  const [lines, plans] = await Promise.all([deps.lifecycle.lines(), deps.plans.all()]);
+  const [lines, plans, notices] = await Promise.all([deps.lifecycle.lines(), deps.plans.all(), deps.lifecycle.notices()]);
+  const exposures = await loadExposures(deps.inventory, deps.config.teams, now, { lines, notices });
   const teams = deps.config.teams
     .map((t) => {
       const today = localDate(now, t.timezone);
@@ -132,7 +142,7 @@ export async function renderStatusPage(deps: Deps, guard: StateGuardStatus | nul
         ended.length > 0
           ? `<details class="ended"><summary>${ended.length} ended</summary><ul>${ended.map((r) => `<li>${escapeHtml(lineName(r.line))}: end of availability ${escapeHtml(r.endOfAvailability ?? 'unknown')}${r.endOfPatch ? `, end of patch ${escapeHtml(r.endOfPatch)}` : ''}</li>`).join('')}</ul></details>`
           : '';
-      return `<section class="team" id="team-${escapeHtml(t.id)}"><h3>${escapeHtml(t.name)} <small>(${escapeHtml(t.id)}, ${escapeHtml(t.timezone)}; digest ${escapeHtml(t.digest.every)} at ${escapeHtml(t.digest.at)}; <a href="/teams/${escapeHtml(t.id)}/calendar.ics">calendar</a>)</small></h3>${timeline}${endedList}</section>`;
+      return `<section class="team" id="team-${escapeHtml(t.id)}"><h3>${escapeHtml(t.name)} <small>(${escapeHtml(t.id)}, ${escapeHtml(t.timezone)}; digest ${escapeHtml(t.digest.every)} at ${escapeHtml(t.digest.at)}; <a href="/teams/${escapeHtml(t.id)}/calendar.ics">calendar</a>)</small></h3>${inUseSection(t.id, exposures.get(t.id), today, now)}${timeline}${endedList}</section>`;
     })
     .join('');
   const legend = `<p class="legend"><span class="patched"></span> patched (until end of patch and support) <span class="available"></span> available, no more patches (until end of availability) <span class="today"></span> today <span class="plan"></span> upgrade plan <span class="ended"></span> ended (folded below each timeline)</p>`;

@@ -48,7 +48,8 @@ export const FAMILY_IN_TEXT =
   /\b(?:(?:base|pytorch|tf2?|jax|r)-(?:cpu|gpu|tpu|cu\d{2,3})(?:\.\d+-\d+(?:-\d+)?)?\.py\d{2,3}|(?:common|tf2?|tensorflow|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+)\b/g;
 
 // DLC: <framework>-<accelerator>[.<major>-<minor>[-<patch>]].py<XY>
-const CONTAINER = /^(base|pytorch|tf2?|jax|r)-(cpu|gpu|tpu|cu\d{2,3})(?:\.(\d+)-(\d+)(?:-(\d+))?)?\.py(\d)(\d+)$/;
+// Vertex AI's prediction containers leave the Python out (pytorch-gpu.2-4).
+const CONTAINER = /^(base|pytorch|tf2?|jax|r)-(cpu|gpu|tpu|cu\d{2,3})(?:\.(\d+)-(\d+)(?:-(\d+))?)?(?:\.py(\d)(\d+))?$/;
 const CONTAINER_FRAMEWORK: Record<string, Framework> = { base: 'base', pytorch: 'pytorch', tf: 'tensorflow', tf2: 'tensorflow', jax: 'jax', r: 'r' };
 
 function parseContainer(name: string): ImageFamily | null {
@@ -59,7 +60,9 @@ function parseContainer(name: string): ImageFamily | null {
   const cuda = /^cu\d+$/.test(acc) ? cudaFromCompact(acc.slice(2)) : null;
   const accelerator = cuda ? 'gpu' : (acc as 'cpu' | 'gpu' | 'tpu');
   const version = framework === 'base' ? cuda : major && minor ? [major, minor, patch].filter(Boolean).join('.') : null;
-  return { name, framework, version, cuda, python: `${pyMajor ?? ''}.${pyMinor ?? ''}`, os: null, accelerator };
+  // tf-cpu alone is not a container name: it needs a version or a Python.
+  if (!major && !pyMajor) return null;
+  return { name, framework, version, cuda, python: pyMajor ? `${pyMajor}.${pyMinor ?? ''}` : null, os: null, accelerator };
 }
 
 export function parseImageFamily(name: string): ImageFamily | null {

@@ -2,8 +2,8 @@ import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bull
 import { renderContextFor } from '../render/context.js';
 import { TABLE_EVENT_KINDS, type EventKind } from '../domain/events.js';
 import { refreshLineParent, slackRenderContext, startLineThread } from './line-threads.js';
-import { alertEmail, digestEmail, escalationEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
-import { renderSlackAlert, renderSlackDigest, renderSlackEscalation, renderSlackReminders, type SlackMessage } from '../render/slack.js';
+import { alertEmail, digestEmail, escalationEmail, exposureEscalationEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
+import { renderSlackAlert, renderSlackDigest, renderSlackEscalation, renderSlackExposureEscalation, renderSlackReminders, type SlackMessage } from '../render/slack.js';
 import type { RenderContext } from '../render/present.js';
 import { DeliveryError } from '../notify/notifier.js';
 import { HISTORY_SCOPES } from '../notify/slack.js';
@@ -95,6 +95,8 @@ function slackMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Slac
       return renderSlackReminders(teamName, d.reminders, ctx);
     case 'escalation':
       return renderSlackEscalation(teamName, d.escalations, ctx);
+    case 'exposure-escalation':
+      return renderSlackExposureEscalation(teamName, d.exposed, ctx);
     case 'digest':
       return renderSlackDigest(teamName, d.events, ctx, d.reminders, d.extras);
     case 'alert':
@@ -105,9 +107,11 @@ function slackMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Slac
 function emailMessage(d: DeliverJob, teamName: string, ctx: RenderContext): Promise<EmailMessage> {
   switch (d.purpose) {
     case 'reminder':
-      return toEmail(reminderEmail(teamName, d.reminders));
+      return toEmail(reminderEmail(teamName, d.reminders, ctx.now));
     case 'escalation':
       return toEmail(escalationEmail(teamName, d.escalations, ctx.today));
+    case 'exposure-escalation':
+      return toEmail(exposureEscalationEmail(teamName, d.exposed, ctx.today, ctx.now));
     case 'digest':
       return toEmail(digestEmail(teamName, d.events, ctx, d.reminders, d.extras));
     case 'alert':

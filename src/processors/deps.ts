@@ -18,6 +18,7 @@ import type { PlanStore } from '../stores/plans.js';
 import type { ChannelPacer } from '../stores/pacer.js';
 import type { ThreadStore } from '../stores/threads.js';
 import type { EventLog } from '../stores/event-log.js';
+import type { InventoryStore } from '../stores/inventory.js';
 
 /** Everything a processor may use, passed explicitly: no clients created at import time. */
 export interface Deps {
@@ -41,6 +42,8 @@ export interface Deps {
   silences: SilenceStore;
   /** Upgrade plans set from Slack ("we move PyTorch 2.4 to 2.6 by …"). */
   plans: PlanStore;
+  /** What each team runs (pushed, imported, scanned); `runs:` in teams.yaml is read from the config. */
+  inventory: InventoryStore;
   pacer: ChannelPacer;
   threads: ThreadStore;
   eventLog: EventLog;

@@ -2,6 +2,8 @@ import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
 import { alertExtras, upcomingEndDates, type AlertExtras } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
+import { exposureForEvent, exposureForLine } from '../domain/exposure.js';
+import { loadTeamExposure, withInventory } from './exposure.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import { DigestJobSchema, type DeliverJobInput } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
@@ -16,19 +18,24 @@ export function createDigestProcessor(deps: Deps): Processor<unknown, { events: 
   return async (job) => {
     const data = DigestJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed digest job: ${data.error.message}`);
-    const team = deps.teams.get(data.data.teamId);
-    if (!team) throw new UnrecoverableError(`team "${data.data.teamId}" is not configured`);
+    const configured = deps.teams.get(data.data.teamId);
+    if (!configured) throw new UnrecoverableError(`team "${data.data.teamId}" is not configured`);
     const occurrence = stableId(job.id ?? '', String(job.timestamp));
-    const events = await deps.digests.take(team.id, occurrence);
+    const events = await deps.digests.take(configured.id, occurrence);
     if (events.length === 0) return { events: 0 };
     const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
-    const today = localDate(deps.clock(), team.timezone);
-    const upcoming = upcomingEndDates(team, lines, notices, today);
-    // What to do for each event (the upgrade to move to), as its alert would have said.
+    const now = deps.clock();
+    const exposure = await loadTeamExposure(deps.inventory, configured, now, { lines, notices });
+    const team = withInventory(configured, exposure);
+    const today = localDate(now, team.timezone);
+    const upcoming = upcomingEndDates(team, lines, notices, today).map((r) => ({ ...r, exposure: exposureForLine(exposure, r.line.framework, r.line.version) }));
+    // What to do for each event (the upgrade to move to), as its alert would have said, and
+    // whether the team runs it (those come first in the digest).
     const extras: Record<string, AlertExtras> = {};
     for (const e of events) {
       const x = alertExtras(team, e, lines, notices, today);
-      if (x) extras[e.id] = x;
+      const note = exposureForEvent(exposure, e);
+      if (x || note) extras[e.id] = { ...(x ?? { upgrade: null, schedule: [] }), exposure: note };
     }
     const jobs: DeliverJobInput[] = [];
     if (team.email.to.length > 0) {

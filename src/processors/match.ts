@@ -2,6 +2,8 @@ import { UnrecoverableError, type Processor } from 'bullmq';
 import type { ReleaseEvent } from '../domain/events.js';
 import { stableId } from '../domain/ids.js';
 import { matchEvents, type PlannedAlert } from '../domain/matching.js';
+import { exposureForEvent } from '../domain/exposure.js';
+import { resolveTeams, withInventory } from './exposure.js';
 import { ALERT_EXTRA_KINDS, alertExtras, type AlertExtras } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
@@ -20,7 +22,9 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
     if (!data.success) throw new UnrecoverableError(`malformed match job: ${data.error.message}`);
     const { events, batchId } = data.data;
     const now = deps.clock();
-    const matches = matchEvents(events, deps.config.teams, { now, silences: await deps.silences.active(now) });
+    // `from: inventory` subscriptions resolved to what each team runs; exposure notes for the rest.
+    const { teams, exposure } = await resolveTeams(deps.inventory, deps.config.teams, now);
+    const matches = matchEvents(events, teams, { now, silences: await deps.silences.active(now), exposure });
     // End-of-support and date-change alerts carry an upgrade suggestion and the new reminder
     // schedule, computed per team from what we know about end dates now.
     const needsLifecycle = matches.some((m) => m.immediate.some((a) => a.event.framework !== null && ALERT_EXTRA_KINDS.has(a.event.kind)));
@@ -29,14 +33,17 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
     let digested = 0;
     let muted = 0;
     for (const m of matches) {
-      const team = deps.teams.get(m.teamId);
-      if (!team) continue;
+      const configured = deps.teams.get(m.teamId);
+      if (!configured) continue;
+      const team = withInventory(configured, exposure.get(m.teamId));
       let today: string | null = null;
+      const teamExposure = exposure.get(team.id);
       const extrasOf = (e: ReleaseEvent): Record<string, AlertExtras> => {
-        if (!ALERT_EXTRA_KINDS.has(e.kind)) return {};
+        const note = exposureForEvent(teamExposure, e);
+        if (!ALERT_EXTRA_KINDS.has(e.kind)) return note ? { [e.id]: { upgrade: null, schedule: [], exposure: note } } : {};
         today ??= localDate(now, team.timezone);
         const x = alertExtras(team, e, lines, notices, today);
-        return x ? { [e.id]: x } : {};
+        return x || note ? { [e.id]: { ...(x ?? { upgrade: null, schedule: [] }), exposure: note } } : {};
       };
       for (const alert of m.immediate) {
         for (const channel of team.slack.channels) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ReleaseEventSchema } from '../domain/events.js';
 import { AlertExtrasSchema, ReminderSchema } from '../domain/reminders.js';
 import { PlanSchema } from '../domain/plans.js';
+import { ExposureEscalationSchema } from '../domain/exposure.js';
 
 export const PollJobSchema = z.object({ sourceId: z.string() });
 export type PollJob = z.infer<typeof PollJobSchema>;
@@ -39,9 +40,12 @@ export const DeliverEnvelopeSchema = z.object({
   target: TargetSchema,
   /**
    * "alert" for immediate deliveries, "digest" for the scheduled summary, "reminder" before end
-   * dates, "escalation" for an upgrade plan past its date (to the team's escalation target).
+   * dates, "escalation" for an upgrade plan past its date (to the team's escalation target),
+   * "exposure-escalation" for a line the team runs that lost support.
    */
-  purpose: z.enum(['alert', 'digest', 'reminder', 'escalation']),
+  purpose: z.enum(['alert', 'digest', 'reminder', 'escalation', 'exposure-escalation']),
+  /** Exposure escalations: lines the team runs past their end of patch (or availability). */
+  exposed: z.array(ExposureEscalationSchema).default([]),
   /** Escalation deliveries: the overdue plans, with the line's end dates as of planning. */
   escalations: z.array(z.object({ plan: PlanSchema, endOfPatch: z.string().nullable(), endOfAvailability: z.string().nullable(), daysOverdue: z.number().int() })).default([]),
   /** Reminder deliveries: what is due. Digests: the upcoming end dates section. */
@@ -52,12 +56,17 @@ export const DeliverEnvelopeSchema = z.object({
   notBefore: z.string().nullable().default(null),
 });
 
+/** A delivery says something: events, reminders, or escalations of either kind. */
+export function hasContent(d: { events: unknown[]; reminders: unknown[]; escalations: unknown[]; exposed: unknown[] }): boolean {
+  return d.events.length > 0 || d.reminders.length > 0 || d.escalations.length > 0 || d.exposed.length > 0;
+}
+
 export const DeliverJobSchema = z
   .object({
     ...DeliverEnvelopeSchema.shape,
     events: z.array(ReleaseEventSchema).default([]),
   })
-  .refine((d) => d.events.length > 0 || d.reminders.length > 0 || d.escalations.length > 0, { message: 'a delivery needs events, reminders or escalations' });
+  .refine(hasContent, { message: 'a delivery needs events, reminders or escalations' });
 export type DeliverJob = z.infer<typeof DeliverJobSchema>;
 /** What producers build; defaults (no reminders, no extras) are filled in by validation. */
 export type DeliverJobInput = z.input<typeof DeliverJobSchema>;

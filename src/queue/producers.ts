@@ -1,6 +1,6 @@
 import { JOB } from './names.js';
 import { ReleaseEventSchema, type ReleaseEvent } from '../domain/events.js';
-import { DeliverEnvelopeSchema, type DeliverJob, type DeliverJobInput } from './payloads.js';
+import { DeliverEnvelopeSchema, hasContent, type DeliverJob, type DeliverJobInput } from './payloads.js';
 import type { Queues } from './queues.js';
 import type { ChannelPacer } from '../stores/pacer.js';
 
@@ -22,7 +22,7 @@ export async function enqueueDeliveries(queues: Queues, jobs: DeliverJobInput[],
     });
   const validated = jobs.map((input) => {
     const d: DeliverJob = { ...DeliverEnvelopeSchema.parse(input), events: eventsOf(input) };
-    if (d.events.length === 0 && d.reminders.length === 0 && d.escalations.length === 0) throw new Error(`delivery ${d.deliveryId} has no events, reminders or escalations`);
+    if (!hasContent(d)) throw new Error(`delivery ${d.deliveryId} has no events, reminders or escalations`);
     return d;
   });
   // Slack pacing slots are taken now for deliveries due now (held ones take theirs when they run).

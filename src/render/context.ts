@@ -30,6 +30,7 @@ export function versionsPageFor(config: AppConfig, event: ReleaseEvent): string 
 export function renderContextFor(config: AppConfig, team: TeamConfig | undefined, now: Date, publicUrl: string | null): RenderContext {
   return {
     today: localDate(now, team?.timezone ?? 'UTC'),
+    now,
     calendarUrl: publicUrl && team ? `${publicUrl}/teams/${encodeURIComponent(team.id)}/calendar.ics` : null,
     versionsPageUrl: (event) => versionsPageFor(config, event),
   };

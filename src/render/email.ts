@@ -8,7 +8,9 @@ import { planText } from '../domain/plans.js';
 import type { EscalationItem } from './slack.js';
 import type { AlertExtras, Reminder } from '../domain/reminders.js';
 import { escapeHtml, headerSafe } from './escape.js';
-import { alertSubject, cardOf, countsLine, digestGroups, LEVELS, pastActions, reminderSubject, reminderView, topLevel, type Card, type Level, type ReminderItem, type RenderContext } from './present.js';
+import { alertSubject, cardOf, countsLine, digestGroups, EXPOSED_FOOTER, exposedHeadline, exposedStake, LEVELS, pastActions, reminderSubject, reminderView, topLevel, upgradeCommand, upgradeSummary, type Card, type Level, type ReminderItem, type RenderContext } from './present.js';
+import { exposureText, type ExposureEscalation } from '../domain/exposure.js';
+import type { UpgradeSuggestion } from '../domain/lifecycle.js';
 
 export interface EmailMessage {
   subject: string;
@@ -99,12 +101,18 @@ function linksHtml(links: Card['links']): string {
   return `<mj-text padding="8px 0 0">${anchors.join('')}</mj-text>`;
 }
 
+/** "You run this: …" stands out: it is why this message matters to the team. */
+function exposureHtml(exposure: string | null): string {
+  return exposure ? `<mj-text padding="4px 0 6px" font-size="13px"><div style="background:#fff8c5;border-radius:4px;padding:6px 8px"><strong>🎯 ${h(exposure)}</strong></div></mj-text>` : '';
+}
+
 function cardSection(card: Card): string {
   return `  <mj-wrapper padding="0 16px 12px" css-class="rr-card-wrap">
     <mj-section background-color="${PAPER}" border-left="4px solid ${LEVELS[card.level].colour}" border-radius="6px" padding="12px 16px" css-class="rr-card"><mj-column>
       <mj-text padding="0 0 4px">${pill(card.level)} <span style="color:${MUTED};font-size:12px">${h(card.kindLabel)}</span></mj-text>
       <mj-text font-size="17px" font-weight="700" padding="2px 0 6px">${h(card.headline)}</mj-text>
       <mj-table padding="0 0 6px" font-size="13px">${factRows(card)}</mj-table>
+      ${exposureHtml(card.exposure)}
       ${card.details.trim() ? `<mj-text font-size="13px" color="${MUTED}"><div style="white-space:pre-wrap">${h(card.details)}</div></mj-text>` : ''}
       ${actionHtml(card.action)}
       ${linksHtml(card.links)}
@@ -121,6 +129,7 @@ function cardText(card: Card): string[] {
   const lines = [`${LEVELS[card.level].label.toUpperCase()}: ${card.headline}`];
   if (card.subject) lines.push(`  Framework: ${card.subject}`);
   lines.push(`  Kind: ${card.kindLabel}`);
+  if (card.exposure) lines.push(`  ${card.exposure}`);
   for (const d of card.dates) lines.push(`  ${d.label}: ${d.from ? `${d.from} → ` : ''}${d.to} (${d.when})`);
   for (const f of card.facts) lines.push(`  ${f.label}: ${f.value}`);
   if (card.details.trim()) lines.push('', ...card.details.split('\n').map((l) => `  ${l}`));
@@ -176,28 +185,29 @@ function reminderList(items: ReminderItem[]): string {
 }
 
 /** Reminders due today: dates ahead as cards (nearest first, with the upgrade), past ones folded into one summary. */
-export function reminderEmail(teamName: string, reminders: Reminder[]): EmailSource {
-  const view = reminderView(reminders);
+export function reminderEmail(teamName: string, reminders: Reminder[], now: Date = new Date()): EmailSource {
+  const view = reminderView(reminders, now);
   const subject = headerSafe(reminderSubject(view, teamName));
   const aheadCards = view.ahead.map(
     (r) => `  <mj-wrapper padding="0 16px 12px"><mj-section background-color="${PAPER}" border-left="4px solid ${r.daysLeft <= 30 ? LEVELS.action.colour : LEVELS['heads-up'].colour}" border-radius="6px" padding="12px 16px" css-class="rr-card"><mj-column>
       <mj-text padding="0 0 4px">${pill(r.daysLeft <= 30 ? 'action' : 'heads-up', r.when)}</mj-text>
       <mj-text font-size="17px" font-weight="700">${h(r.line)}: ${h(r.dateLabel)} on ${h(r.date)}</mj-text>
+      ${exposureHtml(r.exposure)}
       ${actionHtml(r.action)}
     </mj-column></mj-section></mj-wrapper>`,
   );
   const passed =
     view.passed.length > 0
-      ? [groupHeading('Already past', view.passed.length), `  <mj-wrapper padding="0 16px 12px"><mj-section background-color="${PAPER}" border-radius="6px" padding="8px 16px" css-class="rr-card"><mj-column><mj-text font-size="13px">${view.passed.length} date${view.passed.length === 1 ? '' : 's'} you subscribe to ${view.passed.length === 1 ? 'has' : 'have'} passed: these versions get no more patches, or can no longer be used.</mj-text><mj-table font-size="12px">${view.passed.map((p) => `<tr><td style="padding:1px 12px 1px 0;color:${MUTED};white-space:nowrap">${h(p.date)}</td><td style="padding:1px 0;color:${INK}">${h(p.line)}: ${h(p.dateLabel)}</td></tr>`).join('')}</mj-table>${pastActions(view).map(actionHtml).join('')}</mj-column></mj-section></mj-wrapper>`]
+      ? [groupHeading('Already past', view.passed.length), `  <mj-wrapper padding="0 16px 12px"><mj-section background-color="${PAPER}" border-radius="6px" padding="8px 16px" css-class="rr-card"><mj-column><mj-text font-size="13px">${view.passed.length} date${view.passed.length === 1 ? '' : 's'} you subscribe to ${view.passed.length === 1 ? 'has' : 'have'} passed: these versions get no more patches, or can no longer be used.</mj-text><mj-table font-size="12px">${view.passed.map((p) => `<tr><td style="padding:1px 12px 1px 0;color:${MUTED};white-space:nowrap">${h(p.date)}</td><td style="padding:1px 0;color:${INK}">${h(p.line)}: ${h(p.dateLabel)}${p.exposure ? `<br><strong>🎯 ${h(p.exposure)}</strong>` : ''}</td></tr>`).join('')}</mj-table>${pastActions(view).map(actionHtml).join('')}</mj-column></mj-section></mj-wrapper>`]
       : [];
   const body = [...(view.ahead.length > 0 ? [groupHeading('Ahead', view.ahead.length), ...aheadCards] : []), ...passed].join('\n');
   const mjml = frame(subject, view.summary, `End dates for ${h(teamName)}`, `${pill(view.level)} ${h(view.summary)}.`, body, h(FOOTER));
   const text = [
     `End dates for ${teamName}: ${view.summary}.`,
     '',
-    ...(view.ahead.length > 0 ? ['== Ahead ==', '', ...view.ahead.flatMap((r) => [`${r.when.toUpperCase()}: ${r.line}: ${r.dateLabel} on ${r.date}`, ...(r.action ? [`  ${r.action.summary}`, ...(r.action.command ? [`    ${r.action.command}`] : [])] : []), ''])] : []),
+    ...(view.ahead.length > 0 ? ['== Ahead ==', '', ...view.ahead.flatMap((r) => [`${r.when.toUpperCase()}: ${r.line}: ${r.dateLabel} on ${r.date}`, ...(r.exposure ? [`  ${r.exposure}`] : []), ...(r.action ? [`  ${r.action.summary}`, ...(r.action.command ? [`    ${r.action.command}`] : [])] : []), ''])] : []),
     ...(view.passed.length > 0
-      ? [`== Already past (${view.passed.length}) ==`, '', ...view.passed.map((p) => `  ${p.date}  ${p.line}: ${p.dateLabel}`), ...pastActions(view).flatMap((a) => ['', `  What to do: ${a.summary}`, ...(a.command ? [`    ${a.command}`] : [])]), '']
+      ? [`== Already past (${view.passed.length}) ==`, '', ...view.passed.flatMap((p) => [`  ${p.date}  ${p.line}: ${p.dateLabel}`, ...(p.exposure ? [`    ${p.exposure}`] : [])]), ...pastActions(view).flatMap((a) => ['', `  What to do: ${a.summary}`, ...(a.command ? [`    ${a.command}`] : [])]), '']
       : []),
     FOOTER,
     '',
@@ -220,6 +230,39 @@ export function escalationEmail(teamName: string, items: EscalationItem[], today
   const summary = `${items.length} upgrade plan${items.length === 1 ? ' is' : 's are'} past ${items.length === 1 ? 'its' : 'their'} date`;
   const mjml = frame(subject, summary, `Overdue upgrade plans for ${h(teamName)}`, `${pill('action')} ${h(summary)}.`, cards.join('\n'), h('Sent by release-radar to the escalation target in teams.yaml; repeated weekly until the plan is moved or marked done.'));
   const text = [`${summary} (${teamName}).`, '', ...items.flatMap((e) => [planText(e.plan, today), `  ${line(e)}`, '']), 'Sent by release-radar to the escalation target in teams.yaml; repeated weekly until the plan is moved or marked done.', ''].join('\n');
+  return { subject, text, mjml };
+}
+
+/** Lines the team runs that lost support (to the team, and its escalation target when it has one). */
+export function exposureEscalationEmail(teamName: string, items: ExposureEscalation[], today: string, now: Date): EmailSource {
+  const first = items[0];
+  const urgent = items.some((e) => e.urgent);
+  const subject = headerSafe(`${LEVELS.action.tag} ${first ? exposedHeadline(first) : `${teamName} runs images that lost support`}${items.length > 1 ? ` (and ${items.length - 1} more for ${teamName})` : ''}`);
+  const upgradeOf = (e: ExposureEscalation): { summary: string; command: string | null } => ({
+    summary: e.upgrade ? upgradeSummary(e.upgrade as UpgradeSuggestion) : 'No newer supported line is known yet: see the supported-versions page.',
+    command: e.upgrade?.imageFamily ? upgradeCommand(e.upgrade.imageFamily) : null,
+  });
+  const cards = items.map(
+    (e) => `  <mj-wrapper padding="0 16px 12px"><mj-section background-color="${PAPER}" border-left="4px solid ${LEVELS.action.colour}" border-radius="6px" padding="12px 16px" css-class="rr-card"><mj-column>
+      <mj-text padding="0 0 4px">${pill('action', e.urgent ? 'past end of availability' : 'past end of patch')}</mj-text>
+      <mj-text font-size="17px" font-weight="700">${h(exposedHeadline(e))}</mj-text>
+      ${exposureHtml(exposureText(e.exposure, now))}
+      <mj-text color="${MUTED}">${h(exposedStake(e, today))}.${e.repeat > 1 ? ` Escalation ${e.repeat}.` : ''}</mj-text>
+      ${actionHtml(upgradeOf(e))}
+    </mj-column></mj-section></mj-wrapper>`,
+  );
+  const summary = `${teamName} runs ${items.length} line${items.length === 1 ? '' : 's'} past ${urgent ? 'an end date' : 'end of patch'}`;
+  const mjml = frame(subject, summary, `Images in use that lost support`, `${pill('action')} ${h(summary)}.`, cards.join('\n'), h(EXPOSED_FOOTER));
+  const text = [
+    `${summary}.`,
+    '',
+    ...items.flatMap((e) => {
+      const u = upgradeOf(e);
+      return [exposedHeadline(e), `  ${exposureText(e.exposure, now)}`, `  ${exposedStake(e, today)}.`, `  What to do: ${u.summary}`, ...(u.command ? [`    ${u.command}`] : []), ''];
+    }),
+    EXPOSED_FOOTER,
+    '',
+  ].join('\n');
   return { subject, text, mjml };
 }
 

@@ -6,6 +6,7 @@ import { daysBetween, DATE_KIND_LABEL, type LifecycleLine, type UpgradeSuggestio
 import { isUrgent } from '../domain/matching.js';
 import { hasPlaceholder } from '../ingest/image-family.js';
 import type { AlertExtras, Reminder } from '../domain/reminders.js';
+import { exposureText, type ExposureEscalation } from '../domain/exposure.js';
 
 export type Level = 'action' | 'heads-up' | 'fyi';
 
@@ -60,6 +61,8 @@ export function levelOf(event: ReleaseEvent, today: string): Level {
 export interface RenderContext {
   /** The team's local date: "in 54 days", "already past". */
   today: string;
+  /** When the message is written: "last seen 2 h ago". */
+  now: Date;
   /** The team's calendar (needs PUBLIC_URL), or null. */
   calendarUrl: string | null;
   /** The supported-versions page that dates this event's framework, or null. */
@@ -87,6 +90,8 @@ export interface Card {
   details: string;
   facts: { label: string; value: string }[];
   action: Action | null;
+  /** "You run this: 3 VMs, 2 pods …, from …": the team runs what this is about. */
+  exposure: string | null;
   links: { label: string; url: string }[];
   /** Source, publication date, amendment. */
   context: string;
@@ -239,6 +244,7 @@ function noticeCard(e: ReleaseEvent, severity: keyof typeof NOTICE): Card {
     details: e.text,
     facts: [],
     action: null,
+    exposure: null,
     links: url ? [{ label: 'Source page', url }] : [],
     context: `release-radar operator notice${e.publishedAt ? ` · ${e.publishedAt.slice(0, 16).replace('T', ' ')} UTC` : ''}`,
   };
@@ -266,6 +272,7 @@ export function cardOf(e: ReleaseEvent, extras: AlertExtras | undefined, ctx: Re
     details: e.text,
     facts: factsOf(e),
     action: actionOf(e, extras, ctx.today),
+    exposure: extras?.exposure ? exposureText(extras.exposure, ctx.now) : null,
     links,
     context,
   };
@@ -288,10 +295,17 @@ export function alertSubject(cards: Card[], teamName: string, events: ReleaseEve
 
 const rank = (l: Level): number => (l === 'action' ? 0 : l === 'heads-up' ? 1 : 2);
 
-/** Cards grouped under the digest's headings, most urgent first within a group. */
+/** The digest's first heading: what the team runs comes before everything else. */
+export const IN_USE_GROUP = 'About images you run';
+
+/** Cards grouped under the digest's headings, most urgent first within a group; cards about images the team runs first of all. */
 export function digestGroups(cards: Card[], events: ReleaseEvent[]): { title: string; cards: Card[] }[] {
   const kindOf = new Map(events.map((e) => [e.id, e.kind]));
-  return DIGEST_GROUPS.map((g) => ({ title: g.title, cards: cards.filter((c) => g.kinds.includes(kindOf.get(c.eventId) ?? 'other')).sort((a, b) => rank(a.level) - rank(b.level)) })).filter((g) => g.cards.length > 0);
+  const byRank = (a: Card, b: Card): number => rank(a.level) - rank(b.level);
+  const exposed = cards.filter((c) => c.exposure !== null).sort(byRank);
+  const rest = cards.filter((c) => c.exposure === null);
+  const groups = DIGEST_GROUPS.map((g) => ({ title: g.title, cards: rest.filter((c) => g.kinds.includes(kindOf.get(c.eventId) ?? 'other')).sort(byRank) }));
+  return [{ title: IN_USE_GROUP, cards: exposed }, ...groups].filter((g) => g.cards.length > 0);
 }
 
 // How a count of each kind reads: [one, many].
@@ -342,6 +356,8 @@ export interface ReminderItem {
   endOfAvailability: string | null;
   /** The team's plan for the line, as it reads today. */
   plan: string | null;
+  /** "You run this: …" when the team runs the line. */
+  exposure: string | null;
 }
 
 export interface ReminderView {
@@ -354,7 +370,7 @@ export interface ReminderView {
   summary: string;
 }
 
-export function reminderView(reminders: Reminder[]): ReminderView {
+export function reminderView(reminders: Reminder[], now: Date = new Date()): ReminderView {
   const item = (r: Reminder): ReminderItem => ({
     key: r.key,
     line: lineName(r.line),
@@ -368,8 +384,11 @@ export function reminderView(reminders: Reminder[]): ReminderView {
     endOfPatch: r.line.endOfPatch,
     endOfAvailability: r.line.endOfAvailability,
     plan: r.plan ?? null,
+    exposure: r.exposure ? exposureText(r.exposure, now) : null,
   });
-  const ahead = reminders.filter((r) => r.daysLeft >= 0).sort((a, b) => a.daysLeft - b.daysLeft).map(item);
+  // Lines the team runs first, then the nearest date.
+  const inUse = (r: ReminderItem): number => (r.exposure ? 0 : 1);
+  const ahead = reminders.filter((r) => r.daysLeft >= 0).sort((a, b) => a.daysLeft - b.daysLeft).map(item).sort((a, b) => inUse(a) - inUse(b));
   const passed = reminders.filter((r) => r.daysLeft < 0).sort((a, b) => b.daysLeft - a.daysLeft).map(item);
   const nearest = ahead[0];
   const level: Level = nearest && nearest.daysLeft <= 30 ? 'action' : nearest ? 'heads-up' : 'heads-up';
@@ -398,3 +417,18 @@ export function pastActions(view: ReminderView): Action[] {
   for (const p of view.passed) if (p.action && !seen.has(p.action.summary)) seen.set(p.action.summary, p.action);
   return [...seen.values()].slice(0, 3);
 }
+
+// Exposure escalations ------------------------------------------------------------------------
+
+/** How an exposure escalation reads, in Slack and email alike. */
+export function exposedHeadline(e: ExposureEscalation): string {
+  return e.urgent ? `You still run ${e.name}, past its end of availability: new VMs from these images will fail` : `You still run ${e.name}, which gets no more patches since ${e.endOfPatch ?? 'its end of patch'}`;
+}
+
+export function exposedStake(e: ExposureEscalation, today: string): string {
+  const eoa = e.endOfAvailability ? (e.endOfAvailability < today ? `images unusable since ${e.endOfAvailability}` : `images stop being available ${e.endOfAvailability} (${relativeDays(today, e.endOfAvailability)})`) : null;
+  return [`no patches or security fixes for ${e.daysPastEndOfPatch} day${e.daysPastEndOfPatch === 1 ? '' : 's'}`, eoa].filter(Boolean).join('; ');
+}
+
+export const EXPOSED_FOOTER = 'release-radar escalation · a line in use past its end of patch · repeated weekly until the inventory no longer shows it, an upgrade plan exists, or the line is muted';
+

@@ -7,7 +7,8 @@ import type { LineState, UpgradeSuggestion } from '../domain/lifecycle.js';
 import { lineOf, planText, type Plan } from '../domain/plans.js';
 import type { AlertExtras, Reminder } from '../domain/reminders.js';
 import { defuseSlackPlain, escapeSlack, truncate } from './escape.js';
-import { cardOf, countsLine, digestGroups, LEVELS, pastActions, relativeDays, reminderView, topLevel, upgradeCommand, upgradeSummary, type Card, type ReminderItem, type RenderContext } from './present.js';
+import { cardOf, countsLine, digestGroups, EXPOSED_FOOTER, exposedHeadline, exposedStake, LEVELS, pastActions, relativeDays, reminderView, topLevel, upgradeCommand, upgradeSummary, type Card, type ReminderItem, type RenderContext } from './present.js';
+import { exposureText, type ExposureEscalation } from '../domain/exposure.js';
 import { lineActions } from './slack-actions.js';
 
 export type SlackBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
@@ -65,6 +66,7 @@ function cardBlocks(card: Card, lineButtons: ActionsBlock | null = null): SlackB
     ...card.facts,
   ];
   const blocks: SlackBlock[] = [header(`${card.emoji} ${card.headline}`), fields(pairs)];
+  if (card.exposure) blocks.push(section(`🎯 *${escapeSlack(card.exposure)}*`));
   if (card.details.trim()) blocks.push(section(escapeSlack(card.details)));
   if (card.action) blocks.push(section(`*What to do:* ${escapeSlack(card.action.summary)}${card.action.command ? `\n${code(card.action.command)}` : ''}`));
   const actions = buttons(card.links);
@@ -92,7 +94,7 @@ export function renderSlackDigest(teamName: string, events: ReleaseEvent[], ctx:
     const lines = group.cards.map((c) => {
       const link = c.links[0];
       const title = link ? `<${link.url.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|${escapeSlack(c.headline)}>` : escapeSlack(c.headline);
-      return `${c.emoji} ${title}${c.action?.command ? `\n      ${escapeSlack(c.action.summary)}` : ''}`;
+      return `${c.emoji} ${title}${c.exposure ? `\n      🎯 ${escapeSlack(c.exposure)}` : ''}${c.action?.command ? `\n      ${escapeSlack(c.action.summary)}` : ''}`;
     });
     blocks.push(...chunked(`*${group.title}*`, lines, budget - blocks.length));
   }
@@ -121,7 +123,7 @@ function chunked(heading: string, lines: string[], room: number): SlackBlock[] {
 }
 
 export function renderSlackReminders(teamName: string, reminders: Reminder[], ctx?: RenderContext): SlackMessage {
-  const view = reminderView(reminders);
+  const view = reminderView(reminders, ctx?.now);
   const blocks: SlackBlock[] = [header(`${LEVELS[view.level].emoji} End dates for ${teamName}`), section(escapeSlack(view.summary))];
   const room = SLACK_LIMITS.blocks - 4;
   // One set of buttons per line (a line may have both of its dates here), for the first few lines.
@@ -136,6 +138,7 @@ export function renderSlackReminders(teamName: string, reminders: Reminder[], ct
   for (const r of view.ahead) {
     if (blocks.length >= room) break;
     const lines = [`*${escapeSlack(r.line)}*: ${escapeSlack(r.dateLabel)} *${escapeSlack(r.when)}* (${r.date})`];
+    if (r.exposure) lines.push(`🎯 ${escapeSlack(r.exposure)}`);
     if (r.plan) lines.push(`📋 ${escapeSlack(r.plan)}`);
     if (r.action) lines.push(`${escapeSlack(r.action.summary)}${r.action.command ? `\n${code(r.action.command)}` : ''}`);
     blocks.push(section(lines.join('\n')));
@@ -144,7 +147,7 @@ export function renderSlackReminders(teamName: string, reminders: Reminder[], ct
   }
   if (view.ahead.length > 0 && blocks.length >= room) blocks.push(context('…more dates ahead: see the team calendar'));
   if (view.passed.length > 0) {
-    const past = view.passed.map((p) => `${escapeSlack(p.line)}: ${escapeSlack(p.dateLabel)} ${p.date}`);
+    const past = view.passed.map((p) => `${escapeSlack(p.line)}: ${escapeSlack(p.dateLabel)} ${p.date}${p.exposure ? `\n      🎯 ${escapeSlack(p.exposure)}` : ''}`);
     blocks.push(...chunked(`*Already past* (${view.passed.length}): no more patches or no longer available`, past, 2));
     for (const a of pastActions(view)) blocks.push(section(`*What to do:* ${escapeSlack(a.summary)}${a.command ? `\n${code(a.command)}` : ''}`));
     for (const p of view.passed) {
@@ -177,6 +180,22 @@ export function renderSlackEscalation(teamName: string, items: EscalationItem[],
   blocks.push(context('release-radar escalation · repeated weekly until the plan is moved or marked done'));
   const first = items[0];
   return { text: truncate(defuseSlackPlain(`Overdue upgrade plan for ${teamName}${first ? `: ${planText(first.plan, ctx.today)}` : ''}`), SLACK_LIMITS.fallbackText), blocks };
+}
+
+/** Lines the team runs that lost support: what runs, what is at stake, where to move, the command, the buttons. */
+export function renderSlackExposureEscalation(teamName: string, items: ExposureEscalation[], ctx: RenderContext): SlackMessage {
+  const urgent = items.some((e) => e.urgent);
+  const blocks: SlackBlock[] = [header(`${urgent ? '🔴' : '🟠'} ${teamName} runs images that lost support`)];
+  for (const e of items.slice(0, 10)) {
+    const upgrade = e.upgrade ? upgradeSummary(e.upgrade as UpgradeSuggestion) : 'No newer supported line is known yet: see the supported-versions page.';
+    const command = e.upgrade?.imageFamily ? upgradeCommand(e.upgrade.imageFamily) : null;
+    blocks.push(section(`*${escapeSlack(exposedHeadline(e))}*\n🎯 ${escapeSlack(exposureText(e.exposure, ctx.now))}\n${escapeSlack(exposedStake(e, ctx.today))}.${e.repeat > 1 ? ` (escalation ${e.repeat})` : ''}\n*What to do:* ${escapeSlack(upgrade)}${command ? `\n${code(command)}` : ''}`));
+    const b = actionsFor(ctx, e.framework as Framework, e.version);
+    if (b) blocks.push(b);
+  }
+  blocks.push(context(EXPOSED_FOOTER));
+  const first = items[0];
+  return { text: truncate(defuseSlackPlain(first ? exposedHeadline(first) : `${teamName} runs images that lost support`), SLACK_LIMITS.fallbackText), blocks };
 }
 
 /** What a line's lifecycle parent shows (src/processors/line-threads.ts gathers it). */

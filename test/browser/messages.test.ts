@@ -54,7 +54,7 @@ describe('messages and the status page in headless Chromium', () => {
     const april = parseVersionsTable(readFixture('dlvm/versions-table.html')).rows;
     const july = parseVersionsTable(readFixture('dlvm/versions-table.2026-07.html')).rows;
     const lines = mergeLines(linesOfTable(april, 'dlvm-images', new Date('2026-04-10T00:00:00Z')), linesOfTable(july, 'dlvm-images', new Date(`${TODAY}T00:00:00Z`)));
-    const ctx: RenderContext = { today: TODAY, calendarUrl: 'https://radar.example.com/teams/ml/calendar.ics', versionsPageUrl: () => 'https://docs.cloud.google.com/deep-learning-vm/docs/images' };
+    const ctx: RenderContext = { today: TODAY, now: new Date(`${TODAY}T09:00:00Z`), calendarUrl: 'https://radar.example.com/teams/ml/calendar.ics', versionsPageUrl: () => 'https://docs.cloud.google.com/deep-learning-vm/docs/images' };
     const extrasOf = (events: ReleaseEvent[]): Record<string, AlertExtras> => Object.fromEntries(events.flatMap((e) => { const x = alertExtras(team, e, lines, [], TODAY); return x ? [[e.id, x]] : []; }));
 
     // An alert: the end-of-support note of July 14, 2025, as one email for the team.

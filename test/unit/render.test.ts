@@ -15,6 +15,7 @@ import { makeEvent } from '../helpers/events.js';
 
 const ctx: RenderContext = {
   today: '2026-12-01',
+  now: new Date('2026-12-01T09:00:00Z'),
   calendarUrl: 'https://radar.example.com/teams/ml/calendar.ics',
   versionsPageUrl: () => 'https://docs.cloud.google.com/deep-learning-vm/docs/images',
 };

@@ -5,7 +5,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Queue, type Job } from 'bullmq';
 import { createNotifiers } from '../../app.js';
 import { loadConfig, type AppConfig } from '../../config/load.js';
-import type { Env } from '../../config/env.js';
+import { loadEnv, type Env } from '../../config/env.js';
+import type { TeamConfig } from '../../config/schema.js';
+import type { InventoryDoc, TeamExposure } from '../../domain/exposure.js';
+import { exposuresOf, resolvedWith } from '../../processors/exposure.js';
+import { InventoryStore } from '../../stores/inventory.js';
+import { RedisUnavailableError } from '../../queue/connection.js';
 import { notice, ReleaseEventSchema, type ReleaseEvent } from '../../domain/events.js';
 import { matchEvents, whyNot } from '../../domain/matching.js';
 import { renderContextFor } from '../../render/context.js';
@@ -76,17 +81,41 @@ export interface TeamOutcome {
   detail: string | null;
 }
 
+/**
+ * The teams with `from: inventory` subscriptions resolved to what they run: `runs:` of teams.yaml,
+ * plus what was pushed or imported when the service's Redis answers. Says what each resolved to.
+ */
+async function resolveInventory(config: AppConfig, now: Date): Promise<{ teams: TeamConfig[]; exposure: Map<string, TeamExposure>; notes: string[] }> {
+  const needed = config.teams.some((t) => t.runs.length > 0 || t.subscriptions.some((s) => s.from === 'inventory'));
+  if (!needed) return { teams: config.teams, exposure: new Map(), notes: [] };
+  const notes: string[] = [];
+  let pushed = new Map<string, InventoryDoc[]>();
+  try {
+    const env = loadEnv();
+    pushed = await withRedis(env, (redis) => new InventoryStore(redis, env.QUEUE_PREFIX).allDocs());
+  } catch (err) {
+    if (!(err instanceof RedisUnavailableError)) throw err;
+    notes.push(`the service's Redis does not answer: from: inventory resolved from teams.yaml runs: only (${err.message})`);
+  }
+  const { teams, exposure } = resolvedWith(config.teams, exposuresOf(config.teams, pushed, now));
+  for (const t of teams)
+    t.subscriptions.forEach((s, i) => {
+      if (s.from === 'inventory') notes.push(`${t.id} subscriptions[${i}]${s.name ? ` (${s.name})` : ''}: from: inventory → ${(s.inUse ?? []).map((l) => `${l.framework} ${l.version ?? 'latest'}`).join(', ') || 'nothing (no inventory yet)'}`);
+    });
+  return { teams, exposure, notes };
+}
+
 /** For one event: what each team gets, and for every other team why not. */
-export function previewEvent(event: ReleaseEvent, config: AppConfig, now: Date): TeamOutcome[] {
-  const matches = matchEvents([event], config.teams, { now });
-  return config.teams.map((team) => {
+export function previewEvent(event: ReleaseEvent, teams: TeamConfig[], now: Date, exposure: Map<string, TeamExposure> = new Map()): TeamOutcome[] {
+  const matches = matchEvents([event], teams, { now, exposure });
+  return teams.map((team) => {
     const m = matches.find((x) => x.teamId === team.id);
     const targets = [...team.slack.channels, ...(team.email.to.length ? [`email: ${team.email.to.join(', ')}`] : [])];
     const alert = m?.immediate[0];
     if (alert) return { team: team.id, route: alert.notBefore ? 'held' : 'immediate', targets, detail: alert.held };
     if (m?.digest.length) return { team: team.id, route: 'digest', targets, detail: `in the ${team.digest.every} digest at ${team.digest.at} ${team.timezone}` };
     if (m?.muted[0]) return { team: team.id, route: 'muted', targets: [], detail: m.muted[0].reason };
-    return { team: team.id, route: 'none', targets: [], detail: whyNot(team, event, { now }) };
+    return { team: team.id, route: 'none', targets: [], detail: whyNot(team, event, { now, exposure }) };
   });
 }
 
@@ -106,8 +135,10 @@ export function registerOperateCommands(program: Command): void {
       const config = await configFrom(opts.config);
       const now = opts.now ? moment('--now', opts.now) : new Date();
       const json: unknown[] = [];
+      const resolved = await resolveInventory(config, now);
+      if (!opts.json) for (const n of resolved.notes) out(`# ${n}`);
       for (const event of await eventsFrom(opts)) {
-        const outcomes = previewEvent(event, config, now);
+        const outcomes = previewEvent(event, resolved.teams, now, resolved.exposure);
         if (opts.json) {
           json.push({ event: { id: event.id, kind: event.kind, framework: event.framework, version: event.version, title: event.title }, teams: outcomes });
           continue;
@@ -148,9 +179,12 @@ export function registerOperateCommands(program: Command): void {
         .filter((e) => e.publishedAt && e.publishedAt >= start.toISOString() && e.publishedAt <= end.toISOString())
         .sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? ''));
       const perTeam = new Map(config.teams.map((t) => [t.id, { team: t.id, immediate: [] as string[], held: [] as string[], digest: [] as string[], muted: [] as string[] }]));
+      // `from: inventory` resolved to what each team runs today (the inventory has no history).
+      const resolved = await resolveInventory(config, end);
+      if (!opts.json) for (const n of resolved.notes) out(`# ${n}`);
       for (const event of inRange) {
         // Each event is routed as it would have been when it was published.
-        for (const m of matchEvents([event], config.teams, { now: new Date(event.publishedAt ?? end) })) {
+        for (const m of matchEvents([event], resolved.teams, { now: new Date(event.publishedAt ?? end), exposure: resolved.exposure })) {
           const row = perTeam.get(m.teamId);
           if (!row) continue;
           for (const a of m.immediate) (a.notBefore ? row.held : row.immediate).push(`${(event.publishedAt ?? '').slice(0, 10)} ${a.event.title}`);
