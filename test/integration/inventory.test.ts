@@ -16,7 +16,6 @@ import { REDIS_URL, waitFor } from '../helpers/redis.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/release-radar.js');
-const blocksText = (m: { blocks?: unknown }): string => JSON.stringify(m.blocks ?? []);
 
 describe('inventory: push, exposure in messages, urgency, digest order', () => {
   const later = cleanupAfterEach();
