@@ -5,7 +5,11 @@
 // scopes and channel membership; SMTP greeting and login. Nothing is sent, nothing is written.
 // Every failure and warning says what to do.
 import { Redis } from 'ioredis';
-import type { Env } from '../config/env.js';
+import { inventoryTokenVar, type Env } from '../config/env.js';
+import { withDeadline } from '../deadline.js';
+import type { InventoryDoc } from '../domain/exposure.js';
+import { exposuresOf } from '../processors/exposure.js';
+import { InventoryStore } from '../stores/inventory.js';
 import { ConfigError, didYouMean, loadConfig, type AppConfig } from '../config/load.js';
 import type { SourceConfig } from '../config/schema.js';
 import { extractEntries } from '../ingest/extract.js';
@@ -62,7 +66,7 @@ export async function runDoctor(env: Env, options: { now?: Date } = {}): Promise
   const now = options.now ?? new Date();
   const parts = await Promise.all([
     checkRedis(env),
-    ...(config ? [...config.sources.map((source) => checkSource(source, env, now)), checkSlackSetup(env, config), checkEmailSetup(env, config)] : []),
+    ...(config ? [...config.sources.map((source) => checkSource(source, env, now)), checkSlackSetup(env, config), checkEmailSetup(env, config), checkInventory(env, config, now)] : []),
   ]);
   checks.push(...parts.flat());
   return { ok: checks.every((c) => c.status !== 'fail'), checks };
@@ -210,6 +214,54 @@ async function readFeedCheck(source: SourceConfig, text: string, contentType: st
  * (an alert claimed as sent, a seen note). min-replicas-to-write makes the master refuse writes
  * it cannot replicate, so BullMQ retries them instead.
  */
+/**
+ * Inventories: a token for a team that does not exist (a typo: its pushes would be refused), a
+ * `from: inventory` subscription with nothing to cover yet, an inventory gone stale.
+ */
+async function checkInventory(env: Env, config: AppConfig, now: Date): Promise<Check[]> {
+  const out: Check[] = [];
+  const ids = new Set(config.teams.map((t) => t.id));
+  for (const id of Object.keys(env.INVENTORY_TOKENS)) {
+    if (!ids.has(id)) out.push(check('inventory', 'fail', `${inventoryTokenVar(id)} is set, but there is no team "${id}" in teams.yaml`, `${didYouMean(id, [...ids]) ? `did you mean ${inventoryTokenVar(didYouMean(id, [...ids]) ?? '')}? ` : ''}the variable name is INVENTORY_TOKEN_ and the team id in capitals, dashes as underscores`));
+  }
+  const watching = config.teams.filter((t) => t.runs.length > 0 || t.subscriptions.some((s) => s.from === 'inventory') || env.INVENTORY_TOKENS[t.id] !== undefined);
+  if (watching.length === 0) return out;
+  let pushed: Map<string, InventoryDoc[]>;
+  try {
+    pushed = await withDeadline(readInventories(env), 5_000, 'reading inventories');
+  } catch (err) {
+    out.push(check('inventory', 'warn', `could not read the pushed inventories (${(err as Error).message})`, 'see the redis check above'));
+    return out;
+  }
+  const exposure = exposuresOf(config.teams, pushed, now);
+  for (const t of watching) {
+    const x = exposure.get(t.id);
+    const fromInventory = t.subscriptions.some((s) => s.from === 'inventory');
+    if (!x || x.lines.length === 0) {
+      if (fromInventory) out.push(check('inventory', 'warn', `team ${t.id}: a from: inventory subscription, and no recognised image in its inventory yet: it receives nothing from it`, `add runs: to teams.yaml, or release-radar inventory import|scan ${t.id} …, or PUT /teams/${t.id}/inventory${env.INVENTORY_TOKENS[t.id] ? '' : ` (set ${inventoryTokenVar(t.id)} first)`}`));
+      else out.push(check('inventory', 'ok', `team ${t.id}: ${inventoryTokenVar(t.id)} is set; nothing pushed yet`));
+      continue;
+    }
+    const stale = x.sources.filter((s) => s.stale);
+    if (stale.length > 0) out.push(check('inventory', 'warn', `team ${t.id}: inventory source${stale.length === 1 ? '' : 's'} ${stale.map((s) => `"${s.source}" (taken ${s.at})`).join(', ')} older than ${t.inventory.staleAfter}: shown as stale, not trusted for urgency`, 'push or import it again (CI on every deploy), or remove it: release-radar inventory remove'));
+    const unreadable = x.unrecognised.filter((u) => u.status === 'unreadable').length;
+    out.push(check('inventory', unreadable > 0 ? 'warn' : 'ok', `team ${t.id}: ${x.lines.length} line(s) in use${unreadable > 0 ? `, ${unreadable} image reference(s) not recognised` : ''}`, unreadable > 0 ? `release-radar inventory show ${t.id} lists them` : null));
+  }
+  return out;
+}
+
+async function readInventories(env: Env): Promise<Map<string, InventoryDoc[]>> {
+  // Bounded like the redis check: a Redis that does not answer fails fast here too.
+  const redis = createRedis(env, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3_000, commandTimeout: 5_000, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return await new InventoryStore(redis, env.QUEUE_PREFIX).allDocs();
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function replicationCheck(redis: Redis): Promise<Check> {
   const info = await redis.info('replication');
   const field = (name: string): string | null => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? null;

@@ -88,6 +88,15 @@ describe('release-radar doctor', () => {
     expect(JSON.stringify(report)).not.toMatch(/s3cret-pass|xoxb-doctor-test-token/);
   });
 
+  it('inventory: a token for a team that does not exist fails with the name it probably meant; a token for a team with nothing pushed yet is said', async () => {
+    serveHealthy();
+    const typo = await runDoctor(loadEnv({ ...env, INVENTORY_TOKEN_ML_PLATFROM: 'tok-0123456789' }), { now: NOW });
+    expect(typo.checks.filter((c) => c.check === 'inventory' && c.status === 'fail').map((c) => [c.message, c.fix])).toEqual([['INVENTORY_TOKEN_ML_PLATFROM is set, but there is no team "ml-platfrom" in teams.yaml', expect.stringContaining('did you mean INVENTORY_TOKEN_ML_PLATFORM?')]]);
+    expect(JSON.stringify(typo)).not.toContain('tok-0123456789');
+    const right = await runDoctor(loadEnv({ ...env, INVENTORY_TOKEN_ML_PLATFORM: 'tok-0123456789' }), { now: NOW });
+    expect(right.checks.filter((c) => c.check === 'inventory').map((c) => [c.status, c.message])).toEqual([['ok', 'team ml-platform: INVENTORY_TOKEN_ML_PLATFORM is set; nothing pushed yet']]);
+  });
+
   it('buttons: off says so; Socket Mode checks the app-level token; HTTP mode warns when Slack cannot reach the server or when it opens more than /slack/*', async () => {
     serveHealthy();
     const appChecks = async (overrides: Record<string, string>): Promise<Check[]> => (await doctor(overrides)).checks.filter((c) => c.check === 'slack-app');

@@ -95,6 +95,24 @@ describe('inventory: push, exposure in messages, urgency, digest order', () => {
 
   });
 
+  it('a team that pushes its kubectl output with `from: inventory` gets alerts only about what it runs', async () => {
+    const now = new Date('2026-11-20T10:00:00Z');
+    const s = await startInventorySetup(later, () => now, { ADMIN_TOKEN: 'admin-token-0123456789' });
+    // "runs" has no token of its own; the operator's ADMIN_TOKEN may push for any team.
+    expect((await s.push('runs', inventoryFixture('kubectl-pods.json'), { source: 'kubectl', token: 'admin-token-0123456789' })).status).toBe(200);
+    const events = [
+      makeEvent('p24', { kind: 'patch-update', framework: 'pytorch', version: '2.4.1', title: 'PyTorch 2.4.1 patch' }),
+      makeEvent('p27', { kind: 'patch-update', framework: 'pytorch', version: '2.7', title: 'PyTorch 2.7 patch' }),
+      makeEvent('p29', { kind: 'patch-update', framework: 'pytorch', version: '2.9', title: 'PyTorch 2.9 patch' }),
+      makeEvent('tf', { kind: 'dependency-update', framework: 'tensorflow', version: '2.17', title: 'TensorFlow 2.17 dependencies' }),
+      makeEvent('general', { kind: 'other', framework: null, version: null, title: 'JupyterLab updated in all images' }),
+    ];
+    await s.match(events);
+    // PyTorch 2.4 and TensorFlow 2.17 (pushed) and 2.7 (teams.yaml runs:); not 2.9, not the general note.
+    const got = s.stub.alerts().filter((c) => c.body.channel === '#runs').map((c) => String(c.body.text)).sort();
+    expect(got).toEqual(['ℹ️ PyTorch 2.4.1 patch', 'ℹ️ PyTorch 2.7 patch', 'ℹ️ TensorFlow 2.17 dependencies']);
+  });
+
   it('status page, /teams/<team>/exposure, /metrics and stale inventory', async () => {
     let now = new Date('2026-11-20T10:00:00Z');
     const s = await startInventorySetup(later, () => now);
@@ -169,6 +187,9 @@ describe('inventory: escalation when a line in use loses support', () => {
     expect(message).toContain('Move to PyTorch 2.10');
     expect(message).toContain('gcloud compute instances create INSTANCE_NAME --zone=ZONE --image-family=pytorch-2-10');
     await waitFor(() => s.mail.messages.some((m) => String(m.subject).includes('You still run PyTorch 2.7')), 'the escalation email');
+    // The day's reminder about the same line says so too.
+    const reminder = s.stub.alerts().find((c) => c.body.channel === '#runs' && String(c.body.text).startsWith('End dates for Runs'));
+    expect(JSON.stringify(reminder?.body.blocks)).toContain('🎯 You run this: 3 references in code or lists (PyTorch 2.7)');
 
     // The days after: nothing more; a week later: once more.
     for (const day of ['2026-10-21', '2026-10-26']) {
