@@ -11,13 +11,12 @@ import type { TeamConfig } from '../config/schema.js';
 import { countsText, type TeamExposure } from '../domain/exposure.js';
 import { daysBetween } from '../domain/lifecycle.js';
 import { localDate } from '../domain/time.js';
-import { InventoryFormatError, readInventoryFiles } from '../inventory/formats.js';
+import { InventoryFormatError, isSourceName, readInventoryFiles } from '../inventory/formats.js';
 import type { Deps } from '../processors/deps.js';
 import { loadTeamExposure } from '../processors/exposure.js';
 import { tokenMatches } from './admin.js';
 
 export const MAX_INVENTORY_BYTES = 10 * 1024 * 1024;
-const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const TEAM_PATH = /^\/teams\/([a-z0-9][a-z0-9-]*)\/(inventory|exposure)$/;
 
 export interface InventoryApiOptions {
@@ -106,7 +105,7 @@ export async function handleInventoryApi(req: IncomingMessage, res: ServerRespon
     return;
   }
   const source = query.get('source') ?? 'api';
-  if (!SOURCE_NAME.test(source) || source === 'teams.yaml') {
+  if (!isSourceName(source)) {
     req.resume();
     json(res, 400, { ok: false, message: `source: "${source.slice(0, 80)}" is not a source name (lowercase letters, digits, . _ -, up to 64; "teams.yaml" is the config's own)` });
     return;

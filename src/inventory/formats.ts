@@ -46,6 +46,9 @@ export const InventoryEntrySchema = z.object({
 });
 export type InventoryEntry = Omit<z.infer<typeof InventoryEntrySchema>, 'line'> & { line: ImageLine | null };
 
+/** A source name (the way in): lowercase letters, digits, . _ -, up to 64; "teams.yaml" is the config's own. */
+export const isSourceName = (name: string): boolean => /^[a-z0-9][a-z0-9._-]{0,63}$/.test(name) && name !== 'teams.yaml';
+
 export class InventoryFormatError extends Error {
   readonly code = 'inventory-format';
 }

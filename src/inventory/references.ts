@@ -16,7 +16,7 @@
 // A reference that is not a Deep Learning image at all (debian-12, nginx:1.27) is kept as "other";
 // one that looks like one but cannot be read is "unreadable". Neither is dropped: both are listed.
 import type { Framework } from '../domain/events.js';
-import { parseImageFamily } from '../ingest/image-family.js';
+import { parseImageFamily, type ImageFamily } from '../ingest/image-family.js';
 import { lineOf } from '../domain/plans.js';
 
 export interface ImageLine {
@@ -59,22 +59,12 @@ function readVmName(name: string, isFamily: boolean): ReadReference {
   const family = build ? name.replace(BUILD_DATE, '') : name;
   const parsed = parseImageFamily(family);
   if (!parsed?.framework || parsed.framework === 'other' || parsed.framework === 'python') return { status: 'unreadable', reason: `"${name}": not an image name the Deep Learning VM grammar reads (framework-version-accelerator-os-python)` };
-  return {
-    status: 'recognised',
-    line: {
-      framework: parsed.framework,
-      version: lineOf(parsed.version),
-      release: parsed.version,
-      accelerator: parsed.accelerator,
-      cuda: parsed.cuda,
-      python: parsed.python,
-      os: parsed.os,
-      family,
-      type: 'vm-image',
-      build: isFamily ? null : build ? `v${build[1]}` : null,
-      digest: null,
-    },
-  };
+  return recognised(parsed, parsed.framework, { family, type: 'vm-image', build: isFamily ? null : build ? `v${build[1]}` : null, digest: null });
+}
+
+/** A name the grammar read, as a line: the version line (X.Y) and how the image is referenced. */
+function recognised(parsed: ImageFamily, framework: Framework, ref: Pick<ImageLine, 'family' | 'type' | 'build' | 'digest'>): ReadReference {
+  return { status: 'recognised', line: { framework, version: lineOf(parsed.version), release: parsed.version, accelerator: parsed.accelerator, cuda: parsed.cuda, python: parsed.python, os: parsed.os, ...ref } };
 }
 
 /** registry/path/name[:tag][@sha256:…] → its parts; null when it is not shaped like one. */
@@ -100,22 +90,7 @@ function readContainer(ref: string): ReadReference {
       ? { status: 'unreadable', reason: `"${ref}": a Deep Learning Containers path whose image name "${name}" the grammar cannot read (framework-accelerator.major-minor.pyXY)` }
       : { status: 'other', reason: `"${ref}": not a Google Deep Learning container image` };
   }
-  return {
-    status: 'recognised',
-    line: {
-      framework: parsed.framework,
-      version: lineOf(parsed.version),
-      release: parsed.version,
-      accelerator: parsed.accelerator,
-      cuda: parsed.cuda,
-      python: parsed.python,
-      os: parsed.os,
-      family: parts.repository,
-      type: 'container',
-      build: parts.tag,
-      digest: parts.digest,
-    },
-  };
+  return recognised(parsed, parsed.framework, { family: parts.repository, type: 'container', build: parts.tag, digest: parts.digest });
 }
 
 /**

@@ -10,18 +10,16 @@ import type { TeamConfig } from '../../config/schema.js';
 import { countsText, type InventoryDoc } from '../../domain/exposure.js';
 import { localDate } from '../../domain/time.js';
 import { daysBetween } from '../../domain/lifecycle.js';
-import { readInventoryFiles, type InventoryEntry, type InventoryFormat } from '../../inventory/formats.js';
+import { isSourceName, readInventoryFiles, type InventoryEntry, type InventoryFormat } from '../../inventory/formats.js';
 import { scanRepository } from '../../inventory/scan.js';
 import { exposuresOf } from '../../processors/exposure.js';
 import { InventoryStore } from '../../stores/inventory.js';
 import { LifecycleStore } from '../../stores/lifecycle.js';
 import { findTeam, loadAll, out, outJson, withRedis } from '../context.js';
 
-const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 function sourceName(given: string | undefined, formats: InventoryFormat[]): string {
   const name = given ?? (formats.every((f) => f.startsWith('gcloud')) ? 'gcloud' : formats.length === 1 ? (formats[0] ?? 'import') : 'import');
-  if (!SOURCE_NAME.test(name) || name === 'teams.yaml') throw new InvalidArgumentError(`--source: "${name}" is not a source name (lowercase letters, digits, . _ -; "teams.yaml" is the config's own)`);
+  if (!isSourceName(name)) throw new InvalidArgumentError(`--source: "${name}" is not a source name (lowercase letters, digits, . _ -; "teams.yaml" is the config's own)`);
   return name;
 }
 
