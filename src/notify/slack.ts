@@ -1,5 +1,6 @@
 import { ErrorCode, LogLevel, WebClient, type Logger as SlackLogger, type WebAPICallError } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { leanFetch } from './lean-fetch.js';
 import type { SlackMessage } from '../render/slack.js';
 import { DeliveryError, type SlackLookup, type SlackNotifier, type SlackSendOptions } from './notifier.js';
 
@@ -64,16 +65,26 @@ export function sdkLogger(logger: Logger): SlackLogger {
   };
 }
 
-export function createSlackNotifier(options: SlackOptions): SlackNotifier {
-  const client = new WebClient(options.token, {
+/**
+ * The SDK client every Slack call goes through: no SDK retries (BullMQ owns them), rate limits
+ * rejected (the deliver stage waits Retry-After), requests over the lean fetch.
+ */
+function sdkClient(options: SlackOptions, timeoutMs: number): WebClient {
+  return new WebClient(options.token, {
     ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-    ...(options.logger ? { logger: sdkLogger(options.logger) } : {}),
+    ...(options.logger ? { logger: sdkLogger(options.logger) } : { logLevel: LogLevel.ERROR }),
     // BullMQ owns retries: the SDK's default policy can keep one call pending for ~30 minutes.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    // Generous: chat.postMessage has no idempotency key, so a short timeout risks duplicates.
-    timeout: options.timeoutMs ?? 30_000,
+    // The timeout is the lean fetch's (undici's), so the SDK makes no AbortSignal per call.
+    timeout: 0,
+    fetch: leanFetch(timeoutMs),
   });
+}
+
+export function createSlackNotifier(options: SlackOptions): SlackNotifier {
+  // Generous: chat.postMessage has no idempotency key, so a short timeout risks duplicates.
+  const client = sdkClient(options, options.timeoutMs ?? 30_000);
   // conversations.history takes channel ids only; teams.yaml names channels ("#ml-alerts").
   // Learned from every post's answer, and from conversations.list when a fresh process needs one.
   const channelIds = new Map<string, string>();
@@ -205,7 +216,7 @@ export interface SlackCheck {
  * nothing.
  */
 export async function checkSlack(options: { token: string; apiUrl?: string }, channels: string[]): Promise<SlackCheck> {
-  const client = new WebClient(options.token, { ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}), retryConfig: { retries: 0 }, timeout: 15_000, logLevel: LogLevel.ERROR });
+  const client = sdkClient(options, 15_000);
   const result: SlackCheck = { ok: false, error: null, errorKind: null, team: null, user: null, scopes: null, channels: [], listError: null };
   try {
     const auth = await client.auth.test();
