@@ -119,7 +119,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const tokens: Record<string, string> = {};
   for (const [key, value] of Object.entries(cleaned)) {
     const m = /^INVENTORY_TOKEN_([A-Z0-9_]+)$/.exec(key);
-    if (m?.[1] && value) tokens[m[1].toLowerCase().replaceAll('_', '-')] = value;
+    if (!m?.[1] || !value) continue;
+    if (value.length < 16) throw new EnvError(`environment: ${key}: at least 16 characters (a team's inventory decides what it is escalated about); generate one with \`openssl rand -hex 24\``);
+    tokens[m[1].toLowerCase().replaceAll('_', '-')] = value;
   }
   env.INVENTORY_TOKENS = tokens;
   if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) throw new EnvError('environment: REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set: choose Sentinel or Cluster');

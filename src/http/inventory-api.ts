@@ -17,7 +17,7 @@ import { loadTeamExposure } from '../processors/exposure.js';
 import { tokenMatches } from './admin.js';
 
 export const MAX_INVENTORY_BYTES = 10 * 1024 * 1024;
-const TEAM_PATH = /^\/teams\/([a-z0-9][a-z0-9-]*)\/(inventory|exposure)$/;
+const TEAM_PATH = /^\/teams\/([^/]*)\/(inventory|exposure)\/?$/;
 
 export interface InventoryApiOptions {
   tokens: Readonly<Record<string, string>>;
@@ -74,7 +74,7 @@ export async function handleInventoryApi(req: IncomingMessage, res: ServerRespon
   const team = deps.teams.get(teamId);
   if (!team) {
     req.resume();
-    json(res, 404, { ok: false, message: `no team "${teamId}" in teams.yaml` });
+    json(res, 404, { ok: false, message: `no team "${teamId.slice(0, 64)}" in teams.yaml` });
     return;
   }
   const token = options.tokens[team.id];
@@ -123,12 +123,12 @@ export async function handleInventoryApi(req: IncomingMessage, res: ServerRespon
   let read;
   try {
     read = readInventoryFiles([{ name: source, text: body }]);
+    await deps.inventory.put(team.id, { source, at: now.toISOString(), entries: read.entries, notRunning: read.notRunning, declared: false });
   } catch (err) {
     if (!(err instanceof InventoryFormatError)) throw err;
     json(res, 400, { ok: false, message: err.message });
     return;
   }
-  await deps.inventory.put(team.id, { source, at: now.toISOString(), entries: read.entries, notRunning: read.notRunning, declared: false });
   const recognised = read.entries.filter((e) => e.status === 'recognised');
   deps.logger.info({ event: 'inventory', team: team.id, source, formats: read.formats, entries: read.entries.length, recognised: recognised.length }, 'inventory pushed');
   json(res, 200, {

@@ -68,7 +68,26 @@ export interface ReadInventory {
   notRunning: number;
 }
 
-export function entryOf(ref: string, kind: InventoryKind, where: string, key: string, count = 1): InventoryEntry {
+/**
+ * Limits of one document (one import, push or scan): a team's inventory decides what it is
+ * escalated about and is read on every match, so it must stay small and its numbers sane.
+ */
+export const INVENTORY_LIMITS = { entriesPerDocument: 20_000, countPerEntry: 100_000, sourcesPerTeam: 20 } as const;
+
+/** Control characters (terminal escapes, NUL) never reach a message, a log or a terminal. */
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').slice(0, 500);
+
+/** A count as given: a whole number from 1 to the limit, or a clear error naming where. */
+export function countOf(value: unknown, where: string): number {
+  if (value === undefined) return 1;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > INVENTORY_LIMITS.countPerEntry) throw new InventoryFormatError(`${where}: the count must be a whole number from 1 to ${INVENTORY_LIMITS.countPerEntry.toLocaleString('en')} (got ${(JSON.stringify(value) ?? typeof value).slice(0, 40)})`);
+  return value;
+}
+
+export function entryOf(rawRef: string, kind: InventoryKind, rawWhere: string, key: string, count = 1): InventoryEntry {
+  const ref = clean(rawRef);
+  const where = clean(rawWhere);
   const read = readImageReference(ref);
   return read.status === 'recognised'
     ? { ref, kind, count, where, key, status: 'recognised', line: read.line, problem: null }
@@ -99,7 +118,7 @@ function detect(file: InventoryFile): { format: InventoryFormat; data: unknown }
   }
   const record = asRecord(data);
   if (Array.isArray(record.references)) return { format: 'references', data };
-  if (record.kind === 'List' || Array.isArray(record.items) || typeof record.apiVersion === 'string') return { format: 'kubectl', data };
+  if (record.kind === 'List' || record.items !== undefined || typeof record.apiVersion === 'string' || (typeof record.kind === 'string' && 'metadata' in record)) return { format: 'kubectl', data };
   const items = Array.isArray(data) ? data : [data];
   if (items.length === 0) return { format: 'gcloud-instances', data: [] };
   if (items.every((x) => typeof x === 'string')) return { format: 'references', data: { references: items } };
@@ -107,6 +126,12 @@ function detect(file: InventoryFile): { format: InventoryFormat; data: unknown }
   if (Array.isArray(first.disks) || (str(first.kind) ?? '') === 'compute#instance') return { format: 'gcloud-instances', data: items };
   if ('sourceImage' in first || 'sizeGb' in first || (str(first.kind) ?? '') === 'compute#disk') return { format: 'gcloud-disks', data: items };
   throw new InventoryFormatError(`${file.name}: JSON of an unknown shape (expected gcloud compute instances/disks list --format=json, kubectl get pods -o json, or {"references": [...]})`);
+}
+
+/** Any form of a disk's URL or path (with or without project, or built from zone and name) → "zones/<zone>/disks/<name>". */
+function diskKey(ref: string): string {
+  const m = /zones\/([^/]+)\/disks\/([^/]+)$/.exec(ref);
+  return m ? `zones/${m[1]}/disks/${m[2]}` : ref;
 }
 
 interface DiskInfo {
@@ -123,17 +148,23 @@ export function readInventoryFiles(files: InventoryFile[]): ReadInventory {
   const entries: InventoryEntry[] = [];
   let notRunning = 0;
   const disks = new Map<string, DiskInfo>();
-  const diskUsers = new Set<string>();
   for (const p of parsed.filter((x) => x.format === 'gcloud-disks')) {
     for (const raw of asArray(p.data)) {
       const d = asRecord(raw);
-      const self = str(d.selfLink) ?? `zones/${lastSegment(d.zone)}/disks/${(str(d.name) ?? '')}`;
-      disks.set(self.replace(/^https?:\/\/[^/]+\/compute\/[^/]+\//, ''), { sourceImage: str(d.sourceImage), licenses: asArray(d.licenses).filter((l): l is string => typeof l === 'string') });
-      for (const u of asArray(d.users)) if (typeof u === 'string') diskUsers.add(u);
+      disks.set(diskKey(str(d.selfLink) ?? `zones/${lastSegment(d.zone)}/disks/${str(d.name) ?? ''}`), { sourceImage: str(d.sourceImage), licenses: asArray(d.licenses).filter((l): l is string => typeof l === 'string') });
     }
   }
-  const diskOf = (source: string): DiskInfo | undefined => disks.get(source.replace(/^https?:\/\/[^/]+\/compute\/[^/]+\//, ''));
-  const instancesGiven = parsed.some((x) => x.format === 'gcloud-instances');
+  const diskOf = (source: string): DiskInfo | undefined => disks.get(diskKey(source));
+  // The VMs of the instances files: a disk attached to one of them is that VM (counted once);
+  // a disk attached to a VM they do not list still tells of a running VM.
+  const listedVms = new Set<string>();
+  for (const p of parsed.filter((x) => x.format === 'gcloud-instances')) {
+    for (const raw of asArray(p.data)) {
+      const vm = asRecord(raw);
+      const zone = lastSegment(vm.zone);
+      listedVms.add(instanceKey(str(vm.selfLink) ?? `zones/${zone}/instances/${str(vm.name) ?? '?'}`, zone));
+    }
+  }
   for (const p of parsed) {
     switch (p.format) {
       case 'gcloud-instances':
@@ -147,7 +178,9 @@ export function readInventoryFiles(files: InventoryFile[]): ReadInventory {
             notRunning++;
             continue;
           }
-          const boot = asArray(vm.disks).map(asRecord).find((d) => d.boot === true) ?? asRecord(asArray(vm.disks)[0]);
+          // The boot disk; without a boot flag, the disk whose image is known (a data disk has none).
+          const attached = asArray(vm.disks).map(asRecord);
+          const boot = attached.find((d) => d.boot === true) ?? attached.find((d) => str(d.source) && diskOf(String(d.source))?.sourceImage) ?? attached[0] ?? {};
           const disk = str(boot.source) ? diskOf(String(boot.source)) : undefined;
           const image = disk?.sourceImage ?? null;
           if (image) {
@@ -180,9 +213,9 @@ export function readInventoryFiles(files: InventoryFile[]): ReadInventory {
           const users = asArray(d.users).filter((u): u is string => typeof u === 'string');
           const image = str(d.sourceImage);
           // Attached disks are their VMs (counted once with the instances file); free disks are disks.
-          if (users.length > 0 && instancesGiven) continue;
           if (!image) continue; // a blank data disk: no image to run
-          if (users.length > 0) for (const u of users) entries.push(entryOf(image, 'vm', `${p.file.name}: instance ${lastSegment(u)} (disk ${name}${zone ? `, ${zone}` : ''})`, instanceKey(u, zone)));
+          const unlisted = users.filter((u) => !listedVms.has(instanceKey(u, zone)));
+          if (users.length > 0) for (const u of unlisted) entries.push(entryOf(image, 'vm', `${p.file.name}: instance ${lastSegment(u)} (disk ${name}${zone ? `, ${zone}` : ''})`, instanceKey(u, zone)));
           else entries.push(entryOf(image, 'disk', `${p.file.name}: disk ${name}${zone ? ` (${zone})` : ''}, attached to nothing`, `disk:${zone}/${name}`));
         }
         break;
@@ -197,8 +230,7 @@ export function readInventoryFiles(files: InventoryFile[]): ReadInventory {
           const o = typeof item === 'string' ? { image: item } : asRecord(item);
           const image = str(o.image) ?? str(o.ref);
           if (!image) throw new InventoryFormatError(`${p.file.name}: references[${i}] needs "image" (a string)`);
-          const count = o.count === undefined ? 1 : Number(o.count);
-          if (!Number.isInteger(count) || count < 1) throw new InventoryFormatError(`${p.file.name}: references[${i}].count must be a whole number of at least 1`);
+          const count = countOf(o.count, `${p.file.name}: references[${i}].count`);
           const where = str(o.where) ?? `${p.file.name}: references[${i}]`;
           entries.push(entryOf(image, 'ref', where, `ref:${where}|${image}`, count));
         });
@@ -211,38 +243,52 @@ export function readInventoryFiles(files: InventoryFile[]): ReadInventory {
             if (line === '') return;
             const m = /^(\S+)(?:\s+(?:x\s*)?(\d+))?$/.exec(line);
             if (!m) {
-              entries.push({ ref: line, kind: 'ref', count: 1, where: `${p.file.name}:${i + 1}`, key: `ref:${p.file.name}:${i + 1}`, status: 'unreadable', line: null, problem: `"${line}": one image reference per line, optionally followed by a count` });
+              entries.push({ ref: clean(line), kind: 'ref', count: 1, where: `${p.file.name}:${i + 1}`, key: `ref:${p.file.name}:${i + 1}`, status: 'unreadable', line: null, problem: `"${clean(line).slice(0, 120)}": one image reference per line, optionally followed by a count` });
               return;
             }
-            entries.push(entryOf(m[1] ?? '', 'ref', `${p.file.name}:${i + 1}`, `ref:${p.file.name}:${i + 1}`, m[2] ? Math.max(1, Number(m[2])) : 1));
+            entries.push(entryOf(m[1] ?? '', 'ref', `${p.file.name}:${i + 1}`, `ref:${p.file.name}:${i + 1}`, m[2] ? countOf(Number(m[2]), `${p.file.name}:${i + 1}`) : 1));
           });
         break;
     }
   }
+  if (entries.length > INVENTORY_LIMITS.entriesPerDocument) throw new InventoryFormatError(`${files.map((f) => f.name).join(', ')}: ${entries.length.toLocaleString('en')} image references, more than the ${INVENTORY_LIMITS.entriesPerDocument.toLocaleString('en')} one source may hold: split it into several sources (?source=…, --source)`);
   return { entries, formats: [...new Set(parsed.map((p) => p.format))], notRunning };
 }
 
-/** Containers of Pods (and of workloads' pod templates) in a v1 List, or one object. */
+const WORKLOADS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+
+/**
+ * Containers of Pods (and of workloads' pod templates) in a v1 List, or one object. When the list
+ * has Pods, they are what runs: the workloads beside them (`kubectl get all`) are their templates
+ * and are not counted again. Without Pods, a workload counts its desired replicas; ReplicaSets
+ * owned by a Deployment, workloads scaled to 0 and suspended CronJobs are not running.
+ */
 function kubernetesEntries(data: unknown, file: string): { entries: InventoryEntry[]; notRunning: number } {
   const root = asRecord(data);
-  const items = Array.isArray(root.items) ? root.items : [root];
+  if (root.items !== undefined && !Array.isArray(root.items)) throw new InventoryFormatError(`${file}: "items" must be a list (kubectl get pods -A -o json)`);
+  const items = (Array.isArray(root.items) ? root.items : [root]).map(asRecord);
+  const kindOf = (item: Record<string, unknown>): string => str(item.kind) ?? '';
+  const unknown = items.find((i) => !WORKLOADS.has(kindOf(i)));
+  if (!Array.isArray(root.items) && unknown) throw new InventoryFormatError(`${file}: a Kubernetes object of kind "${kindOf(unknown).slice(0, 40) || '(none)'}": expected Pods (kubectl get pods -A -o json) or workloads`);
+  const hasPods = items.some((i) => kindOf(i) === 'Pod');
   const entries: InventoryEntry[] = [];
   let notRunning = 0;
-  for (const raw of items) {
-    const item = asRecord(raw);
+  for (const item of items) {
+    const kind = kindOf(item);
+    if (!WORKLOADS.has(kind) || (hasPods && kind !== 'Pod')) continue;
     const meta = asRecord(item.metadata);
-    const kind = (str(item.kind) ?? 'Pod');
-    const name = `${(str(meta.namespace) ?? 'default')}/${(str(meta.name) ?? '?')}`;
+    const name = `${str(meta.namespace) ?? 'default'}/${str(meta.name) ?? '?'}`;
     const spec = asRecord(item.spec);
     // Pod: spec; Deployment/StatefulSet/DaemonSet/Job: spec.template.spec; CronJob: spec.jobTemplate.spec.template.spec.
     const podSpec = kind === 'Pod' ? spec : kind === 'CronJob' ? asRecord(asRecord(asRecord(asRecord(spec.jobTemplate).spec).template).spec) : asRecord(asRecord(spec.template).spec);
     const phase = asRecord(item.status).phase;
-    if (kind === 'Pod' && (phase === 'Succeeded' || phase === 'Failed')) {
+    const ownedByDeployment = asArray(meta.ownerReferences).some((o) => asRecord(o).kind === 'Deployment');
+    const replicas = kind === 'Pod' || kind === 'DaemonSet' || kind === 'CronJob' || kind === 'Job' || spec.replicas === undefined ? 1 : Number(spec.replicas);
+    if ((kind === 'Pod' && (phase === 'Succeeded' || phase === 'Failed')) || (kind === 'ReplicaSet' && ownedByDeployment) || replicas === 0 || (kind === 'CronJob' && spec.suspend === true)) {
       notRunning++;
       continue;
     }
-    // Running replicas of a workload are its pods; a workload counts its desired replicas.
-    const replicas = kind === 'Pod' ? 1 : Math.max(1, Number(spec.replicas ?? 1) || 1);
+    const count = countOf(replicas, `${file}: ${kind.toLowerCase()} ${name}: replicas`);
     const digests = new Map<string, string>();
     for (const s of asArray(asRecord(item.status).containerStatuses).map(asRecord)) {
       const id = str(s.imageID);
@@ -252,11 +298,11 @@ function kubernetesEntries(data: unknown, file: string): { entries: InventoryEnt
     for (const c of [...asArray(podSpec.initContainers), ...asArray(podSpec.containers)].map(asRecord)) {
       const image = str(c.image);
       if (!image) continue;
-      const cname = (str(c.name) ?? '?');
+      const cname = str(c.name) ?? '?';
       const digest = digests.get(cname);
       const ref = digest && !image.includes('@') ? `${image}@${digest}` : image;
       const what = kind === 'Pod' ? `pod ${name}` : `${kind.toLowerCase()} ${name}`;
-      entries.push(entryOf(ref, 'pod', `${file}: ${what}, container ${cname}`, `pod:${kind}/${name}/${cname}`, replicas));
+      entries.push(entryOf(ref, 'pod', `${file}: ${what}, container ${cname}`, `pod:${kind}/${name}/${cname}`, count));
     }
   }
   return { entries, notRunning };

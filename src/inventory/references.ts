@@ -76,7 +76,8 @@ function splitContainer(ref: string): { repository: string; tag: string | null; 
   const colon = rest.indexOf(':', lastSlash + 1);
   const repository = colon >= 0 ? rest.slice(0, colon) : rest;
   const tag = colon >= 0 ? rest.slice(colon + 1) : null;
-  if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(repository) || (digest !== null && !/^sha256:[0-9a-f]{8,64}$/.test(digest))) return null;
+  // Docker's grammar: a tag is [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}, a digest sha256:<hex>.
+  if (!/^[a-z0-9][a-z0-9._/-]*$/i.test(repository) || (tag !== null && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) || (digest !== null && !/^sha256:[0-9a-f]{8,64}$/.test(digest))) return null;
   return { repository, tag, digest };
 }
 
@@ -84,6 +85,12 @@ function readContainer(ref: string): ReadReference {
   const parts = splitContainer(ref);
   if (!parts) return { status: 'unreadable', reason: `"${ref}": not a container image reference (registry/path/name[:tag][@sha256:digest])` };
   const name = parts.repository.split('/').pop() ?? '';
+  // Google's registries, or a bare name. An image of another registry is someone else's build (a
+  // mirror is listed by its Google path, or in runs: as the image it mirrors).
+  const registry = parts.repository.includes('/') ? (parts.repository.split('/')[0] ?? '') : '';
+  if (registry && !/(?:^|\.)(?:gcr\.io|pkg\.dev)$/.test(registry)) {
+    return { status: 'other', reason: `"${ref}": an image of ${registry}, not of Google's registries${DL_NAME.test(name) ? ' (a mirror of a Deep Learning container? list the image it mirrors in runs:)' : ''}` };
+  }
   const parsed = parseImageFamily(name);
   if (!parsed?.framework || parsed.framework === 'other' || parsed.framework === 'python' || !name.includes('.')) {
     return DL_PROJECTS.test(parts.repository) || DL_NAME.test(name)
@@ -103,7 +110,9 @@ export function readImageReference(input: string): ReadReference {
   const api = vmImageName(ref.replace(/^https?:\/\/(?:www|compute)\.googleapis\.com\/compute\/(?:v1|beta|alpha)\//, ''));
   if (api) {
     const project = /projects\/([a-z0-9-]+)\//.exec(ref)?.[1] ?? '';
-    if (!DL_PROJECTS.test(`/${project}/`) && !DL_NAME.test(api.name)) return { status: 'other', reason: `"${api.name}" (project ${project}): not a Google Deep Learning VM image` };
+    // An image of another project is that project's own, even when its name looks like ours (a
+    // custom image built from a DLVM): its lifecycle is not Google's.
+    if (!DL_PROJECTS.test(`/${project}/`)) return { status: 'other', reason: `"${api.name}" (project ${project}): not a Google Deep Learning VM image${DL_NAME.test(api.name) ? '; if it is built from one, list the family it was built from' : ''}` };
     return readVmName(api.name, api.isFamily);
   }
   // A bare name: a DLVM image or family when it has no registry part, a container otherwise.

@@ -46,6 +46,8 @@ export function scanText(path: string, text: string): InventoryEntry[] {
   const dlProject = text.includes('deeplearning-platform-release');
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
+    // A commented-out reference is not in use (#: Dockerfile, YAML, Python, shell, HCL; //: HCL, JSONC).
+    if (/^\s*(?:#|\/\/)/.test(line)) return;
     const at = `${path}:${i + 1}`;
     const taken: [number, number][] = [];
     const add = (ref: string, index: number): void => {

@@ -8,12 +8,24 @@
 // was pushed. Nothing is invented in between.
 import type { Redis } from 'ioredis';
 import { InventoryDocSchema, type ExposureEscalationState, type InventoryDoc } from '../domain/exposure.js';
+import { INVENTORY_LIMITS, InventoryFormatError } from '../inventory/formats.js';
 
 export class InventoryStore {
+  /**
+   * The parsed documents of every team, as of a version number every write increments: the match
+   * stage, the status page and /metrics read them often, and re-reading megabytes of JSON each
+   * time is what let a few large pushes slow every request (one GET of the version instead).
+   */
+  private cache: { version: string; at: number; docs: Map<string, InventoryDoc[]> } | null = null;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
+
+  private get versionKey(): string {
+    return `${this.prefix}:inventory-version`;
+  }
 
   private docsKey(teamId: string): string {
     return `${this.prefix}:inventory:${teamId}`;
@@ -27,22 +39,37 @@ export class InventoryStore {
     return `${this.prefix}:inventory-escalations:${teamId}`;
   }
 
+  /** Stores one source of a team's inventory, replacing it whole; refused past the sources limit. */
   async put(teamId: string, doc: InventoryDoc): Promise<void> {
     const valid = InventoryDocSchema.parse(doc);
-    await this.redis.multi().hset(this.docsKey(teamId), valid.source, JSON.stringify(valid)).sadd(this.teamsKey, teamId).exec();
+    const key = this.docsKey(teamId);
+    if (!(await this.redis.hexists(key, valid.source)) && (await this.redis.hlen(key)) >= INVENTORY_LIMITS.sourcesPerTeam) {
+      throw new InventoryFormatError(`team ${teamId} already has ${INVENTORY_LIMITS.sourcesPerTeam} inventory sources: push to one of them, or remove one (release-radar inventory remove ${teamId} --source …)`);
+    }
+    await this.redis.multi().hset(key, valid.source, JSON.stringify(valid)).sadd(this.teamsKey, teamId).incr(this.versionKey).exec();
   }
 
   /** Removes one source of a team's inventory; true when there was one. */
   async remove(teamId: string, source: string): Promise<boolean> {
-    return (await this.redis.hdel(this.docsKey(teamId), source)) === 1;
+    const [removed] = ((await this.redis.multi().hdel(this.docsKey(teamId), source).incr(this.versionKey).exec()) ?? []) as [Error | null, number][];
+    return removed?.[1] === 1;
   }
 
   async docs(teamId: string): Promise<InventoryDoc[]> {
-    return parseDocs(await this.redis.hgetall(this.docsKey(teamId)));
+    return (await this.allDocs()).get(teamId) ?? [];
   }
 
-  /** The pushed documents of every team that has any (one round trip for the set, one pipeline). */
+  /** The pushed documents of every team that has any: read again only when a write happened since. */
   async allDocs(): Promise<Map<string, InventoryDoc[]>> {
+    const version = (await this.redis.get(this.versionKey)) ?? '0';
+    // Bounded in age too: a Redis that restarted empty and counted up to the same version again.
+    if (this.cache?.version === version && Date.now() - this.cache.at < 60_000) return this.cache.docs;
+    const docs = await this.readAll();
+    this.cache = { version, at: Date.now(), docs };
+    return docs;
+  }
+
+  private async readAll(): Promise<Map<string, InventoryDoc[]>> {
     const teams = await this.redis.smembers(this.teamsKey);
     const out = new Map<string, InventoryDoc[]>();
     if (teams.length === 0) return out;

@@ -90,10 +90,10 @@ describe('release-radar doctor', () => {
 
   it('inventory: a token for a team that does not exist fails with the name it probably meant; a token for a team with nothing pushed yet is said', async () => {
     serveHealthy();
-    const typo = await runDoctor(loadEnv({ ...env, INVENTORY_TOKEN_ML_PLATFROM: 'tok-0123456789' }), { now: NOW });
+    const typo = await runDoctor(loadEnv({ ...env, INVENTORY_TOKEN_ML_PLATFROM: 'tok-0123456789abcdef' }), { now: NOW });
     expect(typo.checks.filter((c) => c.check === 'inventory' && c.status === 'fail').map((c) => [c.message, c.fix])).toEqual([['INVENTORY_TOKEN_ML_PLATFROM is set, but there is no team "ml-platfrom" in teams.yaml', expect.stringContaining('did you mean INVENTORY_TOKEN_ML_PLATFORM?')]]);
-    expect(JSON.stringify(typo)).not.toContain('tok-0123456789');
-    const right = await runDoctor(loadEnv({ ...env, INVENTORY_TOKEN_ML_PLATFORM: 'tok-0123456789' }), { now: NOW });
+    expect(JSON.stringify(typo)).not.toContain('tok-0123456789abcdef');
+    const right = await runDoctor(loadEnv({ ...env, INVENTORY_TOKEN_ML_PLATFORM: 'tok-0123456789abcdef' }), { now: NOW });
     expect(right.checks.filter((c) => c.check === 'inventory').map((c) => [c.status, c.message])).toEqual([['ok', 'team ml-platform: INVENTORY_TOKEN_ML_PLATFORM is set; nothing pushed yet']]);
   });
 

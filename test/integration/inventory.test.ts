@@ -39,6 +39,19 @@ describe('inventory: push, exposure in messages, urgency, digest order', () => {
     expect(String(bad.json.message)).toContain('cluster: not valid JSON');
     expect((await s.push('ml', body, { source: '../etc' })).status).toBe(400);
 
+    // A count past the limit is refused with a clear 400 (it once passed and broke every team's match job).
+    const huge = await s.push('ml', JSON.stringify({ references: [{ image: 'pytorch-2-7-cu128-ubuntu-2204-nvidia-570', count: 5e15 }] }), { source: 'ci' });
+    expect(huge.status).toBe(400);
+    expect(huge.json.message).toContain('references[0].count: the count must be a whole number from 1 to 100,000');
+    // At most 20 sources per team.
+    for (let i = 0; i < 20; i++) expect((await s.push('ml', JSON.stringify({ references: ['pytorch-2-4-py310'] }), { source: `s${i}` })).status).toBe(200);
+    const more = await s.push('ml', JSON.stringify({ references: ['pytorch-2-4-py310'] }), { source: 's20' });
+    expect(more.status).toBe(400);
+    expect(more.json.message).toContain('already has 20 inventory sources');
+    expect((await s.push('ml', JSON.stringify({ references: ['pytorch-2-7-cu128-ubuntu-2204-nvidia-570'] }), { source: 's3' })).status).toBe(200);
+    for (let i = 0; i < 20; i++) await s.service.deps.inventory.remove('ml', `s${i}`);
+    expect((await fetch(`${s.url}/teams/ML/inventory`, { method: 'PUT', body: '[]' })).status).toBe(404);
+
     const ok = await s.push('ml', body, { source: 'prod-cluster' });
     expect(ok.status).toBe(200);
     expect(ok.json).toMatchObject({ ok: true, team: 'ml', source: 'prod-cluster', formats: ['kubectl'], recognised: 3, notRunning: 1 });

@@ -87,6 +87,13 @@ describe('config loading', () => {
     expect(() => loadEnv({ HTTP_PORT: 'eighty' })).toThrow(/environment: HTTP_PORT/);
   });
 
+  it('reads per-team inventory tokens (INVENTORY_TOKEN_<TEAM>) and refuses short ones, naming the variable', () => {
+    const env = loadEnv({ INVENTORY_TOKEN_ML_PLATFORM: 'a'.repeat(24), INVENTORY_TOKEN_RESEARCH_TF: 'b'.repeat(16) });
+    expect(env.INVENTORY_TOKENS).toEqual({ 'ml-platform': 'a'.repeat(24), 'research-tf': 'b'.repeat(16) });
+    expect(loadEnv({}).INVENTORY_TOKENS).toEqual({});
+    expect(() => loadEnv({ INVENTORY_TOKEN_ML: 'short' })).toThrow(/environment: INVENTORY_TOKEN_ML: at least 16 characters/);
+  });
+
   it('reads Sentinel and Cluster settings, hash-tags the prefix for a Cluster, and refuses what cannot work, naming the key', () => {
     const sentinel = loadEnv({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2.internal:26380,[::1]:26381', REDIS_SENTINEL_MASTER: 'mymaster' });
     expect(sentinel.REDIS_SENTINELS).toEqual([{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-2.internal', port: 26380 }, { host: '::1', port: 26381 }]);

@@ -132,6 +132,75 @@ describe('import formats', () => {
   });
 });
 
+describe('hostile and slightly different input (the review of #17)', () => {
+  const json = (name: string, value: unknown) => ({ name, text: JSON.stringify(value) });
+  it('refuses counts that are not whole numbers within the limit, naming where', () => {
+    for (const count of [1e16, 0, -1, 2.5, '7', true, [5]]) {
+      expect(() => readInventoryFiles([json('ci', { references: [{ image: 'pytorch-2-4-py310', count }] })])).toThrow(/ci: references\[0\]\.count: the count must be a whole number from 1 to 100,000/);
+    }
+    expect(() => readInventoryFiles([{ name: 'l.txt', text: 'pytorch-2-4-py310 99999999999999999999\n' }])).toThrow(/l\.txt:1: the count/);
+    expect(() => readInventoryFiles([json('d', { kind: 'Deployment', metadata: { name: 'x' }, spec: { replicas: 1e300, template: { spec: { containers: [{ name: 'm', image: 'pytorch-2-4-py310' }] } } } })])).toThrow(/replicas/);
+  });
+
+  it('refuses a source with more references than one source may hold', () => {
+    const references = Array.from({ length: 20_001 }, (_, i) => ({ image: 'pytorch-2-4-py310', where: `vm-${i}` }));
+    expect(() => readInventoryFiles([json('big', { references })])).toThrow(/more than the 20,000 one source may hold/);
+  });
+
+  it('kubectl get all: the pods are what runs, not again their Deployment and ReplicaSet; scaled to 0 and suspended are not running', () => {
+    const tpl = { spec: { containers: [{ name: 'm', image: 'us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310:m126' }] } };
+    const all = { apiVersion: 'v1', kind: 'List', items: [
+      { kind: 'Pod', metadata: { name: 'serve-abc-1', namespace: 'p' }, spec: tpl.spec, status: { phase: 'Running' } },
+      { kind: 'Pod', metadata: { name: 'serve-abc-2', namespace: 'p' }, spec: tpl.spec, status: { phase: 'Running' } },
+      { kind: 'Deployment', metadata: { name: 'serve', namespace: 'p' }, spec: { replicas: 2, template: tpl } },
+      { kind: 'ReplicaSet', metadata: { name: 'serve-abc', namespace: 'p', ownerReferences: [{ kind: 'Deployment', name: 'serve' }] }, spec: { replicas: 2, template: tpl } },
+    ] };
+    const r = readInventoryFiles([json('all', all)]);
+    expect(r.entries.map((e) => [e.where, e.count])).toEqual([['all: pod p/serve-abc-1, container m', 1], ['all: pod p/serve-abc-2, container m', 1]]);
+    const workloads = { kind: 'List', items: [
+      { kind: 'Deployment', metadata: { name: 'idle', namespace: 'p' }, spec: { replicas: 0, template: tpl } },
+      { kind: 'CronJob', metadata: { name: 'nightly', namespace: 'p' }, spec: { suspend: true, jobTemplate: { spec: { template: tpl } } } },
+      { kind: 'ReplicaSet', metadata: { name: 'old', namespace: 'p', ownerReferences: [{ kind: 'Deployment' }] }, spec: { replicas: 0, template: tpl } },
+      { kind: 'StatefulSet', metadata: { name: 'db', namespace: 'p' }, spec: { replicas: 3, template: tpl } },
+    ] };
+    const w = readInventoryFiles([json('w', workloads)]);
+    expect(w.entries.map((e) => [e.where, e.count])).toEqual([['w: statefulset p/db, container m', 3]]);
+    expect(w.notRunning).toBe(3);
+  });
+
+  it('refuses Kubernetes JSON that is not what kubectl prints instead of emptying the source', () => {
+    expect(() => readInventoryFiles([json('k', { kind: 'List', items: 'x' })])).toThrow(/"items" must be a list/);
+    expect(() => readInventoryFiles([json('k', { apiVersion: 'v1' })])).toThrow(/kind "\(none\)"/);
+    expect(() => readInventoryFiles([json('k', { apiVersion: 'v1', kind: 'Service' })])).toThrow(/kind "Service"/);
+  });
+
+  it('gcloud: a disk without selfLink still joins its VM; a disk of a VM the instances file lacks still counts; without a boot flag the disk with an image is the boot disk', () => {
+    const instances = [{ name: 'a', zone: 'projects/p/zones/z1', status: 'RUNNING', disks: [{ source: 'https://www.googleapis.com/compute/v1/projects/p/zones/z1/disks/data-a' }, { source: 'https://www.googleapis.com/compute/v1/projects/p/zones/z1/disks/a' }] }];
+    const disks = [
+      { name: 'a', zone: 'https://www.googleapis.com/compute/v1/projects/p/zones/z1', sourceImage: 'projects/deeplearning-platform-release/global/images/pytorch-2-4-v20250325-py310', users: ['projects/p/zones/z1/instances/a'] },
+      { name: 'data-a', zone: 'https://www.googleapis.com/compute/v1/projects/p/zones/z1', sizeGb: '500', users: ['projects/p/zones/z1/instances/a'] },
+      { name: 'b', zone: 'https://www.googleapis.com/compute/v1/projects/p/zones/z1', sourceImage: 'projects/deeplearning-platform-release/global/images/tf-2-17-cu123-v20240922-debian-11-py310', users: ['projects/p/zones/z1/instances/b'] },
+    ];
+    const r = readInventoryFiles([json('instances.json', instances), json('disks.json', disks)]);
+    expect(r.entries.map((e) => [e.where, e.status, e.line?.framework])).toEqual([
+      ['instances.json: instance a (z1)', 'recognised', 'pytorch'],
+      ['disks.json: instance b (disk b, z1)', 'recognised', 'tensorflow'],
+    ]);
+  });
+
+  it('a name that looks like ours in another project or registry is not Google\'s; a malformed tag is not read', () => {
+    expect(readImageReference('projects/my-proj/global/images/pytorch-2-4-custom-build').status).toBe('other');
+    expect(readImageReference('myregistry.example.com/team/pytorch-gpu.2-4.py310:v1').status).toBe('other');
+    expect(readImageReference('us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310:m126,').status).toBe('unreadable');
+    expect(readImageReference('europe-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310:m126').status).toBe('recognised');
+  });
+
+  it('control characters never reach a message or a terminal', () => {
+    const r = readInventoryFiles([json('ci', { references: [{ image: 'pytorch-2-4-py310', where: 'vm \u001b[31mred\u0007' }] })]);
+    expect(r.entries[0]?.where).toBe('vm  [31mred ');
+  });
+});
+
 describe('repository scan', () => {
   it('finds image URIs in Dockerfiles, Kubernetes, Kubeflow pipelines, Terraform and scripts, with file:line; skips vendored code', async () => {
     const r = await scanRepository(new URL('../fixtures/inventory/repo', import.meta.url).pathname);
@@ -144,6 +213,10 @@ describe('repository scan', () => {
       'pipelines/train_pipeline.py:7 unreadable',
       'scripts/create-vm.sh:3 recognised tensorflow 2.17',
     ]);
+  });
+
+  it('a commented-out reference is not in use', () => {
+    expect(scanText('main.tf', '# family = "common-cu121-debian-11"\n// image = "projects/deeplearning-platform-release/global/images/family/pytorch-2-4-py310"\nproject = "deeplearning-platform-release"\n')).toEqual([]);
   });
 
   it('a family value counts only in a file that names the Deep Learning project, and a font is not an image', () => {
