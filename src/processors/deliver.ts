@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import { renderContextFor } from '../render/context.js';
 import { TABLE_EVENT_KINDS, type EventKind } from '../domain/events.js';
-import { refreshLineParent, slackRenderContext, startLineThread } from './line-threads.js';
+import { refreshLineParent, slackRenderContext, startLineThread, ThreadStartingError } from './line-threads.js';
 import { alertEmail, digestEmail, escalationEmail, exposureEscalationEmail, reminderEmail, toEmail, type EmailMessage } from '../render/email.js';
 import { renderSlackAlert, renderSlackDigest, renderSlackEscalation, renderSlackExposureEscalation, renderSlackReminders, type SlackMessage } from '../render/slack.js';
 import type { RenderContext } from '../render/present.js';
@@ -56,6 +56,12 @@ export function createDeliverProcessor(deps: Deps): Processor<unknown, { outcome
     try {
       sent = await sendOnce(deps, d, teamName, claim, warnings);
     } catch (err) {
+      if (err instanceof ThreadStartingError && token) {
+        // Nothing was sent: the claim goes back, and the delivery waits as a delayed job (no attempt spent).
+        await deps.ledger.release(d.deliveryId, claim, false);
+        await job.moveToDelayed(Date.now() + err.retryInMs, token);
+        throw new DelayedError();
+      }
       const failure = err instanceof DeliveryError ? err : new DeliveryError('transient', 'unknown', (err as Error).message, null, { cause: err, mayHaveArrived: true });
       // Refused for sure: the next attempt sends. Perhaps arrived: the next attempt looks first.
       await deps.ledger.release(d.deliveryId, claim, failure.mayHaveArrived);

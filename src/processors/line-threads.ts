@@ -77,6 +77,11 @@ async function parentMessage(deps: Deps, key: ThreadKeyParts, ctx: RenderContext
 }
 
 const shownHash = (m: SlackMessage): string => stableId(JSON.stringify(m));
+
+/** The line's parent is being posted by another delivery right now: try again in a moment. */
+export class ThreadStartingError extends Error {
+  readonly retryInMs = 200;
+}
 const START_LOCK_MS = 30_000;
 
 /**
@@ -101,13 +106,9 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
     if (found) return found;
   }
   if (!(await deps.threads.lockStart(threadKey, deliveryId, START_LOCK_MS))) {
-    // Another delivery is posting this line's parent: wait for it briefly, then reply in its thread.
-    for (let i = 0; i < 40; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const root = await deps.threads.get(threadKey);
-      if (root) return root;
-    }
-    throw new Error(`the thread of ${key.framework} ${key.line} in ${key.channel} is being started by another delivery`);
+    // Another delivery is posting this line's parent. Waiting here would hold a worker slot that
+    // other channels could use: the deliver stage puts this delivery back for a moment instead.
+    throw new ThreadStartingError(`the thread of ${key.framework} ${key.line} in ${key.channel} is being started by another delivery`);
   }
   try {
     // A lock that another delivery held and lost (killed mid-post) may have left a parent in the
