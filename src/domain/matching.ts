@@ -60,11 +60,14 @@ function familyMatches(pattern: string, family: string): boolean {
 
 export function subscriptionMatches(sub: Subscription, event: ReleaseEvent): boolean {
   if (sub.kinds.length > 0 && !sub.kinds.includes(event.kind)) return false;
-  if (sub.from === 'inventory') return (sub.inUse ?? []).some((l) => eventCoversLine(event, { framework: l.framework as Framework, version: l.version, families: l.families })) && (sub.families.length === 0 || event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f))));
-  const covers = sub.frameworks.includes('all') || (event.framework === null ? sub.frameworks.includes('general') : sub.frameworks.includes(event.framework));
+  // `from: inventory` covers the lines the team runs (version included); otherwise frameworks and, below, versions.
+  const covers =
+    sub.from === 'inventory'
+      ? (sub.inUse ?? []).some((l) => eventCoversLine(event, { framework: l.framework as Framework, version: l.version, families: l.families }))
+      : sub.frameworks.includes('all') || (event.framework === null ? sub.frameworks.includes('general') : sub.frameworks.includes(event.framework));
   if (!covers) return false;
   if (sub.families.length > 0 && !event.imageFamilies.some((f) => sub.families.some((p) => familyMatches(p, f)))) return false;
-  if (event.framework === null) return true;
+  if (sub.from === 'inventory' || event.framework === null) return true;
   return versionMatches(sub.versions, event.version, event.scope);
 }
 

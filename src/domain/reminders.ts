@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { TeamConfig } from '../config/schema.js';
 import type { ReleaseEvent } from './events.js';
-import { ExposureNoteSchema } from './exposure.js';
+import { ExposureNoteSchema, exposureForEvent, type TeamExposure } from './exposure.js';
 import {
   addDays,
   DATE_KINDS,
@@ -140,6 +140,17 @@ export function alertExtras(team: TeamConfig, event: ReleaseEvent, lines: Lifecy
     schedule = upcomingSchedule(event.dates.to, lead, today);
   }
   return { upgrade, schedule };
+}
+
+/**
+ * Everything an alert adds for a team: the upgrade and schedule (kinds that carry them) and, when
+ * the team runs what the event is about, its exposure. Null when there is nothing to add. `today`
+ * is asked only for the kinds that need it.
+ */
+export function eventExtras(team: TeamConfig, event: ReleaseEvent, lines: LifecycleLine[], notices: EndOfSupportNotice[], today: () => string, exposure: TeamExposure | undefined): AlertExtras | null {
+  const exposed = exposureForEvent(exposure, event);
+  const extras = ALERT_EXTRA_KINDS.has(event.kind) ? alertExtras(team, event, lines, notices, today()) : null;
+  return extras || exposed ? { ...(extras ?? { upgrade: null, schedule: [] }), exposure: exposed } : null;
 }
 
 /** The digest's "upcoming end dates": every covered date in the next `horizonDays`, nearest first. */

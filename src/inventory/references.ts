@@ -128,9 +128,3 @@ export function readImageReference(input: string): ReadReference {
   }
   return readContainer(ref);
 }
-
-/** "PyTorch 2.4 (GPU, Python 3.10)": one line of what the team runs, to a person. */
-export function describeImageLine(line: Pick<ImageLine, 'framework' | 'version'>, label: (f: Framework) => string): string {
-  if (line.framework === 'base') return line.version ? `Base CUDA ${line.version}` : 'Base CPU';
-  return `${label(line.framework)} ${line.version ?? 'latest'}`;
-}

@@ -1,9 +1,9 @@
 import { UnrecoverableError, type Processor } from 'bullmq';
 import { stableId } from '../domain/ids.js';
-import { alertExtras, upcomingEndDates, type AlertExtras } from '../domain/reminders.js';
+import { eventExtras, upcomingEndDates, type AlertExtras } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
-import { exposureForEvent, exposureForLine } from '../domain/exposure.js';
-import { loadTeamExposure, withInventory } from './exposure.js';
+import { exposureForLine } from '../domain/exposure.js';
+import { resolveTeam } from './exposure.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import { DigestJobSchema, type DeliverJobInput } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
@@ -25,17 +25,15 @@ export function createDigestProcessor(deps: Deps): Processor<unknown, { events: 
     if (events.length === 0) return { events: 0 };
     const [lines, notices] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices()]);
     const now = deps.clock();
-    const exposure = await loadTeamExposure(deps.inventory, configured, now, { lines, notices });
-    const team = withInventory(configured, exposure);
+    const { team, exposure } = await resolveTeam(deps.inventory, configured, now, { lines, notices });
     const today = localDate(now, team.timezone);
     const upcoming = upcomingEndDates(team, lines, notices, today).map((r) => ({ ...r, exposure: exposureForLine(exposure, r.line.framework, r.line.version) }));
     // What to do for each event (the upgrade to move to), as its alert would have said, and
     // whether the team runs it (those come first in the digest).
     const extras: Record<string, AlertExtras> = {};
     for (const e of events) {
-      const x = alertExtras(team, e, lines, notices, today);
-      const note = exposureForEvent(exposure, e);
-      if (x || note) extras[e.id] = { ...(x ?? { upgrade: null, schedule: [] }), exposure: note };
+      const x = eventExtras(team, e, lines, notices, () => today, exposure);
+      if (x) extras[e.id] = x;
     }
     const jobs: DeliverJobInput[] = [];
     if (team.email.to.length > 0) {

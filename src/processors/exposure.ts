@@ -10,15 +10,25 @@ import { localDate } from '../domain/time.js';
 import { entryOf } from '../inventory/formats.js';
 import type { InventoryStore } from '../stores/inventory.js';
 
+/**
+ * `runs:` read once per loaded team (a config is immutable; a reload makes new team objects): the
+ * match stage asks for every team on every job.
+ */
+const declaredEntries = new WeakMap<TeamConfig['runs'], InventoryDoc['entries']>();
+
 /** teams.yaml `runs:` as an inventory document: declared, so never stale. */
 export function declaredDoc(team: TeamConfig, now: Date): InventoryDoc | null {
   if (team.runs.length === 0) return null;
-  const entries = team.runs.map((r, i) => {
-    const image = typeof r === 'string' ? r : r.image;
-    const count = typeof r === 'string' ? 1 : r.count;
-    const where = typeof r === 'string' || !r.where ? `teams.yaml: ${team.id} runs[${i}]` : `teams.yaml: ${team.id} runs[${i}] (${r.where})`;
-    return entryOf(image, 'ref', where, `runs:${i}`, count);
-  });
+  let entries = declaredEntries.get(team.runs);
+  if (!entries) {
+    entries = team.runs.map((r, i) => {
+      const image = typeof r === 'string' ? r : r.image;
+      const count = typeof r === 'string' ? 1 : r.count;
+      const where = typeof r === 'string' || !r.where ? `teams.yaml: ${team.id} runs[${i}]` : `teams.yaml: ${team.id} runs[${i}] (${r.where})`;
+      return entryOf(image, 'ref', where, `runs:${i}`, count);
+    });
+    declaredEntries.set(team.runs, entries);
+  }
   return { source: 'teams.yaml', at: now.toISOString(), entries, notRunning: 0, declared: true };
 }
 
@@ -65,6 +75,12 @@ export function withInventory(team: TeamConfig, exposure: TeamExposure | undefin
   if (!team.subscriptions.some((s) => s.from === 'inventory')) return team;
   const inUse = inUseLines(exposure);
   return { ...team, subscriptions: team.subscriptions.map((s) => (s.from === 'inventory' ? { ...s, inUse } : s)) };
+}
+
+/** One team resolved (`from: inventory` filled in) and its exposure, with states and dates. */
+export async function resolveTeam(store: InventoryStore, team: TeamConfig, now: Date, lifecycle: { lines: LifecycleLine[]; notices: EndOfSupportNotice[] }): Promise<{ team: TeamConfig; exposure: TeamExposure | undefined }> {
+  const exposure = await loadTeamExposure(store, team, now, lifecycle);
+  return { team: withInventory(team, exposure), exposure };
 }
 
 /** Every team resolved, and the exposures it was resolved from. */

@@ -2,9 +2,8 @@ import { UnrecoverableError, type Processor } from 'bullmq';
 import type { ReleaseEvent } from '../domain/events.js';
 import { stableId } from '../domain/ids.js';
 import { matchEvents, type PlannedAlert } from '../domain/matching.js';
-import { exposureForEvent } from '../domain/exposure.js';
 import { resolveTeams, withInventory } from './exposure.js';
-import { ALERT_EXTRA_KINDS, alertExtras, type AlertExtras } from '../domain/reminders.js';
+import { ALERT_EXTRA_KINDS, eventExtras, type AlertExtras } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import { MatchJobSchema, type DeliverJobInput } from '../queue/payloads.js';
@@ -37,13 +36,10 @@ export function createMatchProcessor(deps: Deps): Processor<unknown, { deliverie
       if (!configured) continue;
       const team = withInventory(configured, exposure.get(m.teamId));
       let today: string | null = null;
-      const teamExposure = exposure.get(team.id);
+      const todayOf = (): string => (today ??= localDate(now, team.timezone));
       const extrasOf = (e: ReleaseEvent): Record<string, AlertExtras> => {
-        const note = exposureForEvent(teamExposure, e);
-        if (!ALERT_EXTRA_KINDS.has(e.kind)) return note ? { [e.id]: { upgrade: null, schedule: [], exposure: note } } : {};
-        today ??= localDate(now, team.timezone);
-        const x = alertExtras(team, e, lines, notices, today);
-        return x || note ? { [e.id]: { ...(x ?? { upgrade: null, schedule: [] }), exposure: note } } : {};
+        const x = eventExtras(team, e, lines, notices, todayOf, exposure.get(team.id));
+        return x ? { [e.id]: x } : {};
       };
       for (const alert of m.immediate) {
         for (const channel of team.slack.channels) {

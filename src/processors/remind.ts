@@ -8,7 +8,7 @@ import { escalationsDue, lineOf, planKey, planText, type Plan } from '../domain/
 import { planReminders, type Reminder } from '../domain/reminders.js';
 import { localDate } from '../domain/time.js';
 import { exposureEscalationsDue, exposureForLine, type LineExposure, type TeamExposure } from '../domain/exposure.js';
-import { loadTeamExposure, withInventory } from './exposure.js';
+import { resolveTeam } from './exposure.js';
 import { enqueueDeliveries } from '../queue/producers.js';
 import { RemindJobSchema, type DeliverJobInput } from '../queue/payloads.js';
 import type { Deps } from './deps.js';
@@ -34,8 +34,7 @@ export function createRemindProcessor(deps: Deps): Processor<unknown, { due: num
     const today = localDate(now, configured.timezone);
     const [lines, notices, done, plans] = await Promise.all([deps.lifecycle.lines(), deps.lifecycle.notices(), deps.reminderLog.done(configured.id), deps.plans.all()]);
     // What the team runs: `from: inventory` subscriptions cover it, reminders about it say so.
-    const exposure = await loadTeamExposure(deps.inventory, configured, now, { lines, notices });
-    const team = withInventory(configured, exposure);
+    const { team, exposure } = await resolveTeam(deps.inventory, configured, now, { lines, notices });
     const plan = planReminders(team, lines, notices, today, done);
     // A muted line (a Slack button): its reminders wait, unrecorded, until the mute ends.
     const mutedLine = (framework: Framework, version: string | null): boolean => lineMuteOf(silences, { framework, version, scope: 'exact' }) !== undefined;
