@@ -95,9 +95,10 @@ export function teamExposure(input: ExposureInput): TeamExposure {
   const isStale = (d: InventoryDoc): boolean => !d.declared && now.getTime() - Date.parse(d.at) > staleAfterMs;
   const byLine = new Map<string, { framework: Framework; version: string | null; entries: { e: InventoryEntry; at: string; stale: boolean }[] }>();
   const unrecognised: Unrecognised[] = [];
-  // One VM or container seen in two documents counts once: the newest sighting wins.
+  // One VM or container seen in two documents counts once: the newest sighting wins. Documents
+  // taken at the same instant go by source name, so messages list places in the same order every time.
   const seen = new Map<string, { at: string }>();
-  const ordered = [...docs].sort((a, b) => b.at.localeCompare(a.at));
+  const ordered = [...docs].sort((a, b) => b.at.localeCompare(a.at) || a.source.localeCompare(b.source));
   for (const doc of ordered) {
     const stale = isStale(doc);
     for (const e of doc.entries) {
