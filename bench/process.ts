@@ -19,6 +19,9 @@ const WINDOW_S = 30;
 const CLK_TCK = 100; // Linux USER_HZ
 // The node flags of `npm start` (package.json), so the bench measures the process users run.
 const START_FLAGS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').filter((w) => w.startsWith('--'));
+// Extra node flags for the measured process, e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+// to see where its idle time goes (node refuses --cpu-prof in NODE_OPTIONS).
+const EXTRA_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 const FEED = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>tag:t</id><updated>2026-01-01T00:00:00Z</updated><entry><title>January 01, 2026</title><id>tag:t#1</id><updated>2026-01-01T00:00:00Z</updated><content type="html">&lt;h3&gt;Feature&lt;/h3&gt;&lt;p&gt;PyTorch 2.9 images are now available.&lt;/p&gt;</content></entry></feed>';
 
@@ -58,16 +61,26 @@ export async function measure(sources: number, teams: number): Promise<Measured>
     Array.from({ length: teams }, (_, i) => ({ id: `team-${i}`, name: `Team ${i}`, slack: { channels: [`#c${i}`] }, subscriptions: [{ frameworks: ['pytorch'], versions: '>=2.4' }] })),
   );
   const port = await freePort();
-  const child = spawn('node', [...START_FLAGS, path.resolve('bin/release-radar.js'), 'start'], {
+  const child = spawn('node', [...START_FLAGS, ...EXTRA_FLAGS, path.resolve('bin/release-radar.js'), 'start'], {
     env: { ...process.env, REDIS_URL, QUEUE_PREFIX: prefix, CONFIG_DIR: configDir, HTTP_PORT: String(port), LOG_LEVEL: 'warn', ALLOW_PRIVATE_SOURCES: 'true', OUTBOX_DIR: path.join(configDir, 'outbox') },
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   const pid = child.pid ?? 0;
+  // A process that dies early fails the bench at once, with its last words, instead of leaving it
+  // waiting for a readiness that cannot come.
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-2_000)));
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  const died = exited.then((code) => {
+    throw new Error(`release-radar start exited early (code ${code}): ${stderr.trim()}`);
+  });
+  died.catch(() => undefined);
+  const orDeath = <T>(p: Promise<T>): Promise<T> => Promise.race([p, died]);
   try {
     // Warm-up: started and ready (every scheduler planned), every source polled once (200 +
     // baseline), then answering 304 twice, so the first round's parses are behind us.
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 'the service to be ready', 300_000);
-    await waitFor(() => notModified >= 2 * sources, 'every source to answer 304 twice', 300_000);
+    await orDeath(waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 'the service to be ready', 300_000));
+    await orDeath(waitFor(() => notModified >= 2 * sources, 'every source to answer 304 twice', 300_000));
     await sleep(2_000);
     const cpu0 = cpuSeconds(pid);
     const seen0 = notModified;
@@ -76,7 +89,7 @@ export async function measure(sources: number, teams: number): Promise<Measured>
     return { cpuShare, rssMb: memoryMb(pid, 'VmRSS'), peakMb: memoryMb(pid, 'VmHWM'), notModified: notModified - seen0 };
   } finally {
     child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await exited;
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     await deletePrefix(prefix);

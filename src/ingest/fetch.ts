@@ -3,9 +3,12 @@
 // hand the decoded text to the parsers.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
+import type { IncomingHttpHeaders } from 'node:http';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import zlib from 'node:zlib';
 import ipaddr from 'ipaddr.js';
-import { Agent, fetch, type Response } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { redactText, redactUrl } from '../redact.js';
 
 export type FetchErrorCode =
@@ -124,12 +127,39 @@ function splitCredentials(url: string): { url: string; authorization: string | n
   return { url: u.toString(), authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
 }
 
+/** A header of an undici answer, one string (repeated headers joined, as fetch does). */
+function header(headers: IncomingHttpHeaders, name: string): string | null {
+  const v = headers[name];
+  return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+}
+
 export async function fetchDocument(url: string, options: FetchOptions = {}): Promise<FetchResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // One deadline for the whole exchange, redirects and body included: a server that trickles bytes
+  // is cut off. One timer and an emitter undici listens to: an AbortSignal per poll costs more than
+  // the 304 it waits for (bench: idle_cpu_1000_sources).
+  const abort = new EventEmitter();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    abort.emit('abort');
+  }, timeoutMs);
+  try {
+    return await exchange(url, options, timeoutMs, abort);
+  } catch (err) {
+    if (timedOut && !(err instanceof FetchError && err.code !== 'network')) throw new FetchError('timeout', `${redactUrl(url)} did not answer completely within ${timeoutMs} ms`, { cause: err });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// undici's request() rather than its fetch: the same connection pool without WHATWG Request,
+// Response, Headers and web streams around every poll, which made most of the idle process's
+// garbage. It does not follow redirects and does not decompress; both are done here.
+async function exchange(url: string, options: FetchOptions, timeoutMs: number, abort: EventEmitter): Promise<FetchResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? 5;
-  // One deadline for the whole exchange, body included: a server that trickles bytes is cut off.
-  const signal = AbortSignal.timeout(timeoutMs);
   const headers: Record<string, string> = {
     'user-agent': options.userAgent ?? 'release-radar (+https://github.com/release-radar)',
     accept: 'application/atom+xml, application/rss+xml, application/xml, text/html;q=0.9, */*;q=0.5',
@@ -147,21 +177,23 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
   const dispatcher = agentFor(options.allowPrivate ?? false);
   for (let hop = 0; ; hop++) {
     // Literal IPs never reach the lookup: check them here, on every hop (redirects included).
-    const host = new URL(current).hostname.replace(/^\[|\]$/g, '');
+    const target = new URL(current);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
     if (!options.allowPrivate && isIP(host) && isPrivateAddress(host)) {
       throw new FetchError('private-address', `${redactUrl(current)}: ${host} is a non-public address (set ALLOW_PRIVATE_SOURCES=true to allow it)`);
     }
-    let res: Response;
-    const hopHeaders = start.authorization && new URL(current).origin === credentialOrigin ? { ...headers, authorization: start.authorization } : headers;
+    let res: Dispatcher.ResponseData;
+    const hopHeaders = start.authorization && target.origin === credentialOrigin ? { ...headers, authorization: start.authorization } : headers;
     try {
-      res = await fetch(current, { headers: hopHeaders, redirect: 'manual', signal, dispatcher });
+      res = await request(target, { method: 'GET', headers: hopHeaders, dispatcher, signal: abort });
     } catch (err) {
       throw classifyNetworkError(err, current, timeoutMs);
     }
-    if (res.status >= 300 && res.status < 400 && res.status !== 304) {
-      await res.body?.cancel();
-      const location = res.headers.get('location');
-      if (!location) throw new FetchError('bad-redirect', `${redactUrl(current)} answered ${res.status} without a Location header`);
+    const status = res.statusCode;
+    if (status >= 300 && status < 400 && status !== 304) {
+      await discard(res);
+      const location = header(res.headers, 'location');
+      if (!location) throw new FetchError('bad-redirect', `${redactUrl(current)} answered ${status} without a Location header`);
       let next: URL;
       try {
         next = new URL(location, current);
@@ -175,7 +207,7 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
       if (next.username || next.password) {
         throw new FetchError('bad-redirect', `${redactUrl(current)} redirected to a URL with credentials: refused`);
       }
-      redirects.push({ from: current, to: next.toString(), status: res.status, permanent: res.status === 301 || res.status === 308 });
+      redirects.push({ from: current, to: next.toString(), status, permanent: status === 301 || status === 308 });
       visited.add(current);
       if (visited.has(next.toString()) || hop + 1 > maxRedirects) {
         throw new FetchError('too-many-redirects', `redirect loop or more than ${maxRedirects} redirects, last ${redactUrl(current)} -> ${redactUrl(next.toString())}`);
@@ -183,48 +215,100 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
       current = next.toString();
       continue;
     }
-    if (res.status === 304) {
-      await res.body?.cancel();
+    if (status === 304) {
+      await discard(res);
       return { status: 'not-modified', url: current, redirects };
     }
-    if (res.status < 200 || res.status >= 300) {
-      await res.body?.cancel();
-      throw new FetchError('http-status', `${redactUrl(current)} answered HTTP ${res.status}`, { status: res.status });
+    if (status < 200 || status >= 300) {
+      await discard(res);
+      throw new FetchError('http-status', `${redactUrl(current)} answered HTTP ${status}`, { status });
     }
-    const declared = Number(res.headers.get('content-length') ?? NaN);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      await res.body?.cancel();
+    const encoding = header(res.headers, 'content-encoding');
+    const declared = Number(header(res.headers, 'content-length') ?? NaN);
+    // A declared length counts compressed bytes: it is judged only for a body that is not compressed.
+    if (!encoding && Number.isFinite(declared) && declared > maxBytes) {
+      drop(res.body);
       throw new FetchError('too-large', `${redactUrl(current)} declares ${declared} bytes, over the ${maxBytes}-byte cap`);
     }
-    const bytes = await readCapped(res, maxBytes, current, timeoutMs);
-    const contentType = res.headers.get('content-type');
+    const bytes = await readCapped(res.body, encoding, maxBytes, current, timeoutMs);
+    const contentType = header(res.headers, 'content-type');
     return {
       status: 'ok',
       url: current,
       redirects,
       text: decodeBody(bytes, contentType),
       contentType,
-      etag: res.headers.get('etag'),
-      lastModified: res.headers.get('last-modified'),
+      etag: header(res.headers, 'etag'),
+      lastModified: header(res.headers, 'last-modified'),
       bytes: bytes.length,
     };
   }
 }
 
-async function readCapped(res: Response, maxBytes: number, url: string, timeoutMs: number): Promise<Buffer> {
-  if (!res.body) return Buffer.alloc(0);
+/** An answer whose body is not wanted: read off (small) or dropped, so the connection is freed. */
+async function discard(res: Dispatcher.ResponseData): Promise<void> {
+  await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+}
+
+/** A body we stop reading: closed, and the abort error that undici raises for it is expected. */
+function drop(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+// Lenient like browsers and fetch: a stream cut short at a flush point still yields what came.
+const ZLIB_LENIENT = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+const DECODERS: Record<string, () => Transform> = {
+  gzip: () => zlib.createGunzip(ZLIB_LENIENT),
+  'x-gzip': () => zlib.createGunzip(ZLIB_LENIENT),
+  deflate: () => zlib.createInflate(ZLIB_LENIENT),
+  br: () => zlib.createBrotliDecompress({ flush: zlib.constants.BROTLI_OPERATION_FLUSH, finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH }),
+};
+
+/**
+ * The decoders for a Content-Encoding, last applied first. An encoding we did not ask for is
+ * refused with its name (decoding it as text would only make a parse error that hides the cause).
+ */
+function decodersFor(encoding: string | null, url: string): Transform[] {
+  const codings = (encoding ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity');
+  if (codings.length > 3) throw new FetchError('decode', `${redactUrl(url)} sent ${codings.length} stacked content encodings (${encoding}): refused`);
+  return codings.reverse().map((c) => {
+    const make = DECODERS[c];
+    if (!make) throw new FetchError('decode', `${redactUrl(url)} sent content encoding "${redactText(c)}", which release-radar did not ask for and cannot read`);
+    return make();
+  });
+}
+
+async function readCapped(body: Readable, encoding: string | null, maxBytes: number, url: string, timeoutMs: number): Promise<Buffer> {
+  let decoders: Transform[];
+  try {
+    decoders = decodersFor(encoding, url);
+  } catch (err) {
+    drop(body);
+    throw err;
+  }
+  // pipeline destroys every stage when one fails, so a bad gzip or a cut connection ends the loop;
+  // the stage that failed first says which it was (the others fail after it, with its error).
+  let failedFirst: 'connection' | 'decoding' | null = null;
+  body.once('error', () => (failedFirst ??= 'connection'));
+  for (const d of decoders) d.once('error', () => (failedFirst ??= 'decoding'));
+  const stream = decoders.length === 0 ? body : (pipeline([body, ...decoders], () => undefined) as unknown as Readable);
   const chunks: Buffer[] = [];
   let total = 0;
   try {
-    // fetch already decompressed gzip/deflate/br, so the cap counts what we would actually parse.
-    for await (const chunk of Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
+    // The cap counts decoded bytes, what we would actually parse: a small gzip bomb is stopped too.
+    for await (const chunk of stream) {
       const buf = chunk as Buffer;
       total += buf.length;
       if (total > maxBytes) throw new FetchError('too-large', `${redactUrl(url)} sent more than the ${maxBytes}-byte cap`);
       chunks.push(buf);
     }
   } catch (err) {
+    drop(body);
     if (err instanceof FetchError) throw err;
+    if (failedFirst === 'decoding') {
+      throw new FetchError('decode', `${redactUrl(url)} sent a body that does not decode as ${encoding}: ${(err as Error).message}`, { cause: err });
+    }
     throw classifyNetworkError(err, url, timeoutMs);
   }
   return Buffer.concat(chunks, total);
@@ -232,15 +316,17 @@ async function readCapped(res: Response, maxBytes: number, url: string, timeoutM
 
 function classifyNetworkError(err: unknown, rawUrl: string, timeoutMs: number): FetchError {
   const url = redactUrl(rawUrl);
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e?.cause?.code === 'EPRIVATEADDRESS') {
-    return new FetchError('private-address', `${url}: ${e.cause.message ?? 'non-public address'} (set ALLOW_PRIVATE_SOURCES=true to allow it)`, { cause: err });
+  // undici's request() throws the socket's or its own error; an error with a cause (DNS lookups
+  // through the connector) carries the code there.
+  const e = err as Error & { code?: string; cause?: { code?: string; message?: string } };
+  const code = e?.cause?.code ?? e?.code;
+  if (code === 'EPRIVATEADDRESS') {
+    return new FetchError('private-address', `${url}: ${e.cause?.message ?? e.message ?? 'non-public address'} (set ALLOW_PRIVATE_SOURCES=true to allow it)`, { cause: err });
   }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+  if (e?.name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new FetchError('timeout', `${url} did not answer completely within ${timeoutMs} ms`, { cause: err });
   }
-  const code = e?.cause?.code;
-  const detail = redactText(code ?? e?.cause?.message ?? e?.message ?? String(err));
+  const detail = redactText(code && !code.startsWith('UND_ERR') ? code : (e?.cause?.message ?? e?.message ?? String(err)));
   const meaning = code ? NETWORK_CODE_MEANING[code] : undefined;
   return new FetchError('network', `cannot fetch ${url}: ${detail}${meaning ? ` (${meaning})` : ''}`, { cause: err });
 }
