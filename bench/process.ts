@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Queue } from 'bullmq';
+import { QUEUE } from '../src/queue/names.js';
 import { deletePrefix, REDIS_URL, waitFor } from '../test/helpers/redis.js';
 import { freePort } from '../test/helpers/redis-server.js';
 import { writeConfig } from '../test/helpers/service.js';
@@ -81,6 +83,14 @@ export async function measure(sources: number, teams: number): Promise<Measured>
     // baseline), then answering 304 twice, so the first round's parses are behind us.
     await orDeath(waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200, 'the service to be ready', 300_000));
     await orDeath(waitFor(() => notModified >= 2 * sources, 'every source to answer 304 twice', 300_000));
+    // …and the first round's parses (each source's 200 was a new document) are done: at 5,000
+    // sources they took longer than two polls, and the window measured them instead of idling.
+    const parse = new Queue(QUEUE.parse, { connection: { url: REDIS_URL }, prefix });
+    try {
+      await orDeath(waitFor(async () => Object.values(await parse.getJobCounts('waiting', 'active', 'delayed', 'prioritized')).every((n) => n === 0), 'the first parses to finish', 300_000));
+    } finally {
+      await parse.close();
+    }
     await sleep(2_000);
     const cpu0 = cpuSeconds(pid);
     const seen0 = notModified;

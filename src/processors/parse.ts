@@ -12,6 +12,7 @@ import { MatchJobSchema, ParseJobSchema, type MatchJob, type ParseJob } from '..
 import type { Deps } from './deps.js';
 import { alertOperator } from './operator.js';
 import { currentRecovery } from './state-guard.js';
+import { sourceById } from '../config/lookup.js';
 
 export interface ParseResult {
   baseline: boolean;
@@ -36,7 +37,7 @@ export function createParseProcessor(deps: Deps): Processor<unknown, ParseResult
     const data = ParseJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed parse job: ${data.error.message}`);
     const payload = data.data;
-    const source = deps.config.sources.find((s) => s.id === payload.sourceId);
+    const source = sourceById(deps.config, payload.sourceId);
     if (!source) {
       deps.logger.info({ event: 'parse-skipped', source: payload.sourceId }, 'document of a source that is not in this process\'s config: skipped');
       return { baseline: false, events: 0 };

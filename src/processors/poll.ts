@@ -10,6 +10,7 @@ import { redactUrl } from '../redact.js';
 import type { SourceState } from '../stores/source-state.js';
 import type { Deps } from './deps.js';
 import { alertOperator } from './operator.js';
+import { sourceById, sourcesById } from '../config/lookup.js';
 
 const BODY_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -40,7 +41,7 @@ export function createPollProcessor(deps: Deps): Processor<unknown, { outcome: P
     }
     const data = PollJobSchema.safeParse(job.data);
     if (!data.success) throw new UnrecoverableError(`malformed poll job: ${data.error.message}`);
-    const source = deps.config.sources.find((s) => s.id === data.data.sourceId);
+    const source = sourceById(deps.config, data.data.sourceId);
     if (!source) {
       // Removed from the config since the job was queued (a reload), or a process with an older config.
       deps.logger.info({ event: 'poll-skipped', source: data.data.sourceId }, 'poll of a source that is not in this process\'s config: skipped');
@@ -60,7 +61,7 @@ const SWEEP_BATCH = 32;
  * logged); it never stops the sweep. Scheduling runs on the wall clock, as BullMQ's schedulers do.
  */
 async function sweep(deps: Deps): Promise<number> {
-  const byId = new Map(deps.config.sources.map((s) => [s.id, s]));
+  const byId = sourcesById(deps.config);
   const timeoutMs = deps.fetch.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const leaseMs = Math.max(0, ...deps.config.sources.map((s) => s.urls.length * timeoutMs)) + 30_000;
   let polled = 0;

@@ -5,6 +5,7 @@ import type { ReleaseEvent } from '../domain/events.js';
 import { localDate } from '../domain/time.js';
 import { redactUrl } from '../redact.js';
 import type { RenderContext } from './present.js';
+import { versionsTables } from '../config/lookup.js';
 
 /**
  * The supported-versions page for an event: the versions-table source whose id shares the most
@@ -12,7 +13,7 @@ import type { RenderContext } from './present.js';
  * only one there is.
  */
 export function versionsPageFor(config: AppConfig, event: ReleaseEvent): string | null {
-  const tables = config.sources.filter((s) => s.kind === 'versions-table');
+  const tables = versionsTables(config);
   if (tables.length === 0) return null;
   const words = event.source.split('-');
   const shared = (id: string): number => {
