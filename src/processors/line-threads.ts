@@ -105,27 +105,27 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
     const found = await lookFor(claim.since);
     if (found) return found;
   }
-  if (!(await deps.threads.lockStart(threadKey, deliveryId, START_LOCK_MS))) {
+  const start = await deps.threads.beginStart(threadKey, deliveryId, START_LOCK_MS);
+  if (start === 'taken') {
     // Another delivery is posting this line's parent. Waiting here would hold a worker slot that
     // other channels could use: the deliver stage puts this delivery back for a moment instead.
     throw new ThreadStartingError(`the thread of ${key.framework} ${key.line} in ${key.channel} is being started by another delivery`);
   }
+  let finished = false;
   try {
     // A lock that another delivery held and lost (killed mid-post) may have left a parent in the
     // channel: found, not posted again. (The lock is held at most START_LOCK_MS.)
-    if (await deps.threads.startWasInterrupted(threadKey)) {
+    if (start === 'interrupted-before') {
       const found = await lookFor(Date.now() - START_LOCK_MS - 60_000);
       if (found) return found;
     }
     const message = await parentMessage(deps, key, ctx);
-    await deps.threads.markStarting(threadKey);
     const ts = await deps.slack.send(key.channel, message, parentId);
-    const root = await deps.threads.remember(threadKey, ts);
-    await deps.threads.setParentShown(threadKey, shownHash(message));
-    await deps.threads.clearStarting(threadKey);
+    const root = await deps.threads.finishStart(threadKey, ts, shownHash(message));
+    finished = true;
     return root;
   } finally {
-    await deps.threads.unlockStart(threadKey).catch(() => undefined);
+    if (!finished) await deps.threads.unlockStart(threadKey).catch(() => undefined);
   }
 }
 

@@ -109,4 +109,23 @@ describe('lifecycle threads', () => {
     expect(replies).toHaveLength(3);
     expect(replies.every((m) => m.thread_ts === parents[0]?.ts)).toBe(true);
   });
+
+  it('a parent posted by a delivery that died before recording it is found in the channel, not posted twice', async () => {
+    const app = await startSlackAppSetup(later, 'http');
+    const threadKey = 'torch|#torch|pytorch|2.9';
+    // The dead delivery: took the start lock (marking the thread "posting"), posted the parent with
+    // the thread's id in its metadata, and died before recording it; its lock then ran out.
+    expect(await app.service.deps.threads.beginStart(threadKey, 'dead-delivery', 50)).toBe('started');
+    expect(await app.service.deps.threads.beginStart(threadKey, 'another', 50)).toBe('taken');
+    const posted = await app.service.deps.slack.send('#torch', { text: 'PyTorch 2.9 (posted by the dead delivery)', blocks: [] }, `${stableId('thread', threadKey)}|parent`);
+    await new Promise((r) => setTimeout(r, 80));
+
+    const job = { deliveryId: stableId('after-death'), teamId: 'torch', target: { type: 'slack' as const, channel: '#torch' }, events: [makeEvent('after-death', { kind: 'patch-update', framework: 'pytorch', version: '2.9.1', scope: 'exact', title: 'after the death' })], purpose: 'alert' as const };
+    await enqueueDeliveries(app.service.deps.queues, [job], new Date());
+    await waitForIdle(app.service.deps.queues);
+    const messages = app.stub.messages('#torch');
+    expect(messages.filter((m) => m.text.startsWith('PyTorch 2.9'))).toHaveLength(1);
+    expect(messages.find((m) => m.text.includes('after the death'))?.thread_ts).toBe(posted);
+    expect(await app.service.deps.threads.get(threadKey)).toBe(posted);
+  });
 });
