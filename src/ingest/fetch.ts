@@ -138,10 +138,13 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
   // One deadline for the whole exchange, redirects and body included: a server that trickles bytes
   // is cut off. One timer and an emitter undici listens to: an AbortSignal per poll costs more than
   // the 304 it waits for (bench: idle_cpu_1000_sources).
-  const abort = new EventEmitter();
+  // `aborted` is what undici reads before it starts a request: set, a later hop (a redirect
+  // followed after the deadline) fails at once instead of waiting for an event already emitted.
+  const abort = Object.assign(new EventEmitter(), { aborted: false });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
+    abort.aborted = true;
     abort.emit('abort');
   }, timeoutMs);
   try {
@@ -157,7 +160,7 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
 // undici's request() rather than its fetch: the same connection pool without WHATWG Request,
 // Response, Headers and web streams around every poll, which made most of the idle process's
 // garbage. It does not follow redirects and does not decompress; both are done here.
-async function exchange(url: string, options: FetchOptions, timeoutMs: number, abort: EventEmitter): Promise<FetchResult> {
+async function exchange(url: string, options: FetchOptions, timeoutMs: number, abort: EventEmitter & { aborted: boolean }): Promise<FetchResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = options.maxRedirects ?? 5;
   const headers: Record<string, string> = {
@@ -185,7 +188,7 @@ async function exchange(url: string, options: FetchOptions, timeoutMs: number, a
     let res: Dispatcher.ResponseData;
     const hopHeaders = start.authorization && target.origin === credentialOrigin ? { ...headers, authorization: start.authorization } : headers;
     try {
-      res = await request(target, { method: 'GET', headers: hopHeaders, dispatcher, signal: abort });
+      res = await untilAborted(request(target, { method: 'GET', headers: hopHeaders, dispatcher, signal: abort }), abort);
     } catch (err) {
       throw classifyNetworkError(err, current, timeoutMs);
     }
@@ -245,9 +248,45 @@ async function exchange(url: string, options: FetchOptions, timeoutMs: number, a
   }
 }
 
-/** An answer whose body is not wanted: read off (small) or dropped, so the connection is freed. */
+/**
+ * The request, or a rejection as soon as the deadline passes: undici acts on an abort only once
+ * the connection is up, so a connect that hangs (a full backlog, a silent DNS) would otherwise
+ * last its own 10 s. An answer that comes after that is dropped.
+ */
+function untilAborted(pending: Promise<Dispatcher.ResponseData>, abort: EventEmitter & { aborted: boolean }): Promise<Dispatcher.ResponseData> {
+  if (abort.aborted) {
+    pending.then((res) => drop(res.body), () => undefined);
+    return Promise.reject(new Error('aborted at the deadline'));
+  }
+  return new Promise((resolve, reject) => {
+    let late = false;
+    const onAbort = (): void => {
+      late = true;
+      reject(new Error('aborted at the deadline'));
+    };
+    abort.once('abort', onAbort);
+    pending.then(
+      (res) => {
+        abort.off('abort', onAbort);
+        if (late) drop(res.body);
+        else resolve(res);
+      },
+      (err: Error) => {
+        abort.off('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/**
+ * An answer whose body is not wanted: read off (small, and within a second) or dropped, so the
+ * connection is freed and a stalled error page does not hold the poll until the deadline.
+ */
 async function discard(res: Dispatcher.ResponseData): Promise<void> {
+  const gaveUp = setTimeout(() => drop(res.body), 1_000);
   await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+  clearTimeout(gaveUp);
 }
 
 /** A body we stop reading: closed, and the abort error that undici raises for it is expected. */

@@ -106,7 +106,8 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
     if (found) return found;
   }
   const start = await deps.threads.beginStart(threadKey, deliveryId, START_LOCK_MS);
-  if (start === 'taken') {
+  if (start.state === 'exists') return start.root;
+  if (start.state === 'taken') {
     // Another delivery is posting this line's parent. Waiting here would hold a worker slot that
     // other channels could use: the deliver stage puts this delivery back for a moment instead.
     throw new ThreadStartingError(`the thread of ${key.framework} ${key.line} in ${key.channel} is being started by another delivery`);
@@ -115,17 +116,17 @@ export async function startLineThread(deps: Deps, threadKey: string, deliveryId:
   try {
     // A lock that another delivery held and lost (killed mid-post) may have left a parent in the
     // channel: found, not posted again. (The lock is held at most START_LOCK_MS.)
-    if (start === 'interrupted-before') {
+    if (start.state === 'interrupted-before') {
       const found = await lookFor(Date.now() - START_LOCK_MS - 60_000);
       if (found) return found;
     }
     const message = await parentMessage(deps, key, ctx);
     const ts = await deps.slack.send(key.channel, message, parentId);
-    const root = await deps.threads.finishStart(threadKey, ts, shownHash(message));
+    const root = await deps.threads.finishStart(threadKey, deliveryId, ts, shownHash(message));
     finished = true;
     return root;
   } finally {
-    if (!finished) await deps.threads.unlockStart(threadKey).catch(() => undefined);
+    if (!finished) await deps.threads.unlockStart(threadKey, deliveryId).catch(() => undefined);
   }
 }
 

@@ -35,6 +35,15 @@ const ROUTES: Record<string, Route> = {
     const timer = setInterval(() => res.write('<'), 50);
     res.on('close', () => clearInterval(timer));
   },
+  // A redirect whose body stalls, to a page that never answers: the deadline must hold past the hop.
+  '/stalled-redirect': (_q, res) => {
+    res.writeHead(302, { location: '/hang' });
+    res.write('moving…');
+  },
+  '/stalled-error': (_q, res) => {
+    res.writeHead(500);
+    res.write('<html>');
+  },
   '/moved': (_q, res) => res.writeHead(301, { location: '/gzip' }).end('moved'),
   '/found-elsewhere': (req, res) => res.writeHead(302, { location: `http://localhost:${(req.socket.localPort ?? 0).toString()}/echo-auth` }).end(),
   '/echo-auth': (req, res) => res.writeHead(200).end(req.headers.authorization ?? 'none'),
@@ -97,7 +106,7 @@ describe('fetching a source', () => {
   });
 
   it('one deadline for the whole exchange: a server that never answers and one that trickles are both cut off', async () => {
-    for (const path of ['/hang', '/trickle']) {
+    for (const path of ['/hang', '/trickle', '/stalled-redirect']) {
       const started = Date.now();
       const err = await failure(get(path, { timeoutMs: 400 }));
       expect(err.code, path).toBe('timeout');
@@ -121,6 +130,10 @@ describe('fetching a source', () => {
 
     expect((await failure(get('/no-location'))).code).toBe('bad-redirect');
     expect((await failure(get('/to-ftp'))).message).toContain('only http and https');
+    // An error page whose body stalls is dropped, not waited for until the deadline.
+    const started = Date.now();
+    expect((await failure(get('/stalled-error', { timeoutMs: 10_000 }))).status).toBe(500);
+    expect(Date.now() - started).toBeLessThan(5_000);
     const gone = await failure(get('/gone'));
     expect([gone.code, gone.status]).toEqual(['http-status', 410]);
   });

@@ -115,8 +115,8 @@ describe('lifecycle threads', () => {
     const threadKey = 'torch|#torch|pytorch|2.9';
     // The dead delivery: took the start lock (marking the thread "posting"), posted the parent with
     // the thread's id in its metadata, and died before recording it; its lock then ran out.
-    expect(await app.service.deps.threads.beginStart(threadKey, 'dead-delivery', 50)).toBe('started');
-    expect(await app.service.deps.threads.beginStart(threadKey, 'another', 50)).toBe('taken');
+    expect(await app.service.deps.threads.beginStart(threadKey, 'dead-delivery', 50)).toEqual({ state: 'started' });
+    expect(await app.service.deps.threads.beginStart(threadKey, 'another', 50)).toEqual({ state: 'taken' });
     const posted = await app.service.deps.slack.send('#torch', { text: 'PyTorch 2.9 (posted by the dead delivery)', blocks: [] }, `${stableId('thread', threadKey)}|parent`);
     await new Promise((r) => setTimeout(r, 80));
 
@@ -127,5 +127,7 @@ describe('lifecycle threads', () => {
     expect(messages.filter((m) => m.text.startsWith('PyTorch 2.9'))).toHaveLength(1);
     expect(messages.find((m) => m.text.includes('after the death'))?.thread_ts).toBe(posted);
     expect(await app.service.deps.threads.get(threadKey)).toBe(posted);
+    // A delivery that looked before the root was recorded and asks for the lock after is given the root.
+    expect(await app.service.deps.threads.beginStart(threadKey, 'late', 50)).toEqual({ state: 'exists', root: posted });
   });
 });
