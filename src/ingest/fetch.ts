@@ -141,16 +141,15 @@ export async function fetchDocument(url: string, options: FetchOptions = {}): Pr
   // `aborted` is what undici reads before it starts a request: set, a later hop (a redirect
   // followed after the deadline) fails at once instead of waiting for an event already emitted.
   const abort = Object.assign(new EventEmitter(), { aborted: false });
-  let timedOut = false;
   const timer = setTimeout(() => {
-    timedOut = true;
     abort.aborted = true;
     abort.emit('abort');
   }, timeoutMs);
   try {
     return await exchange(url, options, timeoutMs, abort);
   } catch (err) {
-    if (timedOut && !(err instanceof FetchError && err.code !== 'network')) throw new FetchError('timeout', `${redactUrl(url)} did not answer completely within ${timeoutMs} ms`, { cause: err });
+    // Whatever broke once the deadline had passed (a cut body, a dropped request) was the deadline.
+    if (abort.aborted && !(err instanceof FetchError && err.code !== 'network')) throw timeoutError(redactUrl(url), timeoutMs, err);
     throw err;
   } finally {
     clearTimeout(timer);
@@ -353,6 +352,8 @@ async function readCapped(body: Readable, encoding: string | null, maxBytes: num
   return Buffer.concat(chunks, total);
 }
 
+const timeoutError = (url: string, timeoutMs: number, cause: unknown): FetchError => new FetchError('timeout', `${url} did not answer completely within ${timeoutMs} ms`, { cause });
+
 function classifyNetworkError(err: unknown, rawUrl: string, timeoutMs: number): FetchError {
   const url = redactUrl(rawUrl);
   // undici's request() throws the socket's or its own error; an error with a cause (DNS lookups
@@ -363,7 +364,7 @@ function classifyNetworkError(err: unknown, rawUrl: string, timeoutMs: number): 
     return new FetchError('private-address', `${url}: ${e.cause?.message ?? e.message ?? 'non-public address'} (set ALLOW_PRIVATE_SOURCES=true to allow it)`, { cause: err });
   }
   if (e?.name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new FetchError('timeout', `${url} did not answer completely within ${timeoutMs} ms`, { cause: err });
+    return timeoutError(url, timeoutMs, err);
   }
   const detail = redactText(code && !code.startsWith('UND_ERR') ? code : (e?.cause?.message ?? e?.message ?? String(err)));
   const meaning = code ? NETWORK_CODE_MEANING[code] : undefined;
