@@ -1,4 +1,5 @@
-// Atom/RSS document → entries, through rss-parser's parseString (never its URL fetcher).
+// Atom/RSS document → entries. Atom (every source we ship) is read in one streaming pass
+// (./atom.ts); RSS 2.0 and RSS 1.0/RDF go through rss-parser's parseString (never its URL fetcher).
 //
 // Every call builds its own parsers. An rss-parser instance holds one xml2js parser, and xml2js
 // in async mode keeps the document it is working on in that parser: two documents parsed at the
@@ -6,6 +7,7 @@
 // #11). Nothing in this module is shared between calls.
 import Parser from 'rss-parser';
 import sax from 'sax';
+import { readAtom, type AtomEntry } from './atom.js';
 
 export interface FeedEntry {
   /** Atom <id> (RSS guid), stable across amendments of the same day-entry. */
@@ -85,6 +87,14 @@ export async function parseFeed(xml: string): Promise<ParsedFeed> {
   if (text.trim() === '') throw new FeedParseError('empty document');
   if (/^\s*<!doctype html|^\s*<html/i.test(text)) throw new FeedParseError('an HTML page, not a feed (check the source URL)');
   refuseDtd(text);
+  const atom = await readAtom(text);
+  if (atom.kind === 'malformed') throw new FeedParseError(`not a readable Atom/RSS feed: ${atom.reason}`);
+  if (atom.kind === 'atom') return { title: atom.title || null, entries: atom.entries.flatMap(atomEntry) };
+  return readWithRssParser(text);
+}
+
+/** A feed through rss-parser: RSS 2.0 and RSS 1.0/RDF, and the reference the Atom reader is tested against. */
+export async function readWithRssParser(text: string): Promise<ParsedFeed> {
   let feed: RssFeed;
   try {
     feed = await parseWithDeadline(text);
@@ -104,4 +114,17 @@ export async function parseFeed(xml: string): Promise<ParsedFeed> {
     });
   }
   return { title: feed.title ?? null, entries };
+}
+
+/** An Atom entry as rss-parser would give it: no id, no entry; a date that does not read is an error. */
+function atomEntry(e: AtomEntry): FeedEntry[] {
+  const id = e.id || e.link || e.title;
+  if (!id) return [];
+  let publishedAt: string | null = null;
+  if (e.date) {
+    const at = new Date(e.date);
+    if (Number.isNaN(at.getTime())) throw new FeedParseError(`not a readable Atom/RSS feed: entry ${id} has a date that does not read ("${e.date.slice(0, 40)}")`);
+    publishedAt = at.toISOString();
+  }
+  return [{ id, title: e.title || '', publishedAt, url: e.link, html: e.content || e.summary || '' }];
 }

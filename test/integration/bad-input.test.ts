@@ -124,8 +124,8 @@ describe('bad input', () => {
     expect(await service.deps.redis.get(service.deps.sources.failedBodyKey('html-page'))).toContain('Sign in to continue');
     expect((await service.deps.sources.get('dtd-behind-comment')).lastError).toMatch(/declares a DTD/);
     expect((await service.deps.sources.get('redirect-to-file')).lastError).toMatch(/redirected to file:\/\/\/etc\/passwd: refused \(only http and https/);
-    // An unreadable date fails with rss-parser's own reason (not a hang).
-    expect((await service.deps.sources.get('invalid-date')).lastError).toContain('Invalid time value');
+    // An unreadable date fails naming the entry and the date (not a hang).
+    expect((await service.deps.sources.get('invalid-date')).lastError).toMatch(/entry .* has a date that does not read \("2026-13-45/);
     // The ten-thousand-entry feed was read whole (its baseline).
     expect(await service.deps.redis.scard(`${prefix}:seen:ten-thousand-entries:entries`)).toBe(10_000);
     // Memory stays bounded: the 50 MB body was cut at the 10 MB cap.
