@@ -183,7 +183,7 @@ async function readFeedCheck(source: SourceConfig, text: string, contentType: st
   const newest = feed.entries.map((e) => e.publishedAt ?? '').sort().at(-1) ?? null;
   const titles = new Map<string, number>();
   for (const e of feed.entries) for (const t of productTitles(e.html)) titles.set(t, (titles.get(t) ?? 0) + 1);
-  const unread = notes.flatMap((n) => n.reading.statements.filter((s) => s.unread)).length;
+  const unread = notes.reduce((sum, n) => sum + n.unread.length, 0);
   const out: Check[] = [];
   const summary = `${plural(feed.entries.length, 'entry', 'entries')}, newest ${newest?.slice(0, 10) ?? 'undated'}; ${plural(notes.length, 'note')} → ${plural(events.length, 'event')}${unread ? ` (${plural(unread, 'statement')} not understood, sent as "other")` : ''}${titles.size > 0 ? `; ${plural(titles.size, 'product title')}` : ''}`;
   const details = { entries: feed.entries.length, newest, notes: notes.length, events: events.length, unread, products: Object.fromEntries([...titles].sort((a, b) => b[1] - a[1])) };

@@ -13,14 +13,22 @@ import { splitNotes, type Note } from './notes.js';
 export interface ExtractOptions {
   source: string;
   products?: string[];
+  /** Keep each note's whole reading (`parse --explain`). Off, only its unread statements are kept. */
+  explain?: boolean;
 }
 
 export interface ExtractedNote {
   entryId: string;
   noteId: string;
   note: Note;
-  /** How each statement was read (`parse --explain`, unread statements on the status page). */
-  reading: NoteReading;
+  /** Statements whose kind was not understood (they went out as "other"): /metrics and the status page. */
+  unread: { text: string; context: string | null }[];
+  /**
+   * How each statement was read, with `explain`. A document's readings are several times the size
+   * of its events, and keeping them all until the last entry is read made the collector copy them
+   * over and over; only `parse --explain` needs them.
+   */
+  reading?: NoteReading;
   events: ReleaseEvent[];
 }
 
@@ -72,7 +80,8 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
     const reading = readNote(note, context);
     const events = readNoteEvents(note, entry, options.source, noteId, reading).filter((e) => !seenKeys.has(`${note.product ?? ''}|${eventKey(e)}`));
     for (const e of events) seenKeys.add(`${note.product ?? ''}|${eventKey(e)}`);
-    out.push({ entryId: entry.id, noteId, note, reading, events });
+    const unread = reading.statements.filter((r) => r.unread).map((r) => ({ text: r.text, context: r.context }));
+    out.push({ entryId: entry.id, noteId, note, unread, events, ...(options.explain ? { reading } : {}) });
   }
   // Across the notes of one entry too: a line's exact release makes its bare line redundant.
   const versions = new Map<string, string[]>();

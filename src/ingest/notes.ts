@@ -3,7 +3,7 @@
 // <h2 class="release-note-product-title"> first says which product the following notes belong to.
 // <h3 id=…> and <h4> are sub-headings inside a note, not new notes.
 import { parseDocument } from 'htmlparser2';
-import { isTag, isText, type AnyNode, type Element } from 'domhandler';
+import { isCDATA, isTag, isText, type AnyNode, type Element } from 'domhandler';
 import { getElementsByTagName, textContent } from 'domutils';
 import type { NoteType } from '../domain/events.js';
 
@@ -63,11 +63,36 @@ export function noteTypeOf(heading: string): NoteType {
   return TYPE_BY_HEADING[h] ?? TYPE_BY_WORD.find(([re]) => re.test(h))?.[1] ?? 'other';
 }
 
+/** The characters `\s` matches (JavaScript's white space and line terminators, no-break space included). */
+const isSpace = (c: number): boolean => (c <= 32 ? c === 32 || (c >= 9 && c <= 13) : c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+/** . , ; : ) — no space before them. */
+const isClosing = (c: number): boolean => c === 46 || c === 44 || c === 59 || c === 58 || c === 41;
+
+/**
+ * Text as a statement: every run of white space one space, none at the ends, none before . , ; : )
+ * or after ( (the text rendering leaves them around links and code). It is, character for
+ * character, `text.replace(/\s+/g, ' ').trim()` followed by removing " " before [.,;:)] and after
+ * "(" (note ids are made of it, so it must never change; test/unit/notes-text.test.ts holds it to
+ * that definition). Written as one pass over the words because it runs on every element of every
+ * note, and the regular-expression passes were a quarter of splitting notes.
+ */
 export function cleanText(text: string): string {
-  // \s includes the no-break space. The text rendering leaves spaces before punctuation and inside
-  // parentheses around links/code; after the first pass every run of spaces is one space.
-  const t = text.replace(/\s+/g, ' ').trim();
-  return / [.,;:)]|\( /.test(t) ? t.replace(/ ([.,;:)])/g, '$1').replace(/\( /g, '(') : t;
+  const n = text.length;
+  let out = '';
+  let lastChar = -1;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    let j = i + 1;
+    while (j < n && !isSpace(text.charCodeAt(j))) j++;
+    if (i === 0 && j === n) return text; // one word, nothing to clean
+    if (lastChar !== -1 && !isClosing(text.charCodeAt(i)) && lastChar !== 40) out += ' ';
+    out += text.slice(i, j);
+    lastChar = text.charCodeAt(j - 1);
+    i = j;
+  }
+  return out;
 }
 
 const RELEASE_LABEL = /^(M\d+(?:\.\d+)?)\b/i;
@@ -174,19 +199,35 @@ function buildNote(raw: RawNote): Note {
 const text = (node: AnyNode): string => cleanText(textContent(node));
 const childTags = (el: Element, names: string[]): Element[] => el.children.filter((c): c is Element => isTag(c) && names.includes(c.tagName));
 
-function codesOf(el: AnyNode): string[] {
-  return getElementsByTagName('code', [el]).map(text).filter(Boolean);
-}
-
-/** Text of an element without its nested lists (they become statements of their own). */
-function ownText(el: Element): string {
+/**
+ * A statement's text and the text of each <code> in it, in one walk of the element. With
+ * `withoutLists`, the text leaves out nested lists (they become statements of their own); their
+ * codes still count, as the element's images. Codes are in document order, an outer <code> before
+ * one inside it.
+ */
+function textAndCodes(el: Element, withoutLists: boolean): { text: string; codes: string[] } {
   const parts: string[] = [];
-  const visit = (n: AnyNode): void => {
-    if (isText(n)) parts.push(n.data);
-    else if (isTag(n) && n.tagName !== 'ul' && n.tagName !== 'ol') n.children.forEach(visit);
+  const codes: string[][] = [];
+  const open: string[][] = [];
+  const visit = (n: AnyNode, inList: boolean): void => {
+    if (isText(n)) {
+      if (!inList) parts.push(n.data);
+      for (const c of open) c.push(n.data);
+      return;
+    }
+    if (!isTag(n) && !isCDATA(n)) return;
+    const isCode = isTag(n) && n.tagName === 'code';
+    if (isCode) {
+      const code: string[] = [];
+      codes.push(code);
+      open.push(code);
+    }
+    const list = inList || (withoutLists && isTag(n) && (n.tagName === 'ul' || n.tagName === 'ol'));
+    for (const c of n.children) visit(c, list);
+    if (isCode) open.pop();
   };
-  el.children.forEach(visit);
-  return cleanText(parts.join(''));
+  for (const c of el.children) visit(c, false);
+  return { text: cleanText(parts.join('')), codes: codes.map((c) => cleanText(c.join(''))).filter(Boolean) };
 }
 
 function collectStatements(nodes: AnyNode[], context: string | null, out: Statement[]): void {
@@ -209,9 +250,9 @@ function collectStatements(nodes: AnyNode[], context: string | null, out: Statem
       case 'ul':
       case 'ol':
         for (const li of childTags(el, ['li'])) {
-          const t = ownText(li);
+          const { text: t, codes } = textAndCodes(li, true);
           const nested = childTags(li, ['ul', 'ol']);
-          if (t) out.push({ text: t, context: frame(), codes: codesOf(li) });
+          if (t) out.push({ text: t, context: frame(), codes });
           if (nested.length > 0) collectStatements(nested, t.endsWith(':') ? t : frame(), out);
         }
         listLead = null;
@@ -219,7 +260,7 @@ function collectStatements(nodes: AnyNode[], context: string | null, out: Statem
       case 'table': {
         for (const tr of getElementsByTagName('tr', el.children)) {
           const cells = childTags(tr, ['td']).map(text);
-          if (cells.some(Boolean)) out.push({ text: cells.join(' | '), context: frame(), codes: codesOf(tr) });
+          if (cells.some(Boolean)) out.push({ text: cells.join(' | '), context: frame(), codes: textAndCodes(tr, false).codes });
         }
         listLead = null;
         break;
@@ -237,11 +278,15 @@ function collectStatements(nodes: AnyNode[], context: string | null, out: Statem
         collectStatements(el.children, frame(), out);
         break;
       default: {
-        const t = text(el);
+        const { text: t, codes } = textAndCodes(el, false);
         if (!t) break;
         listLead = null;
-        out.push({ text: t, context: frame(), codes: codesOf(el) });
-        const next = nodes.slice(i + 1).find(isTag);
+        out.push({ text: t, context: frame(), codes });
+        let next: Element | undefined;
+        for (let k = i + 1; k < nodes.length && !next; k++) {
+          const n = nodes[k];
+          if (n && isTag(n)) next = n;
+        }
         if (t.endsWith(':') && next && (next.tagName === 'ul' || next.tagName === 'ol')) listLead = t;
       }
     }

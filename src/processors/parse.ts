@@ -168,7 +168,7 @@ async function reportRecoveryBaseline(deps: Deps, source: SourceConfig, notes: E
 async function recordUnread(deps: Deps, source: SourceConfig, entries: { id: string; title: string; publishedAt: string | null }[], notes: ExtractedNote[], now: Date): Promise<void> {
   const byId = new Map(entries.map((e) => [e.id, e]));
   const unread = notes
-    .flatMap((n) => n.reading.statements.filter((s) => s.unread).map((s) => ({ entry: byId.get(n.entryId), text: s.context ? `${s.context} ${s.text}` : s.text })))
+    .flatMap((n) => n.unread.map((s) => ({ entry: byId.get(n.entryId), text: s.context ? `${s.context} ${s.text}` : s.text })))
     .sort((a, b) => (b.entry?.publishedAt ?? '').localeCompare(a.entry?.publishedAt ?? ''));
   await deps.sources.setUnread(
     source.id,

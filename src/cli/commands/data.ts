@@ -47,17 +47,17 @@ export function registerDataCommands(program: Command): void {
       if (opts.latest !== undefined) entries = [...entries].sort((a, b) => (b.publishedAt ?? '').localeCompare(a.publishedAt ?? '')).slice(0, opts.latest);
       const json: unknown[] = [];
       let lastEntry = '';
-      for (const note of await extractEntries(entries, { source: opts.source, ...(opts.product ? { products: opts.product } : {}) })) {
+      for (const note of await extractEntries(entries, { source: opts.source, explain: opts.explain, ...(opts.product ? { products: opts.product } : {}) })) {
         if (opts.explain) {
           if (opts.json) {
-            for (const s of note.reading.statements) json.push({ entry: note.entryId, product: note.note.product, noteType: note.note.type, release: note.note.release, ...explainJson(s) });
+            for (const s of note.reading?.statements ?? []) json.push({ entry: note.entryId, product: note.note.product, noteType: note.note.type, release: note.note.release, ...explainJson(s) });
             continue;
           }
           const entry = entries.find((e) => e.id === note.entryId);
           if (note.entryId !== lastEntry) out(`\n${entry?.title ?? note.entryId}  (${note.entryId})`);
           lastEntry = note.entryId;
           out(`[${note.note.heading || 'no heading'}]${note.note.product ? ` ${note.note.product}` : ''}${note.note.label ? ` — ${note.note.label}` : ''}`);
-          for (const s of note.reading.statements) for (const line of explainStatement(s)) out(line);
+          for (const s of note.reading?.statements ?? []) for (const line of explainStatement(s)) out(line);
           out(`  ⇒ ${note.events.length ? note.events.map((e) => `${e.kind}: ${e.title}`).join('\n    ') : 'no events'}`);
           continue;
         }
