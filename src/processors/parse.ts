@@ -119,8 +119,10 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   await deps.seen.markSeen(source.id, entryIds, fresh.map((n) => n.noteId), now);
   // New entries that yield no event at all usually mean the page changed its format: the watchdog
   // tells the operator.
-  // An entry with no note for this source's products (the all-products feed) is not silent.
-  const newEntries = entryIds.filter((id) => !knownEntries.has(id) && notes.some((n) => n.entryId === id));
+  // An entry with no note for this source's products (the all-products feed) is not silent; an
+  // entry with no content at all is.
+  const blank = new Set(entries.filter((e) => e.html.replace(/<[^>]*>/g, '').trim() === '').map((e) => e.id));
+  const newEntries = entryIds.filter((id) => !knownEntries.has(id) && (!source.products || blank.has(id) || notes.some((n) => n.entryId === id)));
   const silentEntries = newEntries.filter((id) => !events.some((e) => e.entryId === id)).length;
   await deps.sources.update(source.id, { failing: false, lastError: null, lastErrorCode: null, silentEntries });
   return { baseline: false, events: events.length };
