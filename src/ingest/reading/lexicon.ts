@@ -26,7 +26,7 @@ export const FRAMEWORK_NAMES: FrameworkName[] = [
   { framework: 'base', pattern: String.raw`base(?=[\s-]+(?:cuda|cu\d))`, hints: ['base'] },
   // R is a capital letter on its own: "R 4.3", "R images", "R and Theia images", "the R image".
   { framework: 'r', pattern: String.raw`R(?![\w.\-/\[])`, caseSensitive: true, hints: ['r'] },
-  { framework: 'huggingface', pattern: String.raw`hugging\s*face|HF(?=\s+(?:TGI|TEI|text|inference|containers?|DLCs?))|text[- ]generation[- ]inference|text[- ]embeddings[- ]inference`, hints: ['hugging', 'hf', 'text generation', 'text embeddings'] },
+  { framework: 'huggingface', pattern: String.raw`hugging\s*face|HF(?=\s+(?:TGI|TEI|text|inference|containers?|DLCs?))|text[- ]generation[- ]inference|text[- ]embeddings[- ]inference|TGI|TEI`, hints: ['hugging', 'hf', 'text generation', 'text embeddings', 'tgi', 'tei'] },
   { framework: 'vllm', pattern: String.raw`vllm(?:[- ]omni)?`, hints: ['vllm'] },
   { framework: 'sglang', pattern: String.raw`sglang`, hints: ['sglang'] },
   { framework: 'ray', pattern: String.raw`Ray(?![\w-])`, caseSensitive: true, hints: ['ray'] },
@@ -41,7 +41,7 @@ export const FRAMEWORK_NAMES: FrameworkName[] = [
  * "TensorFlow Probability", "PyTorch Lightning": packages named after a framework. A mention
  * followed by one of these is a library, not the framework (its version is the library's).
  */
-export const LIBRARY_SUFFIX = /^[\s-]+(?:probability|i\/o|io\b|estimator|datasets|hub|addons|text|model(?:\s+(?:garden|optimization|analysis))?|decision forests|recommenders|agents|quantum|federated|graphics|transform|ranking|cloud|data validation|lite|serving[- ]api|serving(?!\s*v?\d)|lightning|geometric|ignite|audio|vision)\b/i;
+export const LIBRARY_SUFFIX = /^[\s-]+(?:probability|i\/o|io\b|estimator|datasets|hub|addons|text(?![- ](?:generation|embeddings))|model(?:\s+(?:garden|optimization|analysis))?|decision forests|recommenders|agents|quantum|federated|graphics|transform|ranking|cloud|data validation|lite|serving[- ]api|serving(?!\s*v?\d)|lightning|geometric|ignite|audio|vision)\b/i;
 
 /**
  * Words that may stand between a framework's name and its version: "PyTorch Training 2.5",

@@ -9,7 +9,7 @@ import { allMatches } from './scan.js';
 import { hintsOf, normalizeWords, registerHints } from './words.js';
 import { BASE_QUALIFIER, EXCEPTION_BEFORE, FRAMEWORK_NAMES, LIBRARY_SUFFIX, QUALIFIER } from './lexicon.js';
 
-export type MentionRole = 'subject' | 'example' | 'past' | 'excluded' | 'library';
+export type MentionRole = 'subject' | 'example' | 'past' | 'alternative' | 'excluded' | 'library';
 
 export interface FrameworkMention {
   framework: Framework;
@@ -50,7 +50,7 @@ const CUDA_HINT = { cuda: true };
 registerHints(CUDA_HINT, ['cuda', 'image added']);
 // Examples and past states; image names start with one of these words.
 const ASIDE_HINT = { aside: true };
-registerHints(ASIDE_HINT, ['example', 'e g', 'previously']);
+registerHints(ASIDE_HINT, ['example', 'e g', 'previously', 'workaround', 'work around', 'instead']);
 const IMAGE_NAME_HINT = { image: true };
 registerHints(IMAGE_NAME_HINT, ['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
@@ -87,17 +87,26 @@ export function expandVersions(list: string): { versions: string[]; from: string
   return { versions, from, target };
 }
 
-/** Character ranges of examples ("(for example: …)", "for example, … .") and past states ("it was previously …"). */
-export function asideSpans(text: string): { start: number; end: number; role: 'example' | 'past' }[] {
-  if (!/example|e\.g\.|previously/i.test(text)) return [];
-  const spans: { start: number; end: number; role: 'example' | 'past' }[] = [];
-  const add = (re: RegExp, role: 'example' | 'past'): void => {
+type AsideRole = 'example' | 'past' | 'alternative';
+/** Up to the end of the sentence (a version's "." is not one). */
+const REST_OF_SENTENCE = String.raw`(?:[^.;]|\.\d)*`;
+
+/**
+ * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
+ * previously …") and alternatives offered ("As a workaround, use the TensorFlow 2.16 images", "use
+ * … instead"): what they name is not what the statement is about.
+ */
+export function asideSpans(text: string): { start: number; end: number; role: AsideRole }[] {
+  if (!/example|e\.g\.|previously|workaround|work around|instead/i.test(text)) return [];
+  const spans: { start: number; end: number; role: AsideRole }[] = [];
+  const add = (re: RegExp, role: AsideRole): void => {
     for (const m of allMatches(re, text)) spans.push({ start: m.index, end: m.index + m[0].length, role });
   };
   add(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, 'example');
   add(/\bfor example\b[^.]*\.?/gi, 'example');
   add(/\be\.g\.,?[^.;)]*/gi, 'example');
   add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
+  add(new RegExp(String.raw`\b(?:as an? |the |one )?workaround\b${REST_OF_SENTENCE}|\bto work around\b${REST_OF_SENTENCE}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${REST_OF_SENTENCE}|\b(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b`, 'gi'), 'alternative');
   return spans;
 }
 
@@ -129,7 +138,7 @@ function nameMentions(text: string, hints: Set<object>, spans: ReturnType<typeof
       const parsed = list ? expandVersions(list) : { versions: [], from: null, target: false };
       const end = start + m[0].length + (after?.[0].length ?? 0);
       // "Bumped PyTorch to 2.12.1", "upgraded to TensorFlow 2.15.1": the version an upgrade goes to.
-      const viaTo = (after ? /\bto\b(?:\s+version)?\s*:?\s*$/i.test(after[0].slice(0, after[0].length - (list?.length ?? 0))) : false) || (parsed.versions.length > 0 && UPGRADED_TO_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
+      const viaTo = (after ? /\b[Tt]o\b(?:\s+[Vv]ersion|\s+[A-Z][A-Za-z]{1,5}\b)?\s*:?\s*$/.test(after[0].slice(0, after[0].length - (list?.length ?? 0))) : false) || (parsed.versions.length > 0 && UPGRADED_TO_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
       out.push({
         framework,
         name: m[0],
