@@ -148,6 +148,23 @@ describe('reading release-note language', () => {
     expect(read(section(type, sentence)).sort()).toEqual([...expected].sort());
   });
 
+  // Whole notes as Google writes them (label, lead-in, list), written and labelled before they were
+  // run: 8 of 10 right at first (2026-12-02), then fixed where they were wrong.
+  it.each([
+    ['<h3>Feature</h3><p><strong>M128 release</strong></p><p>The M128 release of Deep Learning Containers includes the following:</p><ul><li>PyTorch 2.6 containers are now available.</li><li>Updated TensorFlow 2.18 containers to TensorFlow 2.18.1.</li><li>Regular package refreshment and bug fixes.</li></ul>', ['new-image pytorch 2.6 M128', 'patch-update tensorflow 2.18.1 M128', 'dependency-update - - M128', 'fix - - M128']],
+    ['<h3>Changed</h3><p><strong>M129 release</strong></p><p>Upgraded the following packages in all containers:</p><ul><li>JupyterLab 4.3.0</li><li>NumPy 2.1.3</li></ul>', ['dependency-update - - M129']],
+    ['<h3>Security</h3><p>The following vulnerabilities were fixed in the Base containers:</p><ul><li>CVE-2025-0001</li><li>CVE-2025-0002</li></ul>', ['security-update base -']],
+    ['<h3>Breaking</h3><p>The following framework versions have reached the end of patch and support date:</p><ul><li>PyTorch 2.1</li><li>TensorFlow 2.14</li></ul>', ['end-of-support-reached pytorch 2.1', 'end-of-support-reached tensorflow 2.14']],
+    ['<h3>Deprecated</h3><p>The following containers are deprecated and will no longer receive updates:</p><ul><li><code>tf-gpu.2-13</code></li><li><code>pytorch-gpu.2-0</code></li></ul>', ['deprecation tensorflow 2.13', 'deprecation pytorch 2.0']],
+    ['<h3>Fixed</h3><p><strong>M130 release</strong></p><ul><li>Fixed an issue where <code>nvidia-smi</code> was missing from GPU containers.</li><li>Fixed a permission error when installing packages with pip.</li></ul>', ['fix - - M130']],
+    ['<h3>Feature</h3><p>TensorFlow 2.19 containers are now available:</p><ul><li><code>us-docker.pkg.dev/deeplearning-platform-release/gcr.io/tf2-cpu.2-19.py310</code></li><li><code>us-docker.pkg.dev/deeplearning-platform-release/gcr.io/tf2-gpu.2-19.py310</code></li></ul>', ['new-image tensorflow 2.19']],
+    ['<h3>Changed</h3><p>The PyTorch 2.4 containers now include the following updates:</p><ul><li>CUDA 12.4</li><li>cuDNN 9.1</li></ul>', ['dependency-update pytorch 2.4']],
+    ['<h3>Announcement</h3><p>Deep Learning Containers are moving from Container Registry to Artifact Registry. Container Registry images will stop being updated after March 18, 2025.</p>', ['deprecation - -']],
+    ['<h3>Issue</h3><p>In the PyTorch 2.6 container, <code>torch.compile</code> can fail with an out-of-memory error on small GPUs.</p>', ['known-issue pytorch 2.6']],
+  ] as const)('a whole note: %s', (html, expected) => {
+    expect(read(html).sort()).toEqual([...expected].sort());
+  });
+
   it('what an image is, listed under a heading of its own, is not a change: bare components and present-state support', () => {
     const html = '<h3>Feature</h3><p>PyTorch 2.8 containers are now available.</p><h4>Components</h4><ul><li>CUDA 12.9.1</li><li>cuDNN 9.10.2.21+cuda12.9</li><li>NCCL 2.27.3-1</li><li>CUDA 12.9.1 with Python 3.12.4 (built from source)</li><li>Triton Server version: 2.51.0</li><li>Python 3.12 is supported in the containers.</li><li>Tested on: a3-highgpu-8g, g2-standard-8</li><li>The containers support ARM64 instance types.</li><li>These containers continue to use the same entrypoint.</li></ul><table><tr><th>Region</th><th>Code</th></tr><tr><td>Europe (Frankfurt)</td><td>europe-west3</td></tr></table>';
     expect(read(html)).toEqual(['new-image pytorch 2.8']);

@@ -51,7 +51,7 @@ const COMPONENT_ITEM = new RegExp(String.raw`^${NAME}(?: version)?:? ${NUMBER}(?
 // containers support ARM64 instance types", "These DLCs continue to deliver …". Describes; no change.
 const STATE_FACT = /^[A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*){0,2} v?\d+(?:\.\d+)*(?:,? (?:and )?v?\d+(?:\.\d+)*)* (?:is|are) supported(?: (?:in|on|by|with) (?:the |all |these |this )?[\w\s-]{0,40}(?:containers?|images?|dlcs?))?\.?$|^(?:the|these|this) (?:containers?|images?|dlcs?) supports? [\w\s-]{1,40} instance types?\.?$|^(?:the|these|this) [\w\s-]{0,40}\b(?:containers?|images?|dlcs?) continues? to\b/i;
 
-const INVENTORY_LEAD_IN = /\b(?:contains?|consists? of|includes?|comes? with|ships? with) the following\b(?![^:]*\b(?:new|updated|upgraded|fixes|fixed|changes|improvements))/i;
+const INVENTORY_LEAD_IN = /\b(?:contains?|consists? of|includes?|comes? with|ships? with) the following\b(?![^:]*\b(?:new|updated|updates?|upgraded|upgrades?|fixes|fixed|changes|improvements))/i;
 
 function isInstruction(text: string): boolean {
   if (!INSTRUCTION.test(text)) return false; // the first sentence must be one
@@ -149,7 +149,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   // release's list of "the following changes, features, and fixes" that say nothing of their own
   // are the release's news.
   if (predicate.from === 'lead-in' && s.context && INVENTORY_LEAD_IN.test(s.context)) return { ...noEvent(s, 'inventory'), predicate };
-  if (predicate.from === 'lead-in' && s.context && /\bthe following (?:changes|features|fixes|improvements|updates)\b/i.test(s.context)) predicate.kind = 'other';
+  if (predicate.from === 'lead-in' && s.context && /\bthe following (?:changes|features|fixes|improvements)\b/i.test(s.context)) predicate.kind = 'other';
   const withTitle = subjects.length === 0 && title ? [title] : subjects.length > 0 && title ? subjects.map((m) => (m.versions.length === 0 && m.framework === title.framework ? { ...m, versions: title.versions } : m)) : subjects;
   const full = s.context ? `${s.context} ${s.text}` : s.text;
   const findings = composeFindings(full, mentions, predicate, withTitle);
