@@ -148,6 +148,43 @@ describe('reading release-note language', () => {
     expect(read(section(type, sentence)).sort()).toEqual([...expected].sort());
   });
 
+  // A fourth set in VM-note wording (state verbs, "no longer being built", "out of support",
+  // defaults), written and labelled before it was run: 21 of 30 right at first (2026-12-02).
+  it.each([
+    ['Feature', 'PyTorch 2.7 is now available on Deep Learning VM.', ['new-image pytorch 2.7']],
+    ['Feature', 'Deep Learning VM now supports TensorFlow 2.20.', ['new-image tensorflow 2.20']],
+    ['Feature', 'Images for PyTorch 2.8 with CUDA 12.8 and Python 3.12 have been released.', ['new-image pytorch 2.8']],
+    ['Feature', 'The first PyTorch 2.9 images are available in the <code>pytorch-2-9-cu128-ubuntu-2204-py312</code> family.', ['new-image pytorch 2.9']],
+    ['Changed', 'TensorFlow was upgraded to 2.17.1 in TensorFlow 2.17 images.', ['patch-update tensorflow 2.17.1']],
+    ['Changed', 'PyTorch has been updated to version 2.6.0 in all PyTorch 2.6 images.', ['patch-update pytorch 2.6.0']],
+    ['Changed', 'All images now use the 6.1 Linux kernel.', ['dependency-update - -']],
+    ['Changed', 'Replaced Miniconda with Miniforge in all images.', ['dependency-update - -']],
+    ['Changed', 'The NVIDIA driver in Base images is now 570.86.15.', ['dependency-update base -']],
+    ['Changed', 'Jupyter notebooks now start with the Python 3.11 kernel by default.', ['dependency-update - -']],
+    ['Security', 'Updated OpenSSL to 3.0.15 to address CVE-2024-5535.', ['security-update - -']],
+    ['Security', 'All images include the latest security patches.', ['security-update - -']],
+    ['Deprecated', 'TensorFlow 2.14 images will be deprecated on January 15, 2027.', ['deprecation tensorflow 2.14']],
+    ['Deprecated', 'We no longer publish images for PyTorch 1.x.', ['deprecation pytorch 1.x']],
+    ['Deprecated', 'CUDA 11.8 images are no longer being built.', ['deprecation base 11.8']],
+    ['Breaking', 'Support for TensorFlow 2.13 images ended on November 1, 2026.', ['end-of-support-reached tensorflow 2.13']],
+    ['Breaking', 'The R 4.3 image is out of support and will not receive fixes.', ['end-of-support-reached r 4.3']],
+    ['Fixed', 'Restored the missing <code>gcsfuse</code> binary in PyTorch images.', ['fix pytorch -']],
+    ['Fixed', 'The Jupyter proxy no longer times out on long requests.', ['fix - -']],
+    ['Fixed', 'Corrected an error that stopped TensorBoard from loading in TensorFlow 2.16 images.', ['fix tensorflow 2.16']],
+    ['Issue', 'PyTorch 2.9 images are not compatible with NVIDIA driver versions earlier than 550.', ['known-issue pytorch 2.9']],
+    ['Issue', 'Some users experience slow startup on TensorFlow 2.18 images with T4 GPUs.', ['known-issue tensorflow 2.18']],
+    ['Changed', 'TensorFlow image family names changed from <code>tf2-ent-*</code> to <code>tf-*</code>.', ['rename tensorflow -']],
+    ['Changed', 'Renamed the <code>common-cu121</code> family to <code>common-cu121-debian-11</code>.', ['rename base 12.1']],
+    ['Feature', 'Deep Learning VM images now ship with JupyterLab 4.', ['dependency-update - -']],
+    ['Changed', 'There are no changes to the TensorFlow images in this release.', []],
+    ['Feature', 'PyTorch 2.4 is not yet available for TPU VMs.', ['known-issue pytorch 2.4']],
+    ['Changed', 'JAX was bumped from 0.4.35 to 0.4.38.', ['patch-update jax 0.4.38']],
+    ['Feature', 'Launched Hugging Face PyTorch Training 4.46 containers.', ['new-image huggingface 4.46']],
+    ['Changed', 'The Spark 3.5 images now include Delta Lake 3.2.', ['dependency-update spark 3.5']],
+  ] as const)('written before it was run (4th set): [%s] %s', (type, sentence, expected) => {
+    expect(read(section(type, sentence)).sort()).toEqual([...expected].sort());
+  });
+
   // Whole notes as Google writes them (label, lead-in, list), written and labelled before they were
   // run: 8 of 10 right at first (2026-12-02), then fixed where they were wrong.
   it.each([
