@@ -1,7 +1,8 @@
 // The source HTTP client against a real local server: compression as servers send it, caps,
 // deadlines, redirects, validators, errors that say what to check, and connection reuse.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchDocument, FetchError } from '../../src/ingest/fetch.js';
@@ -112,6 +113,39 @@ describe('fetching a source', () => {
       expect(err.code, path).toBe('timeout');
       expect(err.message).toContain('within 400 ms');
       expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+
+  it('the deadline holds through a connect that never completes', async () => {
+    // A listener that never accepts: a child process listens with a backlog of one and then blocks
+    // its event loop. Once the kernel's queue is full (one connection of ours fills it), a SYN is
+    // dropped and connect() hangs, as with a firewall that drops packets. undici acts on an abort
+    // only once connected, so only the race against the deadline ends it.
+    const child = spawn(process.execPath, ['-e', "const s=require('net').createServer().listen({port:0,host:'127.0.0.1',backlog:1},()=>{process.stdout.write(String(s.address().port)+'\\n');Atomics.wait(new Int32Array(new SharedArrayBuffer(4)),0,0,60000)})"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        child.once('exit', (code) => reject(new Error(`listener exited (${String(code)})`)));
+      });
+      const fillers = [0, 1, 2].map(() => connect(port, '127.0.0.1').on('error', () => undefined));
+      await new Promise((r) => setTimeout(r, 200));
+      // The precondition, checked: a connection made now does not complete.
+      const probe = connect(port, '127.0.0.1').on('error', () => undefined);
+      fillers.push(probe);
+      const probeConnected = await new Promise<boolean>((resolve) => {
+        probe.once('connect', () => resolve(true));
+        setTimeout(() => resolve(false), 300);
+      });
+      expect(probeConnected).toBe(false);
+      const started = Date.now();
+      const err = await failure(fetchDocument(`http://127.0.0.1:${port.toString()}/feed`, { allowPrivate: true, timeoutMs: 500 }));
+      expect(err.code).toBe('timeout');
+      expect(err.message).toContain('within 500 ms');
+      // undici's own connect timeout is 10 s; the deadline ends it at about half a second.
+      expect(Date.now() - started).toBeLessThan(3_000);
+      for (const f of fillers) f.destroy();
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 
