@@ -185,6 +185,35 @@ describe('reading release-note language', () => {
     expect(read(section(type, sentence)).sort()).toEqual([...expected].sort());
   });
 
+  // A sixth set: another vendor's verbs ("Bumped", "Introduced containers for"), lists under
+  // lead-ins, two clauses in one sentence, "unchanged". Written before it was run: 17 of 20 at
+  // first (2026-12-02).
+  const withList = (type: string, p: string): string => `<h3>${type}</h3>${p.startsWith('<') ? p : `<p>${p}</p>`}`;
+  it.each([
+    ['Feature', 'Introduced containers for PyTorch 2.7 training on GPU.', ['new-image pytorch 2.7']],
+    ['Changed', 'Bumped TensorFlow to 2.19.1 in the TensorFlow 2.19 containers.', ['patch-update tensorflow 2.19.1']],
+    ['Changed', 'CUDA upgraded to 12.8 in all GPU images.', ['dependency-update - -']],
+    ['Changed', 'Python bumped from 3.11 to 3.12 in PyTorch 2.7 images.', ['dependency-update pytorch 2.7']],
+    ['Feature', 'Added images for JAX 0.6 with TPU support.', ['new-image jax 0.6']],
+    ['Feature', 'PyTorch 2.10 and PyTorch 2.11 images are now available.', ['new-image pytorch 2.10', 'new-image pytorch 2.11']],
+    ['Feature', 'TensorFlow 2.20 GPU and CPU images are now available, and TensorFlow 2.14 images are deprecated.', ['new-image tensorflow 2.20', 'deprecation tensorflow 2.14']],
+    ['Changed', 'Updated the following frameworks:<ul><li>PyTorch 2.6.0 to 2.6.1</li><li>TensorFlow 2.18.0 to 2.18.1</li></ul>', ['patch-update pytorch 2.6.1', 'patch-update tensorflow 2.18.1']],
+    ['Deprecated', 'The following images are deprecated:<ul><li>PyTorch 2.0</li><li>TensorFlow 2.12</li></ul>', ['deprecation pytorch 2.0', 'deprecation tensorflow 2.12']],
+    ['Feature', 'The following new images are available:<ul><li>PyTorch 2.9 (CUDA 12.8)</li><li>Base CUDA 12.9</li></ul>', ['new-image pytorch 2.9', 'new-image base 12.9']],
+    ['Security', 'Fixed CVE-2025-9999 in the Ray 2.44 images.', ['security-update ray 2.44']],
+    ['Fixed', 'PyTorch 2.8 images no longer crash when loading models larger than 2 GB.', ['fix pytorch 2.8']],
+    ['Fixed', 'The TensorFlow 2.17 image is fixed to include the correct cuDNN version.', ['fix tensorflow 2.17']],
+    ['Issue', 'The vLLM 0.9 images do not work with L4 GPUs.', ['known-issue vllm 0.9']],
+    ['Changed', 'No changes to PyTorch images in this release.', []],
+    ['Changed', 'PyTorch images are unchanged.', []],
+    ['Deprecated', 'PyTorch 2.2 images are deprecated and will be deleted after 2027-03-01.', ['deprecation pytorch 2.2']],
+    ['Feature', 'DLVM images with NVIDIA driver 575 are available for PyTorch 2.8.', ['new-image pytorch 2.8']],
+    ['Changed', 'PyTorch 2.8 images now come with CUDA 12.9 instead of CUDA 12.8.', ['dependency-update pytorch 2.8']],
+    ['Breaking', 'Starting March 2027, TensorFlow images will no longer include Keras 2.', ['dependency-update tensorflow -']],
+  ] as const)('written before it was run (6th set): [%s] %s', (type, text, expected) => {
+    expect(read(withList(type, text)).sort()).toEqual([...expected].sort());
+  });
+
   // Whole notes as Google writes them (label, lead-in, list), written and labelled before they were
   // run: 8 of 10 right at first (2026-12-02), then fixed where they were wrong.
   it.each([

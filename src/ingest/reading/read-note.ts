@@ -106,7 +106,28 @@ export function noteScope(): NoteScope {
   };
 }
 
-export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope()): StatementReading {
+// ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
+const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas)|;)\s+(?=[A-Z]|the\b|all\b)/;
+
+/**
+ * "TensorFlow 2.20 images are now available, and TensorFlow 2.14 images are deprecated": two
+ * statements in one sentence, each with its own framework and kind. Read apart only when each
+ * clause, on its own, names a framework and states a kind of change other than "other"; anything
+ * less (an aside, a reason, a recommendation) stays part of one statement, read whole.
+ */
+function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading | null {
+  const at = CLAUSE_BREAK.exec(s.text);
+  if (!at) return null;
+  const parts = [s.text.slice(0, at.index), s.text.slice(at.index + at[0].length)].map((t) => ({ ...s, text: t.trim() }));
+  const readings = parts.map((p) => readStatement(p, noteType, title, false, scope, false));
+  const stands = (r: StatementReading): boolean => r.predicate?.kind != null && r.predicate.kind !== 'other' && r.findings.some((f) => f.framework !== null);
+  const [a, b] = readings;
+  if (!a || !b || !stands(a) || !stands(b) || a.predicate?.kind === b.predicate?.kind) return null;
+  const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
+  return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
+}
+
+export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope(), splitClauses = true): StatementReading {
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
   if (INVENTORY.test(s.text) || STATE_FACT.test(s.text.trim())) return noEvent(s, 'inventory');
@@ -119,6 +140,8 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
     if (cells.every((c) => !/\d/.test(c))) return noEvent(s, 'table header');
     if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
   }
+  const clauses = splitClauses ? twoClauses(s, noteType, title, scope) : null;
+  if (clauses) return clauses;
   // One look at the statement's words tells which names and cues can be in it at all.
   const hints = hintsOf(normalizeWords(s.text));
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
