@@ -119,9 +119,10 @@ const ROUTINE_UPDATES = cue(/\b(?:package|software|library|libraries|dependency|
 const FEATURE_PATTERN = /\byou can now\b|\bnow (?:supports?|lets|allows|enables|offers|provides|requires|uses)\b|\b(?:generally available|general availability|\(GA\)|in preview|\(preview\)|public preview|private preview)\b|^preview\b|\bis now (?:in|at)\b|\blets you\b|\ballows you\b|\benables you\b|\bpricing\b|\bwill (?:start|begin) charging\b|\bbilling\b|\bwe (?:strongly )?recommend\b|\brecommended\b|\bstarting (?:on|with|in|from)\b|\bis changing\b|\bchanged? the default\b|\bnew (?:feature|option|flag|setting|parameter|field|api|action|capability|metric)\b|\bsupport for\b|\bsupports?\b|\bavailable in\b|\bimproved?\b|\bimprovements?\b|\boptimiz\w*\b|\bperformance\b|\benhanc\w*\b|\badded\b|\badds\b|\bintroduc\w*|\bchanged\b|\bchanges\b|\bupdated (?:the )?(?:documentation|description|pricing|behavior|behaviour|ui|console|page|guide|limit|quota)\b|\b(?:is|are) now\b|\bcan now\b|\bno longer requires?\b/i;
 const FEATURE = cue(FEATURE_PATTERN, ['you can now', 'now', 'generally available', 'general availability', 'ga', 'preview', 'public preview', 'private preview', 'lets you', 'allows you', 'enables you', 'pricing', 'charging', 'billing', 'we recommend', 'we strongly recommend', 'recommended', 'starting', 'changing', 'change', 'default', 'new', 'support', 'available', 'improv', 'optimiz', 'performance', 'enhanc', 'added', 'adds', 'introduc', 'updated', 'can now', 'no longer requires', 'is now', 'are now']);
 // Editorial notes about the notes themselves: "This release note was updated to correct …", "UPDATE: …".
-const EDITORIAL = /\brelease notes?\b[^.]{0,160}?\b(?:was|were|has been|have been|is) (?:updated|corrected|edited|revised)\b|^update:/i;
+const FIXES_IT = cue(/\bfix(?:es|ed)? for\b|\bfixes\b|\bfixed\b|\bresolv(?:es|ed)\b/i, ['fix', 'resolv']);
+const EDITORIAL = cue(/\brelease notes?\b[^.]{0,160}?\b(?:was|were|has been|have been|is) (?:updated|corrected|edited|revised)\b|^update:/i, ['release note', 'update']);
 // What a user can now do is a feature, whatever verb it uses ("You can now resolve errors with …").
-const USER_CAN = /^(?:you|users|customers|admins|administrators) can\b|\b(?:you|users) can (?!not\b|no longer\b)(?:now )?(?:\w+)\b|\blets you\b|\ballows you\b|\benables you\b|^added (?:the )?(?:ability|option)\b|^adds? (?:the )?(?:ability|option)\b/i;
+const USER_CAN = cue(/^(?:you|users|customers|admins|administrators) can\b|\b(?:you|users) can (?!not\b|no longer\b)(?:now )?(?:\w+)\b|\blets you\b|\ballows you\b|\benables you\b|^added (?:the )?(?:ability|option)\b|^adds? (?:the )?(?:ability|option)\b/i, ['you', 'users', 'customers', 'admins', 'administrators', 'added', 'adds', 'add']);
 const BUG_FIXES = cue(/\bbug fixes\b/i, ['bug fixes']);
 const BEHAVIOUR_START = /^(?:disabled|enabled|improved|allows?|allowed|increased|decreased|reduced|extended|expanded|simplified)\b/i;
 // "There are no changes to Secure Boot", "is not affected": the statement says nothing changed.
@@ -134,7 +135,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   const found = (kind: EventKind, cue: string | null, why: string): PredicateReading => ({ kind, cue, why, also: [], from: own ? 'statement' : 'lead-in' });
   let cue: string | null;
   if (own && noteType === 'libraries') return found('dependency-update', null, 'a client-library digest (Libraries note)');
-  if ((cue = EDITORIAL.exec(text)?.[0] ?? null)) return found('other', cue, 'a note about the release notes themselves');
+  if ((cue = first(EDITORIAL, t))) return found('other', cue, 'a note about the release notes themselves');
   // In an Issue note the problem said first decides: "Customers using X may run into [warning: Y is
   // no longer supported]" is a known issue, not an end of support.
   if (own && noteType === 'issue') {
@@ -149,7 +150,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if ((cue = first(RENAME, t))) return found('rename', cue, 'says names change');
   if (own && noteType === 'issue' && !has(FIX_ANY, t)) return found('known-issue', null, 'an Issue note');
   // "Integrates fix for speed regression": a problem being fixed is a fix, not a known issue.
-  const fixesIt = /\bfix(?:es|ed)? for\b|\bfixes\b|\bfixed\b|\bresolv(?:es|ed)\b/i.test(text);
+  const fixesIt = has(FIXES_IT, t);
   if ((cue = first(KNOWN_ISSUE, t)) && !(fixesIt && noteType !== 'issue') && (noteType === 'issue' || noteType === 'breaking' || STRONG_KNOWN_ISSUE.test(cue))) return found('known-issue', cue, 'describes a current problem');
   const frameworkSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'other' && m.framework !== 'python');
   const versioned = mentions.frameworks.some((m) => m.role === 'subject' && m.versions.length > 0);
@@ -160,7 +161,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if (has(UPGRADE_VERB, t) && upgradeTarget) return found('patch-update', first(UPGRADE_VERB, t), 'a framework upgraded to a version');
   if (has(UPGRADE_VERB, t) && versioned && has(PRERELEASE, t)) return found('patch-update', first(PRERELEASE, t), 'a pre-release step of a framework version');
   if (has(UPGRADE_VERB, t) && frameworkSubject && sameFrameworkTwice(mentions)) return found('patch-update', first(UPGRADE_VERB, t), 'a framework line moved to a newer version');
-  if ((cue = NOW_CONTAINS.exec(text)?.[0] ?? null) && frameworkSubject && lineAndItsPatch(mentions)) return found('patch-update', cue, 'a framework line now built on a patch release of itself');
+  if (frameworkSubject && lineAndItsPatch(mentions) && (cue = NOW_CONTAINS.exec(text)?.[0] ?? null)) return found('patch-update', cue, 'a framework line now built on a patch release of itself');
   // "vLLM 0.27.0 — minor version bump from 0.26.0": the framework's new version, then where it came from.
   if (versionedFramework(mentions) && (cue = BUMPED_FROM.exec(text)?.[0] ?? null)) return found('patch-update', cue, 'a framework version, bumped from an older one');
   // A verb inside a relative clause describes, it does not report: "files that are available", "the packages that are installed".
@@ -182,7 +183,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   // "… images have been updated with library upgrades and bug fixes": an update that brings fixes.
   if ((cue = first(UPDATED_WITH_FIXES, t))) return { ...found('dependency-update', cue, 'images updated, with fixes'), also: ['fix'] };
   if ((cue = first(ROUTINE_UPDATES, t))) return found('dependency-update', cue, 'routine package updates');
-  if ((cue = USER_CAN.exec(text)?.[0] ?? null) && !upgradeTarget) return found('other', cue, 'something users can now do');
+  if ((cue = first(USER_CAN, t)) && !upgradeTarget) return found('other', cue, 'something users can now do');
   if (own && (cue = first(FIX_ANY, t))) return found('fix', cue, 'fixes a problem');
   // Under Fixed, a statement that updates something ("Updated golang.org/x/net in kubelet", "Added
   // support for NVIDIA driver v535") is a dependency update; what else it says is a fix.

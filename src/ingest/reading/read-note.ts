@@ -140,11 +140,13 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
     if (cells.every((c) => !/\d/.test(c))) return noEvent(s, 'table header');
     if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
   }
-  const clauses = splitClauses ? twoClauses(s, noteType, title, scope) : null;
-  if (clauses) return clauses;
   // One look at the statement's words tells which names and cues can be in it at all.
   const hints = hintsOf(normalizeWords(s.text));
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
+  // Two clauses can each have their own subject only if the sentence names two framework lines.
+  const lines = new Set(mentions.frameworks.filter((m) => m.role === 'subject').map((m) => `${m.framework} ${m.versions.join(',')}`));
+  const clauses = splitClauses && lines.size >= 2 ? twoClauses(s, noteType, title, scope) : null;
+  if (clauses) return clauses;
   let subjectsFromContext = false;
   if (!mentions.frameworks.some((m) => m.role === 'subject') && s.context) {
     // "TensorFlow patch version upgrades:" / "From 2.8.3 to 2.8.4.": the framework is in the lead-in;
