@@ -214,6 +214,33 @@ describe('reading release-note language', () => {
     expect(read(withList(type, text)).sort()).toEqual([...expected].sort());
   });
 
+  // A seventh set, container-note wording again (PyTorch/XLA, Hugging Face DLCs, refreshed for
+  // CVEs, a moved date, "migrate to … or later"). Written before it was run: 16 of 20 at first.
+  it.each([
+    ['Feature', 'PyTorch/XLA 2.6 containers for TPU are now available.', ['new-image pytorch 2.6']],
+    ['Feature', 'TensorFlow Enterprise 2.15 container images are generally available.', ['new-image tensorflow 2.15']],
+    ['Feature', 'Hugging Face DLCs for PyTorch training with Transformers 4.48 are available on Vertex AI.', ['new-image huggingface 4.48']],
+    ['Changed', 'The <code>pytorch-cu124.2-4.py310</code> container was updated to PyTorch 2.4.1.', ['patch-update pytorch 2.4.1']],
+    ['Changed', 'All TensorFlow containers now use Python 3.11 instead of Python 3.10.', ['dependency-update tensorflow -']],
+    ['Changed', 'Updated NVIDIA CUDA Toolkit to 12.6.3 and cuDNN to 9.5 in GPU containers.', ['dependency-update - -']],
+    ['Changed', 'Regular package updates and security patches.', ['dependency-update - -', 'security-update - -']],
+    ['Security', 'Addressed several high-severity vulnerabilities in system packages.', ['security-update - -']],
+    ['Security', 'PyTorch 2.3 containers were refreshed to pick up fixes for CVE-2025-1234.', ['security-update pytorch 2.3']],
+    ['Deprecated', 'TensorFlow Enterprise 2.8 images have been removed and can no longer be pulled.', ['deprecation tensorflow 2.8']],
+    ['Deprecated', 'PyTorch 1.13 is no longer supported. Migrate to PyTorch 2.1 or later.', ['end-of-support-reached pytorch 1.13']],
+    ['Breaking', 'The end of patch and support date for TensorFlow 2.15 was moved to March 31, 2027.', ['other tensorflow 2.15']],
+    ['Breaking', 'TensorFlow 2.12 containers reached end of patch on September 1, 2026.', ['end-of-support-reached tensorflow 2.12']],
+    ['Fixed', 'Fixed <code>ImportError</code> for <code>torchaudio</code> in PyTorch 2.5 containers.', ['fix pytorch 2.5']],
+    ['Fixed', 'Containers no longer fail health checks when started without a GPU.', ['fix - -']],
+    ['Fixed', 'Resolved a dependency conflict between protobuf and TensorFlow 2.16.', ['fix tensorflow 2.16']],
+    ['Issue', 'Known issue: the Ray 2.42 image cannot connect to GCS buckets with uniform access.', ['known-issue ray 2.42']],
+    ['Issue', 'JupyterLab may show a blank page in TensorFlow 2.18 containers; refresh the page to recover.', ['known-issue tensorflow 2.18']],
+    ['Changed', 'The <code>base-cu121</code> container is renamed to <code>base-cu121.py310</code>.', ['rename base 12.1']],
+    ['Feature', 'vLLM TPU containers with vLLM 0.9.2 are now available.', ['new-image vllm 0.9.2']],
+  ] as const)('written before it was run (7th set): [%s] %s', (type, text, expected) => {
+    expect(read(withList(type, text)).sort()).toEqual([...expected].sort());
+  });
+
   // Whole notes as Google writes them (label, lead-in, list), written and labelled before they were
   // run: 8 of 10 right at first (2026-12-02), then fixed where they were wrong.
   it.each([

@@ -50,7 +50,7 @@ const CUDA_HINT = { cuda: true };
 registerHints(CUDA_HINT, ['cuda', 'image added']);
 // Examples and past states; image names start with one of these words.
 const ASIDE_HINT = { aside: true };
-registerHints(ASIDE_HINT, ['example', 'e g', 'previously', 'workaround', 'work around', 'instead']);
+registerHints(ASIDE_HINT, ['example', 'e g', 'previously', 'workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend']);
 const IMAGE_NAME_HINT = { image: true };
 registerHints(IMAGE_NAME_HINT, ['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
@@ -97,7 +97,7 @@ const REST_OF_SENTENCE = String.raw`(?:[^.;]|\.\d)*`;
  * … instead"): what they name is not what the statement is about.
  */
 export function asideSpans(text: string): { start: number; end: number; role: AsideRole }[] {
-  if (!/example|e\.g\.|previously|workaround|work around|instead/i.test(text)) return [];
+  if (!/example|e\.g\.|previously|workaround|work around|instead|migrate|upgrade to|move to|switch to|transition to|recommend/i.test(text)) return [];
   const spans: { start: number; end: number; role: AsideRole }[] = [];
   const add = (re: RegExp, role: AsideRole): void => {
     for (const m of allMatches(re, text)) spans.push({ start: m.index, end: m.index + m[0].length, role });
@@ -106,7 +106,7 @@ export function asideSpans(text: string): { start: number; end: number; role: As
   add(/\bfor example\b[^.]*\.?/gi, 'example');
   add(/\be\.g\.,?[^.;)]*/gi, 'example');
   add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
-  add(new RegExp(String.raw`\b(?:as an? |the |one )?workaround\b${REST_OF_SENTENCE}|\bto work around\b${REST_OF_SENTENCE}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${REST_OF_SENTENCE}|\b(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b`, 'gi'), 'alternative');
+  add(new RegExp(String.raw`\b(?:as an? |the |one )?workaround\b${REST_OF_SENTENCE}|\bto work around\b${REST_OF_SENTENCE}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${REST_OF_SENTENCE}|\b(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?<=[.;]\s+)(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${REST_OF_SENTENCE}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|us|transition)\w*\b${REST_OF_SENTENCE}`, 'gi'), 'alternative');
   return spans;
 }
 
@@ -195,7 +195,7 @@ const pick = (re: RegExp, text: string): string | null => re.exec(text)?.[1] ?? 
 /** `hints` is hintsOf(normalizeWords(text)), when the caller has it already. */
 export function findMentions(text: string, codes: string[] = [], hints: Set<object> = hintsOf(normalizeWords(text))): Mentions {
   const spans = hints.has(ASIDE_HINT) ? asideSpans(text) : [];
-  const byName = nameMentions(text, hints, spans);
+  let byName = nameMentions(text, hints, spans);
   const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
   const lower = text.toLowerCase();
   const cves = text.includes('CVE-') ? [...new Set(text.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [];
@@ -207,6 +207,9 @@ export function findMentions(text: string, codes: string[] = [], hints: Set<obje
   // "Base Containers for CUDA 13.1": a Base line is named by its CUDA version, wherever the statement says it.
   const bases = byName.filter((m) => m.framework === 'base');
   const only = bases.length === 1 ? bases[0] : undefined;
+  // Transformers names a Hugging Face line only beside a Hugging Face name.
+  const huggingFace = byName.some((m) => m.framework === 'huggingface' && !/^transformers$/i.test(m.name));
+  if (!huggingFace) byName = byName.filter((m) => !(m.framework === 'huggingface' && /^transformers$/i.test(m.name)));
   const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;
   return { frameworks: [...frameworks, ...byImage], cves, images, cuda, python, os };
 }
