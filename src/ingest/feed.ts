@@ -62,6 +62,8 @@ async function parseWithDeadline(text: string): Promise<RssFeed> {
  * section or a processing instruction before the DOCTYPE cannot hide it, and it stops at the root
  * element: a DOCTYPE can only come before it.
  */
+const PROLOG_LIMIT = 256 * 1024;
+
 export function refuseDtd(text: string): void {
   const parser = sax.parser(false, { lowercase: true });
   let refused: string | null = null;
@@ -78,7 +80,13 @@ export function refuseDtd(text: string): void {
     parser.resume();
   };
   const CHUNK = 4096;
-  for (let i = 0; i < text.length && !rootSeen && refused === null; i += CHUNK) parser.write(text.slice(i, i + CHUNK));
+  let i = 0;
+  for (; i < text.length && !rootSeen && refused === null; i += CHUNK) {
+    // A feed's root comes within its first few hundred bytes; a document that spends this long on
+    // comments, instructions or a DOCTYPE before it is not read further (sax would hold it all).
+    if (i >= PROLOG_LIMIT) throw new FeedParseError(`no root element in the first ${PROLOG_LIMIT / 1024} KB (only comments, processing instructions or a DOCTYPE before it)`);
+    parser.write(text.slice(i, i + CHUNK));
+  }
   if (refused !== null) throw new FeedParseError('the document declares a DTD with an internal subset (entity declarations); refused: entity expansion and external entities are not allowed');
 }
 

@@ -24,6 +24,7 @@ describe('the Atom reader reads what rss-parser reads', () => {
     ['escaped html content with entities', '<entry><title>B &amp; C</title><id>tag:t#b</id><published>2026-07-02T10:00:00Z</published><updated>2026-07-03T00:00:00Z</updated><link href="https://x.test/b"/><content type="html">&lt;h3&gt;Fixed&lt;/h3&gt;&lt;p&gt;Fixed &amp;quot;a&amp;quot; &amp;amp; b&amp;nbsp;&#233;&#x20AC;.&lt;/p&gt;</content></entry>'],
     ['summary only, links in another order, a comment', '<entry><!-- generated --><link rel="self" href="https://x.test/self"/><link rel="alternate" href="https://x.test/alt"/><title>S</title><id>tag:t#s</id><updated>2026-07-05T00:00:00Z</updated><summary type="html">&lt;p&gt;Only a summary.&lt;/p&gt;</summary></entry>'],
     ['no date, no link, a nested source title', '<entry><id>tag:t#n</id><source><title>Other feed</title></source><title>N</title><content type="html">&lt;p&gt;x&lt;/p&gt;</content></entry>'],
+    ['HTML named entities in ids, titles and links, decoded as sax did', '<entry><title>Don&rsquo;t &eacute;t&eacute;</title><id>tag:caf&eacute;#1</id><updated>2026-07-07T00:00:00Z</updated><link href="https://x.test/caf&eacute;?a=1&amp;b=2"/><content type="html">&lt;p&gt;x&amp;nbsp;y&lt;/p&gt;</content></entry>'],
     ['two titles and two contents: the first counts', '<entry><title>First</title><title>Second</title><id>tag:t#d</id><updated>2026-07-06T00:00:00Z</updated><content type="html">&lt;p&gt;one&lt;/p&gt;</content><content type="html">&lt;p&gt;two&lt;/p&gt;</content></entry>'],
   ];
 
@@ -52,6 +53,19 @@ describe('the Atom reader reads what rss-parser reads', () => {
     expect(await readAtom(real, 997)).toEqual(await readAtom(real));
   });
 
+  it('keeps HTML written unescaped inside content as markup, and CDATA inside XHTML as text', async () => {
+    const xml = atom('<entry><id>tag:t#u</id><content type="html"><h3>Fixed</h3><p>hi</p></content></entry><entry><id>tag:t#c</id><content type="xhtml"><div><p><![CDATA[a < b]]></p></div></content></entry>');
+    const [unescaped, cdata] = (await parseFeed(xml)).entries;
+    expect(unescaped?.html).toBe('<h3>Fixed</h3><p>hi</p>');
+    expect(cdata?.html).toBe('<div><p>a &lt; b</p></div>');
+  });
+
+  it('reads nothing after the root element, as rss-parser did', async () => {
+    const xml = `${atom('<entry><id>tag:t#1</id></entry>')}<feed><entry><id>tag:t#2</id></entry></feed>`;
+    expect((await parseFeed(xml)).entries.map((e) => e.id)).toEqual(['tag:t#1']);
+    expect(await parseFeed(xml)).toEqual(await readWithRssParser(xml));
+  });
+
   it('leaves RSS to rss-parser', async () => {
     const rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>R</title><item><title>I</title><guid>g1</guid><link>https://x.test/i</link><pubDate>Wed, 01 Jul 2026 00:00:00 GMT</pubDate><description>&lt;p&gt;PyTorch 2.9 images are available.&lt;/p&gt;</description></item></channel></rss>';
     expect(await readAtom(rss)).toEqual({ kind: 'not-atom', root: 'rss' });
@@ -62,12 +76,25 @@ describe('the Atom reader reads what rss-parser reads', () => {
     ['truncated inside an entry', atom('<entry><title>x</title><id>tag:t#1</id>').replace('</feed>', ''), /<entry> is not closed/],
     ['a close tag that does not match', atom('<entry><title>x</entry>'), /<title> is not closed/],
     ['cut in the middle of a close tag', '<feed><entry><title>x</title></feed', /not closed/],
+    ['cut off right after its root tag', '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">', /<feed> is not closed/],
+    ['with an entry closed over an open link', atom('<entry><id>tag:t#1</id><link href="x"></entry>'), /<link> is not closed/],
+    ['with content closed over an open paragraph', atom('<entry><id>tag:t#1</id><content type="html"><p></content></entry>'), /<p> is not closed/],
     ['a date that does not read', atom('<entry><title>x</title><id>tag:t#1</id><updated>2026-13-45</updated></entry>'), /tag:t#1 has a date that does not read/],
-  ])('refuses a document %s, as a strict XML parser would', async (_name, xml, reason) => {
+  ] as const)('refuses a document %s, as a strict XML parser would', async (_name, xml, reason) => {
     const err = await parseFeed(xml).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FeedParseError);
     expect((err as Error).message).toMatch(reason);
     // rss-parser refuses it too.
     expect(await readWithRssParser(xml).catch((e: unknown) => e)).toBeInstanceOf(FeedParseError);
+  });
+
+  it('refuses nesting a thousand levels deep at once, and a prolog that never reaches the root', async () => {
+    const deep = atom(`<entry><id>tag:t#d</id><content type="html">${'<a>'.repeat(300_000)}</content></entry>`);
+    const started = Date.now();
+    expect(await readAtom(deep)).toEqual({ kind: 'malformed', reason: 'elements nest deeper than 1000 levels' });
+    // Quadratic in htmlparser2's stack, this took 42 s before the cap; now the reader stops at the cap.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const prolog = `<?xml version="1.0"?><!--${'x'.repeat(10 * 1024 * 1024)}-->${atom('')}`;
+    await expect(parseFeed(prolog)).rejects.toThrow(/no root element in the first 256 KB/);
   });
 });
