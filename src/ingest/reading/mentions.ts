@@ -88,8 +88,8 @@ export function expandVersions(list: string): { versions: string[]; from: string
 }
 
 type AsideRole = 'example' | 'past' | 'alternative';
-/** Up to the end of the sentence (a version's "." is not one). */
-const REST_OF_SENTENCE = String.raw`(?:[^.;]|\.\d)*`;
+/** Up to the end of the clause: a comma, a sentence end, or a word that starts another clause ("until", "because"). */
+const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|because|since|while|which|when|if|for|as|before|after|so)\b|$)`;
 
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
@@ -106,7 +106,7 @@ export function asideSpans(text: string): { start: number; end: number; role: As
   add(/\bfor example\b[^.]*\.?/gi, 'example');
   add(/\be\.g\.,?[^.;)]*/gi, 'example');
   add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
-  add(new RegExp(String.raw`\b(?:as an? |the |one )?workaround\b${REST_OF_SENTENCE}|\bto work around\b${REST_OF_SENTENCE}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${REST_OF_SENTENCE}|\b(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?<=[.;]\s+)(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${REST_OF_SENTENCE}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|us|transition)\w*\b${REST_OF_SENTENCE}`, 'gi'), 'alternative');
+  add(new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}`, 'gi'), 'alternative');
   return spans;
 }
 
@@ -208,8 +208,11 @@ export function findMentions(text: string, codes: string[] = [], hints: Set<obje
   const bases = byName.filter((m) => m.framework === 'base');
   const only = bases.length === 1 ? bases[0] : undefined;
   // Transformers names a Hugging Face line only beside a Hugging Face name.
+  // And only when that name has no version of its own ("TGI 2.3 containers now use Transformers 4.44.2":
+  // there Transformers is a package the line bundles).
   const huggingFace = byName.some((m) => m.framework === 'huggingface' && !/^transformers$/i.test(m.name));
-  if (!huggingFace) byName = byName.filter((m) => !(m.framework === 'huggingface' && /^transformers$/i.test(m.name)));
+  const versionedHuggingFace = byName.some((m) => m.framework === 'huggingface' && !/^transformers$/i.test(m.name) && m.versions.length > 0);
+  if (!huggingFace || versionedHuggingFace) byName = byName.filter((m) => !(m.framework === 'huggingface' && /^transformers$/i.test(m.name)));
   const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;
   return { frameworks: [...frameworks, ...byImage], cves, images, cuda, python, os };
 }

@@ -107,7 +107,7 @@ export function noteScope(): NoteScope {
 }
 
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
-const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas)|;)\s+(?=[A-Z]|the\b|all\b)/;
+const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas)|;)\s+(?=[A-Za-z])/;
 
 /**
  * "TensorFlow 2.20 images are now available, and TensorFlow 2.14 images are deprecated": two
@@ -122,7 +122,12 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const readings = parts.map((p) => readStatement(p, noteType, title, false, scope, false));
   const stands = (r: StatementReading): boolean => r.predicate?.kind != null && r.predicate.kind !== 'other' && r.findings.some((f) => f.framework !== null);
   const [a, b] = readings;
-  if (!a || !b || !stands(a) || !stands(b) || a.predicate?.kind === b.predicate?.kind) return null;
+  if (!a || !b) return null;
+  // "…, but TensorFlow 2.18 images are unchanged": the clause that says nothing changed yields nothing.
+  const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed';
+  if (stands(a) && saysNothing(b)) return { ...a, text: s.text };
+  if (stands(b) && saysNothing(a)) return { ...b, text: s.text };
+  if (!stands(a) || !stands(b) || a.predicate?.kind === b.predicate?.kind) return null;
   const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
   return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
 }
