@@ -143,7 +143,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
     const other = Math.min(...[at(EOS, t), at(DEPRECATION, t)].map((i) => (i < 0 ? Infinity : i)));
     if (problem >= 0 && problem < other) return found('known-issue', first(KNOWN_ISSUE, t), 'describes a current problem (an Issue note)');
   }
-  if ((cue = DATE_MOVED.exec(text)?.[0] ?? null)) return found('other', cue, 'a date moved (the supported-versions table says by how much)');
+  if ((cue = first(DATE_MOVED, t))) return found('other', cue, 'a date moved (the supported-versions table says by how much)');
   if ((cue = first(EOS, t))) return found('end-of-support-reached', cue, 'says support has ended');
   if ((cue = first(SECURITY, t))) return found('security-update', cue, 'fixes vulnerabilities');
   if ((cue = first(DEPRECATION, t))) return found('deprecation', cue, 'says it is deprecated or stops being available/updated');
@@ -172,9 +172,9 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if ((cue = first(RUNTIME_LAUNCH, t))) return found('new-image', cue, 'a runtime becomes available');
   // "Deep Learning Containers now provide TensorFlow 2.17 images", "TensorFlow 2.18 is now supported in
   // Deep Learning Containers": a framework line, right where the images' new support is said.
-  const supported = IMAGES_NOW_SUPPORT.exec(text);
+  const supported = t.on[IMAGES_NOW_SUPPORT.id] ? IMAGES_NOW_SUPPORT.re.exec(text) : null;
   if (supported && mentions.frameworks.some((m) => lineOfImages(m) && m.start >= supported.index + supported[0].length && m.start <= supported.index + supported[0].length + 2)) return found('new-image', supported[0], 'the images now support a framework line');
-  const line = LINE_NOW_SUPPORTED.exec(text);
+  const line = t.on[LINE_NOW_SUPPORTED.id] ? LINE_NOW_SUPPORTED.re.exec(text) : null;
   if (line && mentions.frameworks.some((m) => lineOfImages(m) && m.start === 0)) return found('new-image', line[0], 'a framework line is now supported in the images');
   const intoImages = own && has(INTO_IMAGES, t);
   // "Added Python 3.11 support", "Added CUDA 12.4 support": support for a dependency, not a new image.
@@ -199,7 +199,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if (own && (cue = BEHAVIOUR_START.exec(text)?.[0] ?? null)) return found('other', cue, 'a behaviour change');
   if (((cue = first(DEPENDENCY_SUPPORT, t)) && !HARDWARE_SUPPORT.test(text) && !/\bmodels?\b/i.test(text)) || (cue = first(NEW_DEFAULT, t))) return found('dependency-update', cue, 'support for a dependency');
   // "The NVIDIA driver in Base images is now 570.86.15": a component's new version (not a price, a share or a duration).
-  const atVersion = NOW_AT_VERSION.exec(text);
+  const atVersion = t.on[NOW_AT_VERSION.id] ? NOW_AT_VERSION.re.exec(text) : null;
   if (atVersion && DEPENDENCY_NOUN.test(text.slice(0, atVersion.index))) return found('dependency-update', atVersion[0], 'a component is now at a version');
   if ((cue = UPDATED_DOCS.exec(text)?.[0] ?? null)) return found('other', cue, 'a change to documentation or descriptions');
   if ((cue = first(STRONG_CONTENT, t, reported()))) return found('dependency-update', cue, 'what the images contain changed');
@@ -213,13 +213,13 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   return null;
 }
 
-const IMAGES_NOW_SUPPORT = /\b(?:vms?|images?|containers?|dlcs?|dlvms?|deep learning (?:vms?|containers)) now (?:supports?|offers?|provides?)\s+(?:the\s+)?(?:new\s+)?/i;
-const LINE_NOW_SUPPORTED = /^(?:[A-Z][\w/-]*\s+){1,3}v?\d+(?:\.\d+)+\s+(?:is|are) now supported (?:in|on|by|with)\b(?=(?:[^.]|\.\d){0,60}\b(?:images|containers|dlcs|dlvms?|deep learning (?:vms?|containers))\b)/i;
-const NOW_AT_VERSION = /\b(?:is|are) now (?:at )?(?:version )?v?\d+(?:\.\d+)+\b(?!\s*(?:%|percent|usd|\$|hours?|minutes?|seconds?|days?|[gmt]b)\b)/i;
+const IMAGES_NOW_SUPPORT = cue(/\b(?:vms?|images?|containers?|dlcs?|dlvms?|deep learning (?:vms?|containers)) now (?:supports?|offers?|provides?)\s+(?:the\s+)?(?:new\s+)?/i, ['now support', 'now offer', 'now provide']);
+const LINE_NOW_SUPPORTED = cue(/^(?:[A-Z][\w/-]*\s+){1,3}v?\d+(?:\.\d+)+\s+(?:is|are) now supported (?:in|on|by|with)\b(?=(?:[^.]|\.\d){0,60}\b(?:images|containers|dlcs|dlvms?|deep learning (?:vms?|containers))\b)/i, ['now supported']);
+const NOW_AT_VERSION = cue(/\b(?:is|are) now (?:at )?(?:version )?v?\d+(?:\.\d+)+\b(?!\s*(?:%|percent|usd|\$|hours?|minutes?|seconds?|days?|[gmt]b)\b)/i, ['is now', 'are now']);
 /** A framework line named with a version, the subject: what an image line is. */
 const lineOfImages = (m: Mentions['frameworks'][number]): boolean => m.role === 'subject' && m.versions.length > 0 && m.framework !== 'python' && m.framework !== 'other';
 // "The end of patch and support date for TensorFlow 2.15 was moved to March 31": a date, not contents.
-const DATE_MOVED = /\b(?:dates?|end of (?:patch and )?(?:support|availability))\b(?:[^.]|\.\d){0,80}?\b(?:was|were|has been|have been|is|are|will be) (?:moved|changed|extended|postponed|pushed back|brought forward|updated|delayed)\b|\bwe are (?:extending|postponing|moving|delaying) the (?:end of|date)\b/i;
+const DATE_MOVED = cue(/\b(?:dates?|end of (?:patch and )?(?:support|availability))\b(?:[^.]|\.\d){0,80}?\b(?:was|were|has been|have been|is|are|will be) (?:moved|changed|extended|postponed|pushed back|brought forward|updated|delayed)\b|\bwe are (?:extending|postponing|moving|delaying) the (?:end of|date)\b/i, ['date', 'end of', 'we are extending', 'we are postponing', 'we are moving', 'we are delaying']);
 // "The TensorFlow 2.15 containers now use TensorFlow 2.15.1": what a line is now built on.
 const NOW_CONTAINS = /\bis now the (?:version|release) (?:used|shipped|included)\b|\bnow (?:uses?|ships?(?: with)?|includes?|runs?|comes? with|bundles?|contains?)\b/i;
 const BUMPED_FROM = /\b(?:bump(?:ed)?|upgrad(?:e|ed)|updat(?:e|ed)|mov(?:e|ed))\s+from\s+v?\d+\.\d+/i;
