@@ -106,6 +106,7 @@ export function asideSpans(text: string): { start: number; end: number; role: As
   add(/\bfor example\b[^.]*\.?/gi, 'example');
   add(/\be\.g\.,?[^.;)]*/gi, 'example');
   add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
+  add(new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi'), 'past');
   add(new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}`, 'gi'), 'alternative');
   return spans;
 }

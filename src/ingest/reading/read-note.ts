@@ -107,7 +107,7 @@ export function noteScope(): NoteScope {
 }
 
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
-const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas)|;)\s+(?=[A-Za-z])/;
+const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\s+(?=[A-Za-z])/;
 
 /**
  * "TensorFlow 2.20 images are now available, and TensorFlow 2.14 images are deprecated": two
@@ -127,7 +127,9 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed';
   if (stands(a) && saysNothing(b)) return { ...a, text: s.text };
   if (stands(b) && saysNothing(a)) return { ...b, text: s.text };
-  if (!stands(a) || !stands(b) || a.predicate?.kind === b.predicate?.kind) return null;
+  // "…, and PyTorch 2.6 images are now the recommended images": news of its own, not the other's kind.
+  const news = (r: StatementReading): boolean => r.predicate?.kind === 'other' && r.findings.some((f) => f.framework !== null);
+  if (!(stands(a) || news(a)) || !(stands(b) || news(b)) || !(stands(a) || stands(b)) || a.predicate?.kind === b.predicate?.kind) return null;
   const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
   return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
 }
@@ -150,7 +152,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
   // Two clauses can each have their own subject only if the sentence names two framework lines.
   const lines = new Set(mentions.frameworks.filter((m) => m.role === 'subject').map((m) => `${m.framework} ${m.versions.join(',')}`));
-  const clauses = splitClauses && lines.size >= 2 ? twoClauses(s, noteType, title, scope) : null;
+  const clauses = splitClauses && (lines.size >= 2 || (lines.size === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text))) ? twoClauses(s, noteType, title, scope) : null;
   if (clauses) return clauses;
   let subjectsFromContext = false;
   if (!mentions.frameworks.some((m) => m.role === 'subject') && s.context) {
