@@ -125,8 +125,9 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   if (!a || !b) return null;
   // "…, but TensorFlow 2.18 images are unchanged": the clause that says nothing changed yields nothing.
   const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed';
-  if (stands(a) && saysNothing(b)) return { ...a, text: s.text };
-  if (stands(b) && saysNothing(a)) return { ...b, text: s.text };
+  const saysSomething = (r: StatementReading): boolean => r.predicate?.kind != null && r.findings.length > 0;
+  if (saysSomething(a) && saysNothing(b)) return { ...a, text: s.text };
+  if (saysSomething(b) && saysNothing(a)) return { ...b, text: s.text };
   // "…, and PyTorch 2.6 images are now the recommended images": news of its own, not the other's kind.
   const news = (r: StatementReading): boolean => r.predicate?.kind === 'other' && r.findings.some((f) => f.framework !== null);
   if (!(stands(a) || news(a)) || !(stands(b) || news(b)) || !(stands(a) || stands(b)) || a.predicate?.kind === b.predicate?.kind) return null;
