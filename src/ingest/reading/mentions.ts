@@ -211,9 +211,9 @@ export function findMentions(text: string, codes: string[] = [], hints: Set<obje
   // Transformers names a Hugging Face line only beside a Hugging Face name.
   // And only when that name has no version of its own ("TGI 2.3 containers now use Transformers 4.44.2":
   // there Transformers is a package the line bundles).
-  const huggingFace = byName.some((m) => m.framework === 'huggingface' && !/^transformers$/i.test(m.name));
-  const versionedHuggingFace = byName.some((m) => m.framework === 'huggingface' && !/^transformers$/i.test(m.name) && m.versions.length > 0);
-  if (!huggingFace || versionedHuggingFace) byName = byName.filter((m) => !(m.framework === 'huggingface' && /^transformers$/i.test(m.name)));
+  const isTransformers = (m: FrameworkMention): boolean => m.framework === 'huggingface' && /^transformers$/i.test(m.name);
+  const huggingFace = byName.filter((m) => m.framework === 'huggingface' && !isTransformers(m));
+  if (huggingFace.length === 0 || huggingFace.some((m) => m.versions.length > 0)) byName = byName.filter((m) => !isTransformers(m));
   const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;
   return { frameworks: [...frameworks, ...byImage], cves, images, cuda, python, os };
 }

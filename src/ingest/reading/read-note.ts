@@ -111,16 +111,17 @@ const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\
 
 /**
  * "TensorFlow 2.20 images are now available, and TensorFlow 2.14 images are deprecated": two
- * statements in one sentence, each with its own framework and kind. Read apart only when each
- * clause, on its own, names a framework and states a kind of change other than "other"; anything
- * less (an aside, a reason, a recommendation) stays part of one statement, read whole.
+ * statements in one sentence, each with its own framework and kind. Read apart when:
+ * - one clause says nothing changed ("…; PyTorch is unchanged"): the other clause's reading alone;
+ * - both are news of their own framework, one at least of a kind other than "other", and of two
+ *   different kinds: both readings.
+ * Anything less (an aside, a reason, a recommendation) stays part of one statement, read whole.
  */
 function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading | null {
   const at = CLAUSE_BREAK.exec(s.text);
   if (!at) return null;
   const parts = [s.text.slice(0, at.index), s.text.slice(at.index + at[0].length)].map((t) => ({ ...s, text: t.trim() }));
   const readings = parts.map((p) => readStatement(p, noteType, title, false, scope, false));
-  const stands = (r: StatementReading): boolean => r.predicate?.kind != null && r.predicate.kind !== 'other' && r.findings.some((f) => f.framework !== null);
   const [a, b] = readings;
   if (!a || !b) return null;
   // "…, but TensorFlow 2.18 images are unchanged": the clause that says nothing changed yields nothing.
@@ -128,9 +129,11 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const saysSomething = (r: StatementReading): boolean => r.predicate?.kind != null && r.findings.length > 0;
   if (saysSomething(a) && saysNothing(b)) return { ...a, text: s.text };
   if (saysSomething(b) && saysNothing(a)) return { ...b, text: s.text };
-  // "…, and PyTorch 2.6 images are now the recommended images": news of its own, not the other's kind.
-  const news = (r: StatementReading): boolean => r.predicate?.kind === 'other' && r.findings.some((f) => f.framework !== null);
-  if (!(stands(a) || news(a)) || !(stands(b) || news(b)) || !(stands(a) || stands(b)) || a.predicate?.kind === b.predicate?.kind) return null;
+  // News about a framework; "…, and PyTorch 2.6 images are now the recommended images" is news of
+  // kind "other", which keeps its own reading rather than taking the other clause's kind.
+  const aboutFramework = (r: StatementReading): boolean => r.predicate?.kind != null && r.findings.some((f) => f.framework !== null);
+  const ofAKind = (r: StatementReading): boolean => aboutFramework(r) && r.predicate?.kind !== 'other';
+  if (!aboutFramework(a) || !aboutFramework(b) || !(ofAKind(a) || ofAKind(b)) || a.predicate?.kind === b.predicate?.kind) return null;
   const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
   return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
 }
