@@ -55,6 +55,9 @@ async function parseWithDeadline(text: string): Promise<RssFeed> {
   }
 }
 
+/** How far into a document its root element may start (past comments, instructions, a DOCTYPE). */
+const PROLOG_LIMIT = 256 * 1024;
+
 /**
  * Feeds never need a DTD. One that declares an internal subset (entities, "billion laughs",
  * external entities) is refused outright, whatever the XML parser underneath would do with it. The
@@ -62,8 +65,6 @@ async function parseWithDeadline(text: string): Promise<RssFeed> {
  * section or a processing instruction before the DOCTYPE cannot hide it, and it stops at the root
  * element: a DOCTYPE can only come before it.
  */
-const PROLOG_LIMIT = 256 * 1024;
-
 export function refuseDtd(text: string): void {
   const parser = sax.parser(false, { lowercase: true });
   let refused: string | null = null;
@@ -80,8 +81,7 @@ export function refuseDtd(text: string): void {
     parser.resume();
   };
   const CHUNK = 4096;
-  let i = 0;
-  for (; i < text.length && !rootSeen && refused === null; i += CHUNK) {
+  for (let i = 0; i < text.length && !rootSeen && refused === null; i += CHUNK) {
     // A feed's root comes within its first few hundred bytes; a document that spends this long on
     // comments, instructions or a DOCTYPE before it is not read further (sax would hold it all).
     if (i >= PROLOG_LIMIT) throw new FeedParseError(`no root element in the first ${PROLOG_LIMIT / 1024} KB (only comments, processing instructions or a DOCTYPE before it)`);

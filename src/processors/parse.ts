@@ -121,8 +121,9 @@ async function parseFeedSource(deps: Deps, source: SourceConfig, payload: ParseJ
   // tells the operator.
   // An entry with no note for this source's products (the all-products feed) is not silent; an
   // entry with no content at all is.
-  const blank = new Set(entries.filter((e) => e.html.replace(/<[^>]*>/g, '').trim() === '').map((e) => e.id));
-  const newEntries = entryIds.filter((id) => !knownEntries.has(id) && (!source.products || blank.has(id) || notes.some((n) => n.entryId === id)));
+  const withNotes = new Set(notes.map((n) => n.entryId));
+  const blank = (id: string): boolean => (entries.find((e) => e.id === id)?.html ?? '').replace(/<[^>]*>/g, '').trim() === '';
+  const newEntries = entryIds.filter((id) => !knownEntries.has(id) && (!source.products || withNotes.has(id) || blank(id)));
   const silentEntries = newEntries.filter((id) => !events.some((e) => e.entryId === id)).length;
   await deps.sources.update(source.id, { failing: false, lastError: null, lastErrorCode: null, silentEntries });
   return { baseline: false, events: events.length };
