@@ -68,7 +68,10 @@ describe('reading release-note language', () => {
   // note's type. The first was written to find gaps and the rules were fixed on it. The second was
   // written and labelled before it was run, to see how the reader does on wording it has not met:
   // 32 of 35 right at first (2026-12-02), then fixed where it was wrong.
-  const section = (type: string, p: string): string => `<h3>${type}</h3><p>${p}</p>`;
+  // A note of that type: the statement as a paragraph, or the note's own markup (lead-ins and lists).
+  const section = (type: string, p: string): string => `<h3>${type}</h3>${p.startsWith('<') ? p : `<p>${p}</p>`}`;
+  /** The events read from `html`, in any order. */
+  const readsAs = (html: string, expected: readonly string[]): void => expect(read(html).sort()).toEqual([...expected].sort());
   it.each([
     ['Feature', 'PyTorch 2.4 container images with CUDA 12.4 are now available in Artifact Registry.', ['new-image pytorch 2.4']],
     ['Feature', 'Deep Learning Containers now provide TensorFlow 2.17 images for CPU and GPU.', ['new-image tensorflow 2.17']],
@@ -105,7 +108,7 @@ describe('reading release-note language', () => {
     ['Changed', 'Rebuilt all containers on Ubuntu 22.04.', ['dependency-update - -']],
     ['Fixed', 'The PyTorch 2.4 container no longer fails when <code>torch.compile</code> is called.', ['fix pytorch 2.4']],
   ] as const)('found gaps: [%s] %s', (type, sentence, expected) => {
-    expect(read(section(type, sentence)).sort()).toEqual([...expected].sort());
+    readsAs(section(type, sentence), expected);
   });
 
   it.each([
@@ -145,7 +148,7 @@ describe('reading release-note language', () => {
     ['Feature', 'SGLang 0.4.3 serving images are now offered.', ['new-image sglang 0.4.3']],
     ['Fixed', 'Fixed security scanner false positives in the TensorFlow images.', ['fix tensorflow -']],
   ] as const)('written before it was run: [%s] %s', (type, sentence, expected) => {
-    expect(read(section(type, sentence)).sort()).toEqual([...expected].sort());
+    readsAs(section(type, sentence), expected);
   });
 
   // A fourth set in VM-note wording (state verbs, "no longer being built", "out of support",
@@ -182,13 +185,12 @@ describe('reading release-note language', () => {
     ['Feature', 'Launched Hugging Face PyTorch Training 4.46 containers.', ['new-image huggingface 4.46']],
     ['Changed', 'The Spark 3.5 images now include Delta Lake 3.2.', ['dependency-update spark 3.5']],
   ] as const)('written before it was run (4th set): [%s] %s', (type, sentence, expected) => {
-    expect(read(section(type, sentence)).sort()).toEqual([...expected].sort());
+    readsAs(section(type, sentence), expected);
   });
 
   // A sixth set: another vendor's verbs ("Bumped", "Introduced containers for"), lists under
   // lead-ins, two clauses in one sentence, "unchanged". Written before it was run: 17 of 20 at
   // first (2026-12-02).
-  const withList = (type: string, p: string): string => `<h3>${type}</h3>${p.startsWith('<') ? p : `<p>${p}</p>`}`;
   it.each([
     ['Feature', 'Introduced containers for PyTorch 2.7 training on GPU.', ['new-image pytorch 2.7']],
     ['Changed', 'Bumped TensorFlow to 2.19.1 in the TensorFlow 2.19 containers.', ['patch-update tensorflow 2.19.1']],
@@ -211,7 +213,7 @@ describe('reading release-note language', () => {
     ['Changed', 'PyTorch 2.8 images now come with CUDA 12.9 instead of CUDA 12.8.', ['dependency-update pytorch 2.8']],
     ['Breaking', 'Starting March 2027, TensorFlow images will no longer include Keras 2.', ['dependency-update tensorflow -']],
   ] as const)('written before it was run (6th set): [%s] %s', (type, text, expected) => {
-    expect(read(withList(type, text)).sort()).toEqual([...expected].sort());
+    readsAs(section(type, text), expected);
   });
 
   // A seventh set, container-note wording again (PyTorch/XLA, Hugging Face DLCs, refreshed for
@@ -238,7 +240,7 @@ describe('reading release-note language', () => {
     ['Changed', 'The <code>base-cu121</code> container is renamed to <code>base-cu121.py310</code>.', ['rename base 12.1']],
     ['Feature', 'vLLM TPU containers with vLLM 0.9.2 are now available.', ['new-image vllm 0.9.2']],
   ] as const)('written before it was run (7th set): [%s] %s', (type, text, expected) => {
-    expect(read(withList(type, text)).sort()).toEqual([...expected].sort());
+    readsAs(section(type, text), expected);
   });
 
   // An eighth set (Preview launches, "no longer receive security patches", an image family
@@ -265,7 +267,7 @@ describe('reading release-note language', () => {
     ['Announcement', 'Beginning with M140, Deep Learning VM images will be published only for Ubuntu.', ['other - -']],
     ['Changed', 'The default CUDA version for PyTorch 2.12 images changed to 13.0.', ['dependency-update pytorch 2.12']],
   ] as const)('written before it was run (8th set): [%s] %s', (type, text, expected) => {
-    expect(read(withList(type, text)).sort()).toEqual([...expected].sort());
+    readsAs(section(type, text), expected);
   });
 
   // Whole notes as Google writes them (label, lead-in, list), written and labelled before they were
@@ -282,7 +284,7 @@ describe('reading release-note language', () => {
     ['<h3>Announcement</h3><p>Deep Learning Containers are moving from Container Registry to Artifact Registry. Container Registry images will stop being updated after March 18, 2025.</p>', ['deprecation - -']],
     ['<h3>Issue</h3><p>In the PyTorch 2.6 container, <code>torch.compile</code> can fail with an out-of-memory error on small GPUs.</p>', ['known-issue pytorch 2.6']],
   ] as const)('a whole note: %s', (html, expected) => {
-    expect(read(html).sort()).toEqual([...expected].sort());
+    readsAs(html, expected);
   });
 
   // Workbench and Colab Enterprise notes, written before they were run: 7 of 10 at first; two of
@@ -300,7 +302,7 @@ describe('reading release-note language', () => {
     ['<h3>Changed</h3><p><strong>M132 release</strong></p><p>Python was upgraded from 3.10 to 3.11 in the base environment.</p>', ['dependency-update - - M132']],
     ['<h3>Feature</h3><p>Colab Enterprise runtimes now include PyTorch 2.6 and TensorFlow 2.18.</p>', ['dependency-update pytorch 2.6', 'dependency-update tensorflow 2.18']],
   ] as const)('a Workbench note: %s', (html, expected) => {
-    expect(read(html).sort()).toEqual([...expected].sort());
+    readsAs(html, expected);
   });
 
   it('what an image is, listed under a heading of its own, is not a change: bare components and present-state support', () => {
