@@ -4,21 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cleanText } from '../../src/ingest/notes.js';
+import { random } from '../helpers/random.js';
 
 function definition(text: string): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return / [.,;:)]|\( /.test(t) ? t.replace(/ ([.,;:)])/g, '$1').replace(/\( /g, '(') : t;
-}
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('cleanText', () => {

@@ -6,7 +6,7 @@
 import type { Framework } from '../../domain/events.js';
 import { cudaFromCompact, FAMILY_IN_TEXT, parseImageFamily, type ImageFamily } from '../image-family.js';
 import { allMatches } from './scan.js';
-import { hintsOf, normalizeWords, registerHints } from './words.js';
+import { hintsOf, registerHints, type Hints } from './words.js';
 import { BASE_QUALIFIER, EXCEPTION_BEFORE, FRAMEWORK_NAMES, LIBRARY_SUFFIX, QUALIFIER } from './lexicon.js';
 
 export type MentionRole = 'subject' | 'example' | 'past' | 'alternative' | 'excluded' | 'library';
@@ -44,15 +44,11 @@ export const VERSION_LIST = String.raw`(?:${VERSION}|\d+\.x)(?:${LIST_SEPARATOR}
 
 // Each name has its own pattern; a statement runs only the patterns of the names its words hint at
 // (most statements name no framework at all, and few name more than two). Used through allMatches.
-const NAMES = FRAMEWORK_NAMES.map((n) => ({ framework: n.framework, re: new RegExp(`(?<![\\w/.-])(?:${n.pattern})(?![\\w-])`, n.caseSensitive ? 'g' : 'gi') }));
-FRAMEWORK_NAMES.forEach((n, i) => registerHints(NAMES[i] ?? {}, n.hints));
-const CUDA_HINT = { cuda: true };
-registerHints(CUDA_HINT, ['cuda', 'image added']);
+const NAMES = FRAMEWORK_NAMES.map((n) => ({ framework: n.framework, re: new RegExp(`(?<![\\w/.-])(?:${n.pattern})(?![\\w-])`, n.caseSensitive ? 'g' : 'gi'), hint: registerHints(n.hints) }));
+const CUDA_HINT = registerHints(['cuda', 'image added']);
 // Examples and past states; image names start with one of these words.
-const ASIDE_HINT = { aside: true };
-registerHints(ASIDE_HINT, ['example', 'e g', 'previously', 'workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend']);
-const IMAGE_NAME_HINT = { image: true };
-registerHints(IMAGE_NAME_HINT, ['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
+const ASIDE_HINT = registerHints(['example', 'e g', 'previously', 'workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend']);
+const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
 // After a name: qualifiers, then an optional version list with its scope.
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w))*\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
@@ -125,10 +121,10 @@ function roleAt(text: string, start: number, end: number, spans: ReturnType<type
 // CUDA-only images are Base images, their version the CUDA version.
 const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)/gi;
 
-function nameMentions(text: string, hints: Set<object>, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
+function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
   const out: FrameworkMention[] = [];
   for (const name of NAMES) {
-    if (!hints.has(name)) continue;
+    if (!hints[name.hint]) continue;
     for (const m of allMatches(name.re, text)) {
       const framework = name.framework;
       const start = m.index;
@@ -154,7 +150,7 @@ function nameMentions(text: string, hints: Set<object>, spans: ReturnType<typeof
       });
     }
   }
-  if (hints.has(CUDA_HINT)) {
+  if (hints[CUDA_HINT]) {
     for (const m of allMatches(CUDA_IMAGE, text)) {
       // "PyTorch 1.6 CUDA 11 images" are PyTorch images, not Base images.
       if (out.some((x) => x.framework !== 'base' && x.framework !== 'python' && x.start < m.index)) continue;
@@ -171,9 +167,9 @@ function nameMentions(text: string, hints: Set<object>, spans: ReturnType<typeof
   return out.filter((m, i) => !out.slice(0, i).some((p) => m.start >= p.start && m.start < p.end));
 }
 
-function imageMentions(text: string, codes: string[], hints: Set<object>, spans: ReturnType<typeof asideSpans>): { images: ImageFamily[]; mentions: FrameworkMention[] } {
-  if (codes.length === 0 && !hints.has(IMAGE_NAME_HINT)) return { images: [], mentions: [] };
-  const inText = hints.has(IMAGE_NAME_HINT) && text.includes('-') ? allMatches(FAMILY_IN_TEXT, text).map((m) => ({ name: m[0], start: m.index })) : [];
+function imageMentions(text: string, codes: string[], hints: Hints, spans: ReturnType<typeof asideSpans>): { images: ImageFamily[]; mentions: FrameworkMention[] } {
+  if (codes.length === 0 && !hints[IMAGE_NAME_HINT]) return { images: [], mentions: [] };
+  const inText = hints[IMAGE_NAME_HINT] && text.includes('-') ? allMatches(FAMILY_IN_TEXT, text).map((m) => ({ name: m[0], start: m.index })) : [];
   const names = new Map<string, number>();
   for (const c of codes) names.set(c, text.indexOf(c));
   for (const t of inText) if (!names.has(t.name)) names.set(t.name, t.start);
@@ -193,9 +189,9 @@ function imageMentions(text: string, codes: string[], hints: Set<object>, spans:
 
 const pick = (re: RegExp, text: string): string | null => re.exec(text)?.[1] ?? null;
 
-/** `hints` is hintsOf(normalizeWords(text)), when the caller has it already. */
-export function findMentions(text: string, codes: string[] = [], hints: Set<object> = hintsOf(normalizeWords(text))): Mentions {
-  const spans = hints.has(ASIDE_HINT) ? asideSpans(text) : [];
+/** `hints` is hintsOf(text), when the caller has it already. */
+export function findMentions(text: string, codes: string[] = [], hints: Hints = hintsOf(text)): Mentions {
+  const spans = hints[ASIDE_HINT] ? asideSpans(text) : [];
   let byName = nameMentions(text, hints, spans);
   const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
   const lower = text.toLowerCase();

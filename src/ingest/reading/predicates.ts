@@ -10,7 +10,7 @@
 import type { EventKind, NoteType } from '../../domain/events.js';
 import { DEPENDENCY_NOUN, IMAGE_NOUN } from './lexicon.js';
 import type { Mentions } from './mentions.js';
-import { hintsOf, normalizeWords, registerHints } from './words.js';
+import { hintsOf, registerHints, type Hints } from './words.js';
 
 export interface PredicateReading {
   /** Null: no kind of change was understood (the statement is "unread"). */
@@ -25,36 +25,27 @@ export interface PredicateReading {
   from: 'statement' | 'lead-in' | null;
 }
 
-// A cue is a pattern and the words one of which it cannot match without. One pass of one pattern
-// over a statement finds which hint words it has (TRIGGERS below); only the cues they trigger run
-// their own, costlier pattern. The reader runs on every statement of every changed document.
+// A cue is a pattern and the words one of which it cannot match without. A statement's words are
+// looked up once for every cue's hints (words.ts); only the cues they trigger run their own,
+// costlier pattern. The reader runs on every statement of every changed document.
 interface Cue {
   re: RegExp;
   hints: string[];
   id: number;
 }
-const CUES: Cue[] = [];
 function cue(re: RegExp, hints: string[]): Cue {
-  const c = { re, hints, id: CUES.length };
-  CUES.push(c);
-  registerHints(c, hints);
-  return c;
+  return { re, hints, id: registerHints(hints) };
 }
 
 /** A text and which cues its words can trigger (by cue id); only those run their pattern. */
 export interface Words {
   text: string;
-  on: Uint8Array;
+  on: Hints;
 }
 
-/** `hints` is hintsOf(normalizeWords(text)), when the caller has it already. */
-export function words(text: string, hints: Set<object> = hintsOf(normalizeWords(text))): Words {
-  const on = new Uint8Array(CUES.length);
-  for (const h of hints) {
-    const id = (h as Partial<Cue>).id;
-    if (id !== undefined && CUES[id] === h) on[id] = 1;
-  }
-  return { text, on };
+/** `hints` is hintsOf(text), when the caller has it already. */
+export function words(text: string, hints: Hints = hintsOf(text)): Words {
+  return { text, on: hints };
 }
 
 /** Cue `c`'s first match in the text (or in `other`, another form of it), if its words are there. */
@@ -246,7 +237,7 @@ function lineAndItsPatch(mentions: Mentions): boolean {
  * `contextWords` lets a note read its lead-in's words once for all its list items (a per-note
  * cache, created by the caller: nothing is kept between notes).
  */
-export function readPredicate(text: string, context: string | null, noteType: NoteType, mentions: Mentions, contextWords?: (context: string) => Words, hints?: Set<object>): PredicateReading {
+export function readPredicate(text: string, context: string | null, noteType: NoteType, mentions: Mentions, contextWords?: (context: string) => Words, hints?: Hints): PredicateReading {
   const t = words(text, hints);
   const nothing = first(NOTHING_CHANGED, t);
   if (nothing) return { kind: null, cue: nothing, why: 'says nothing changed', also: [], from: 'statement' };

@@ -8,7 +8,7 @@ import type { Note, Statement } from '../notes.js';
 import { chooseSubjects, composeFindings, type Finding } from './compose.js';
 import { expandVersions, findMentions, VERSION_LIST, type FrameworkMention, type Mentions } from './mentions.js';
 import { readPredicate, words, type PredicateReading, type Words } from './predicates.js';
-import { hintsOf, normalizeWords } from './words.js';
+import { hintsOf } from './words.js';
 
 export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'table header' | 'past state' | 'nothing changed' | 'empty';
 
@@ -152,7 +152,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
     if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
   }
   // One look at the statement's words tells which names and cues can be in it at all.
-  const hints = hintsOf(normalizeWords(s.text));
+  const hints = hintsOf(s.text);
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
   // Two clauses can each have their own subject only if the sentence names two framework lines.
   const lines = new Set(mentions.frameworks.filter((m) => m.role === 'subject').map((m) => `${m.framework} ${m.versions.join(',')}`));

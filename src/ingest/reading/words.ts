@@ -1,9 +1,13 @@
 // A statement's words, for cheap "could this pattern match at all?" checks. Lowercased, every run
-// of non-letters and non-digits dropped: "Re-released CVE-2024-1 images" → re, released, cve,
-// 2024, 1, images. A hint is a word prefix ("deprecat") or a phrase of words ("no longer"); the
-// index finds every hint of a text with a few map lookups per word instead of scanning the text
-// once per pattern. Mentions (framework names) and predicates (kind cues) register their hints
-// here when their modules load, so a statement's words are looked up once for both.
+// of non-letters and non-digits drops out: "Re-released CVE-2024-1 images" → re, released, cve,
+// 2024, 1, images. A hint is a word prefix ("deprecat") or a phrase of words whose last word may be
+// a prefix ("no longer", "end of"). Mentions (framework names) and predicates (kind cues) register
+// their hints here when their modules load, each under a number; a statement's words are then
+// looked up once, for all of them, and the answer is one byte per number.
+//
+// The hints live in one trie over the 36 letters and digits plus a word break, as a flat table of
+// transitions: walking a statement is one table read per character from each word's start, with no
+// word list and no substring allocated (this runs on every statement of every changed document).
 
 const WORD = /[a-z0-9]+/g;
 
@@ -12,69 +16,106 @@ export function normalizeWords(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
-interface Entry<T> {
-  words: string[];
-  value: T;
-}
+/** Which registered hints a text has: `hints[id] === 1` when the text has one of hint `id`'s words. */
+export type Hints = Uint8Array;
 
-/** The first (up to) three characters of a word as a number: no substring allocated per lookup. */
-const keyOf = (w: string, n: number): number => {
-  let k = 0;
-  for (let i = 0; i < n && i < w.length; i++) k = k * 128 + (w.charCodeAt(i) & 127);
-  return k * 4 + Math.min(n, w.length);
-};
+const SYMBOLS = 37; // a–z, 0–9, and the break between two words of a phrase
+const BREAK = 36;
+/** The trie symbol of a lowercased character, or -1 when it is not part of a word. */
+const symbolOf = (c: number): number => (c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1);
 
-export class HintIndex<T> {
-  /** Hints by their first (up to) three characters. */
-  private readonly byKey = new Map<number, Entry<T>[]>();
+export class HintTrie {
+  /** next[node * SYMBOLS + symbol]: the node reached, or 0 (the root is never reached again). */
+  private next = new Int32Array(SYMBOLS * 64);
+  private nodes = 1;
+  /** Hints that end at a node: they match whatever follows (the text's word may go on). */
+  private readonly prefixEnds = new Map<number, number[]>();
+  /**
+   * One-letter hints ("r"): only the whole word "r" (a hint's first word is matched on at least
+   * its first two letters, so "r" does not hint at every word starting with r).
+   */
+  private readonly wordEnds = new Map<number, number[]>();
+  /** Ids are 0 … count − 1: the length of what `find` returns. */
+  count = 0;
 
-  constructor(entries: Iterable<[hint: string, value: T]> = []) {
-    for (const [hint, value] of entries) this.add(hint, value);
-  }
-
-  add(hint: string, value: T): void {
+  add(hint: string, id: number): void {
     const words = normalizeWords(hint);
-    const head = words[0];
-    if (!head) throw new Error(`empty hint "${hint}"`);
-    const key = keyOf(head, 3);
-    const list = this.byKey.get(key);
-    if (list) list.push({ words, value });
-    else this.byKey.set(key, [{ words, value }]);
+    if (words.length === 0) throw new Error(`empty hint "${hint}"`);
+    this.count = Math.max(this.count, id + 1);
+    let node = 0;
+    words.forEach((word, i) => {
+      if (i > 0) node = this.step(node, BREAK);
+      for (let k = 0; k < word.length; k++) node = this.step(node, symbolOf(word.charCodeAt(k)));
+    });
+    const ends = words.length === 1 && (words[0] ?? '').length === 1 ? this.wordEnds : this.prefixEnds;
+    const list = ends.get(node);
+    if (list) list.push(id);
+    else ends.set(node, [id]);
   }
 
-  /** The values of every hint found in these words (a hint's last word may be a prefix of the text's word). */
-  find(words: string[]): Set<T> {
-    const out = new Set<T>();
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i] ?? '';
-      this.match(words, i, this.byKey.get(keyOf(w, 3)), out);
-      if (w.length >= 3) this.match(words, i, this.byKey.get(keyOf(w, 2)), out);
+  private step(node: number, symbol: number): number {
+    const at = node * SYMBOLS + symbol;
+    const existing = this.next[at] ?? 0;
+    if (existing !== 0) return existing;
+    if ((this.nodes + 1) * SYMBOLS > this.next.length) {
+      const grown = new Int32Array(this.next.length * 2);
+      grown.set(this.next);
+      this.next = grown;
+    }
+    this.next[at] = this.nodes;
+    return this.nodes++;
+  }
+
+  /** Every hint found in the text: from each word's start, down the trie as far as the text goes. */
+  find(text: string): Hints {
+    const out = new Uint8Array(this.count);
+    const lower = text.toLowerCase();
+    const n = lower.length;
+    const mark = (ids: number[] | undefined): void => {
+      if (ids) for (const id of ids) out[id] = 1;
+    };
+    let i = 0;
+    while (i < n) {
+      while (i < n && symbolOf(lower.charCodeAt(i)) < 0) i++;
+      if (i >= n) break;
+      const wordStart = i;
+      let node = 0;
+      let j = i;
+      // Down the trie from this word's start, across the words after it while a phrase goes on.
+      walk: for (;;) {
+        for (let s = symbolOf(lower.charCodeAt(j)); j < n && s >= 0; s = symbolOf(lower.charCodeAt(++j))) {
+          node = this.next[node * SYMBOLS + s] ?? 0;
+          if (node === 0) break walk;
+          mark(this.prefixEnds.get(node));
+        }
+        // The text's word ends here.
+        if (j - wordStart === 1) mark(this.wordEnds.get(node));
+        while (j < n && symbolOf(lower.charCodeAt(j)) < 0) j++;
+        if (j >= n) break;
+        node = this.next[node * SYMBOLS + BREAK] ?? 0;
+        if (node === 0) break;
+      }
+      while (i < n && symbolOf(lower.charCodeAt(i)) >= 0) i++;
     }
     return out;
-  }
-
-  private match(words: string[], i: number, candidates: Entry<T>[] | undefined, out: Set<T>): void {
-    if (!candidates) return;
-    for (const h of candidates) {
-      const last = h.words.length - 1;
-      let ok = true;
-      for (let k = 0; k < last && ok; k++) ok = words[i + k] === h.words[k];
-      if (ok && (words[i + last] ?? '').startsWith(h.words[last] ?? '')) out.add(h.value);
-    }
   }
 }
 
 /**
- * The one index every reading module adds its hints to, at module load (before anything is read;
- * read-only afterwards). A value is the object the hint stands for (a cue, a framework name).
+ * The one trie every reading module adds its hints to, at module load (before anything is read;
+ * read-only afterwards).
  */
-const shared = new HintIndex<object>();
+const shared = new HintTrie();
 
-export function registerHints(value: object, hints: string[]): void {
-  for (const h of hints) shared.add(h, value);
+/** Registers what stands for one pattern (a cue, a framework name) and returns its number. */
+export function registerHints(hints: string[]): number {
+  if (hints.length === 0) throw new Error('a pattern needs at least one hint');
+  const id = shared.count;
+  for (const h of hints) shared.add(h, id);
+  return id;
 }
 
 /** Everything a statement's words hint at, found in one pass. */
-export function hintsOf(words: string[]): Set<object> {
-  return shared.find(words);
+export function hintsOf(text: string): Hints {
+  return shared.find(text);
 }
