@@ -35,6 +35,8 @@ export class HintTrie {
    * its first two letters, so "r" does not hint at every word starting with r).
    */
   private readonly wordEnds = new Map<number, number[]>();
+  /** Per node: 1 if a hint ends there, 2 if a one-letter hint does (most nodes: 0, no map lookup). */
+  private endsHere = new Uint8Array(64);
   /** Ids are 0 … count − 1: the length of what `find` returns. */
   count = 0;
 
@@ -47,7 +49,14 @@ export class HintTrie {
       if (i > 0) node = this.step(node, BREAK);
       for (let k = 0; k < word.length; k++) node = this.step(node, symbolOf(word.charCodeAt(k)));
     });
-    const ends = words.length === 1 && (words[0] ?? '').length === 1 ? this.wordEnds : this.prefixEnds;
+    const oneLetter = words.length === 1 && (words[0] ?? '').length === 1;
+    const ends = oneLetter ? this.wordEnds : this.prefixEnds;
+    if (node >= this.endsHere.length) {
+      const grown = new Uint8Array(this.next.length / SYMBOLS);
+      grown.set(this.endsHere);
+      this.endsHere = grown;
+    }
+    this.endsHere[node] = (this.endsHere[node] ?? 0) | (oneLetter ? 2 : 1);
     const list = ends.get(node);
     if (list) list.push(id);
     else ends.set(node, [id]);
@@ -71,9 +80,6 @@ export class HintTrie {
     const out = new Uint8Array(this.count);
     const lower = text.toLowerCase();
     const n = lower.length;
-    const mark = (ids: number[] | undefined): void => {
-      if (ids) for (const id of ids) out[id] = 1;
-    };
     let i = 0;
     while (i < n) {
       while (i < n && symbolOf(lower.charCodeAt(i)) < 0) i++;
@@ -86,10 +92,10 @@ export class HintTrie {
         for (let s = symbolOf(lower.charCodeAt(j)); j < n && s >= 0; s = symbolOf(lower.charCodeAt(++j))) {
           node = this.next[node * SYMBOLS + s] ?? 0;
           if (node === 0) break walk;
-          mark(this.prefixEnds.get(node));
+          if ((this.endsHere[node] ?? 0) & 1) for (const id of this.prefixEnds.get(node) ?? []) out[id] = 1;
         }
         // The text's word ends here.
-        if (j - wordStart === 1) mark(this.wordEnds.get(node));
+        if (j - wordStart === 1 && (this.endsHere[node] ?? 0) & 2) for (const id of this.wordEnds.get(node) ?? []) out[id] = 1;
         while (j < n && symbolOf(lower.charCodeAt(j)) < 0) j++;
         if (j >= n) break;
         node = this.next[node * SYMBOLS + BREAK] ?? 0;
