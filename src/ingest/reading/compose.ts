@@ -52,6 +52,10 @@ export interface SubjectChoice {
 }
 
 export function chooseSubjects(text: string, mentions: Mentions, kind: EventKind | null): SubjectChoice {
+  // Most statements name no framework, or one, the subject: nothing to choose between.
+  const only = mentions.frameworks[0];
+  if (!only) return { subjects: [], dropped: [] };
+  if (mentions.frameworks.length === 1 && only.role === 'subject' && only.framework !== 'python') return { subjects: [only], dropped: [] };
   const dropped: SubjectChoice['dropped'] = [];
   const drop = (list: FrameworkMention[], keep: (m: FrameworkMention) => boolean, why: string): FrameworkMention[] =>
     list.filter((m) => {

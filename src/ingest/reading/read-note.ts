@@ -138,6 +138,18 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
 }
 
+/** How many framework lines (framework and versions) a statement names as subjects: 0, 1 or 2 (two or more). */
+function subjectLines(mentions: Mentions): number {
+  let one: string | null = null;
+  for (const m of mentions.frameworks) {
+    if (m.role !== 'subject') continue;
+    const line = `${m.framework} ${m.versions.join(',')}`;
+    if (one === null) one = line;
+    else if (line !== one) return 2;
+  }
+  return one === null ? 0 : 1;
+}
+
 export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope(), splitClauses = true): StatementReading {
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
@@ -155,8 +167,8 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   const hints = hintsOf(s.text);
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
   // Two clauses can each have their own subject only if the sentence names two framework lines.
-  const lines = new Set(mentions.frameworks.filter((m) => m.role === 'subject').map((m) => `${m.framework} ${m.versions.join(',')}`));
-  const clauses = splitClauses && (lines.size >= 2 || (lines.size === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text))) ? twoClauses(s, noteType, title, scope) : null;
+  const lines = splitClauses ? subjectLines(mentions) : 0;
+  const clauses = lines >= 2 || (lines === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text)) ? twoClauses(s, noteType, title, scope) : null;
   if (clauses) return clauses;
   let subjectsFromContext = false;
   if (!mentions.frameworks.some((m) => m.role === 'subject') && s.context) {
@@ -202,7 +214,8 @@ export function readNote(note: Note, entry?: EntryContext): NoteReading {
     if (leadIns.has(s.text) && s.text.endsWith(':')) return noEvent(s, 'lead-in');
     return readStatement(s, note.type, title, headings.has(s.text), scope);
   });
-  const findings = statements.flatMap((r) => r.findings);
+  const findings: Finding[] = [];
+  for (const r of statements) for (const f of r.findings) findings.push(f);
   if (findings.length === 0 && note.label) {
     // A note that is only its label ("M93 release") still tells that a release happened. A note
     // with no words at all (an empty entry, markup we cannot read) tells nothing: no event, and the
