@@ -78,15 +78,31 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
     // An event an earlier note of this entry already stated (same product, kind, framework,
     // version, release) is not stated twice.
     const reading = readNote(note, context);
-    const events = readNoteEvents(note, entry, options.source, noteId, reading).filter((e) => !seenKeys.has(`${note.product ?? ''}|${eventKey(e)}`));
-    for (const e of events) seenKeys.add(`${note.product ?? ''}|${eventKey(e)}`);
-    const unread = reading.statements.filter((r) => r.unread).map((r) => ({ text: r.text, context: r.context }));
+    const events: ReleaseEvent[] = [];
+    for (const e of readNoteEvents(note, entry, options.source, noteId, reading)) {
+      const key = `${note.product ?? ''}|${eventKey(e)}`;
+      if (seenKeys.has(key)) continue;
+      seenKeys.add(key);
+      events.push(e);
+    }
+    const unread: ExtractedNote['unread'] = [];
+    for (const r of reading.statements) if (r.unread) unread.push({ text: r.text, context: r.context });
     out.push({ entryId: entry.id, noteId, note, unread, events, ...(options.explain ? { reading } : {}) });
   }
   // Across the notes of one entry too: a line's exact release makes its bare line redundant.
+  const lineOf = (n: ExtractedNote, e: ReleaseEvent): string => `${n.note.product ?? ''}|${e.kind}|${e.framework}`;
   const versions = new Map<string, string[]>();
-  for (const n of out) for (const e of n.events) if (e.framework && e.version) versions.set(`${n.note.product ?? ''}|${e.kind}|${e.framework}`, [...(versions.get(`${n.note.product ?? ''}|${e.kind}|${e.framework}`) ?? []), e.version]);
-  for (const n of out) n.events = n.events.filter((e) => !(e.framework && e.version && (versions.get(`${n.note.product ?? ''}|${e.kind}|${e.framework}`) ?? []).some((v) => v.startsWith(`${e.version}.`))));
+  for (const n of out) {
+    for (const e of n.events) {
+      if (!e.framework || !e.version) continue;
+      const line = lineOf(n, e);
+      const list = versions.get(line);
+      if (list) list.push(e.version);
+      else versions.set(line, [e.version]);
+    }
+  }
+  const moreSpecificIn = (n: ExtractedNote, e: ReleaseEvent): boolean => !!(e.framework && e.version) && (versions.get(lineOf(n, e)) ?? []).some((v) => v.startsWith(`${e.version}.`));
+  for (const n of out) if (n.events.some((e) => moreSpecificIn(n, e))) n.events = n.events.filter((e) => !moreSpecificIn(n, e));
   return out;
 }
 
@@ -98,7 +114,13 @@ export function readNoteEvents(note: Note, entry: FeedEntry, source: string, not
   // containers are available" … "Introduced containers for PyTorch 2.6.0"), is one event: the most
   // specific version.
   const byLine = new Map<string, string[]>();
-  for (const f of reading.findings) if (f.framework && f.version) byLine.set(`${f.kind}|${f.framework}`, [...(byLine.get(`${f.kind}|${f.framework}`) ?? []), f.version]);
+  for (const f of reading.findings) {
+    if (!f.framework || !f.version) continue;
+    const line = `${f.kind}|${f.framework}`;
+    const list = byLine.get(line);
+    if (list) list.push(f.version);
+    else byLine.set(line, [f.version]);
+  }
   const moreSpecific = (f: Finding): string | null => (f.framework && f.version ? ((byLine.get(`${f.kind}|${f.framework}`) ?? []).find((v) => v.startsWith(`${f.version}.`)) ?? null) : null);
   const merged = new Map<string, Finding>();
   for (const found of reading.findings) {

@@ -77,6 +77,7 @@ const isClosing = (c: number): boolean => c === 46 || c === 44 || c === 59 || c 
  * note, and the regular-expression passes were a quarter of splitting notes.
  */
 export function cleanText(text: string): string {
+  if (isClean(text)) return text; // most element texts: no new string
   const n = text.length;
   let out = '';
   let lastChar = -1;
@@ -93,6 +94,21 @@ export function cleanText(text: string): string {
     i = j;
   }
   return out;
+}
+
+/** Already what cleanText makes of it: single spaces between words, none at the ends, none before . , ; : ) or after (. */
+function isClean(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  if (isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(n - 1))) return false;
+  for (let i = 1; i < n - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (!isSpace(c)) continue;
+    if (c !== 32) return false;
+    const next = text.charCodeAt(i + 1);
+    if (isSpace(next) || isClosing(next) || text.charCodeAt(i - 1) === 40) return false;
+  }
+  return true;
 }
 
 const RELEASE_LABEL = /^(M\d+(?:\.\d+)?)\b/i;

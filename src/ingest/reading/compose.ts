@@ -99,6 +99,13 @@ export function composeFindings(text: string, mentions: Mentions, predicate: Pre
     text,
   });
   if (subjects.length === 0) return [finding(kind, null, null, null, mentions.cuda), ...predicate.also.map((k) => finding(k, null, null, null, mentions.cuda))];
+  const single = subjects.length === 1 ? subjects[0] : undefined;
+  if (single && single.versions.length <= 1) {
+    // One framework, at most one version: what the general case below comes to, without its maps.
+    const v = single.versions[0];
+    if (v === undefined || (single.framework === 'other' && kind === 'dependency-update')) return [finding(kind, single.framework, null, null, mentions.cuda)];
+    return [finding(kind, single.framework, v, single.scope, single.framework === 'base' ? v : mentions.cuda)];
+  }
   const byFramework = new Map<Framework, FrameworkMention[]>();
   for (const m of subjects) {
     const list = byFramework.get(m.framework);

@@ -163,8 +163,19 @@ function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof aside
     }
   }
   // A name inside another mention's span qualifies it ("Hugging Face PyTorch Inference 2.2").
+  if (out.length < 2) return out;
   out.sort((a, b) => a.start - b.start || b.end - a.end);
-  return out.filter((m, i) => !out.slice(0, i).some((p) => m.start >= p.start && m.start < p.end));
+  const kept: FrameworkMention[] = [];
+  for (let i = 0; i < out.length; i++) {
+    const m = out[i] as FrameworkMention;
+    let inside = false;
+    for (let k = 0; k < i && !inside; k++) {
+      const p = out[k] as FrameworkMention;
+      inside = m.start >= p.start && m.start < p.end;
+    }
+    if (!inside) kept.push(m);
+  }
+  return kept;
 }
 
 function imageMentions(text: string, codes: string[], hints: Hints, spans: ReturnType<typeof asideSpans>): { images: ImageFamily[]; mentions: FrameworkMention[] } {
@@ -202,14 +213,18 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
   const osMatch = lower.includes('debian') || lower.includes('ubuntu') ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
   const os = osMatch ? `${(osMatch[1] ?? '').charAt(0).toUpperCase()}${(osMatch[1] ?? '').slice(1).toLowerCase()} ${osMatch[2] ?? ''}` : (images.find((f) => f.os)?.os ?? null);
   // "Base Containers for CUDA 13.1": a Base line is named by its CUDA version, wherever the statement says it.
-  const bases = byName.filter((m) => m.framework === 'base');
-  const only = bases.length === 1 ? bases[0] : undefined;
+  let only: FrameworkMention | undefined;
+  let bases = 0;
+  for (const m of byName) if (m.framework === 'base' && bases++ === 0) only = m;
+  if (bases !== 1) only = undefined;
   // Transformers names a Hugging Face line only beside a Hugging Face name.
   // And only when that name has no version of its own ("TGI 2.3 containers now use Transformers 4.44.2":
   // there Transformers is a package the line bundles).
   const isTransformers = (m: FrameworkMention): boolean => m.framework === 'huggingface' && /^transformers$/i.test(m.name);
-  const huggingFace = byName.filter((m) => m.framework === 'huggingface' && !isTransformers(m));
-  if (huggingFace.length === 0 || huggingFace.some((m) => m.versions.length > 0)) byName = byName.filter((m) => !isTransformers(m));
+  if (byName.some(isTransformers)) {
+    const huggingFace = byName.filter((m) => m.framework === 'huggingface' && !isTransformers(m));
+    if (huggingFace.length === 0 || huggingFace.some((m) => m.versions.length > 0)) byName = byName.filter((m) => !isTransformers(m));
+  }
   const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;
-  return { frameworks: [...frameworks, ...byImage], cves, images, cuda, python, os };
+  return { frameworks: byImage.length === 0 ? frameworks : [...frameworks, ...byImage], cves, images, cuda, python, os };
 }
