@@ -113,6 +113,7 @@ export function readNoteEvents(note: Note, entry: FeedEntry, source: string, not
   // One line said twice in a note, once as its line and once as its exact release ("PyTorch 2.6
   // containers are available" … "Introduced containers for PyTorch 2.6.0"), is one event: the most
   // specific version.
+  if (reading.findings.length === 1 && reading.findings[0]) return [toEvent(reading.findings[0], note, noteId, entry, source)];
   const byLine = new Map<string, string[]>();
   for (const f of reading.findings) {
     if (!f.framework || !f.version) continue;

@@ -205,12 +205,11 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
   const spans = hints[ASIDE_HINT] ? asideSpans(text) : [];
   let byName = nameMentions(text, hints, spans);
   const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
-  const lower = text.toLowerCase();
   const cves = text.includes('CVE-') ? [...new Set(text.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [];
   // "from CUDA 12.1 to CUDA 12.2": the CUDA the images have now.
-  const cuda = (lower.includes('cuda') ? (pick(/\bto cuda\s+(\d+(?:\.\d+)?)/i, text) ?? pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, text)) : null) ?? images.find((f) => f.cuda)?.cuda ?? null;
-  const python = (lower.includes('python') ? pick(/\bpython\s+(\d+(?:\.\d+)?)/i, text) : null) ?? images.find((f) => f.python)?.python ?? null;
-  const osMatch = lower.includes('debian') || lower.includes('ubuntu') ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
+  const cuda = (/cuda/i.test(text) ? (pick(/\bto cuda\s+(\d+(?:\.\d+)?)/i, text) ?? pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, text)) : null) ?? images.find((f) => f.cuda)?.cuda ?? null;
+  const python = (/python/i.test(text) ? pick(/\bpython\s+(\d+(?:\.\d+)?)/i, text) : null) ?? images.find((f) => f.python)?.python ?? null;
+  const osMatch = /debian|ubuntu/i.test(text) ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
   const os = osMatch ? `${(osMatch[1] ?? '').charAt(0).toUpperCase()}${(osMatch[1] ?? '').slice(1).toLowerCase()} ${osMatch[2] ?? ''}` : (images.find((f) => f.os)?.os ?? null);
   // "Base Containers for CUDA 13.1": a Base line is named by its CUDA version, wherever the statement says it.
   let only: FrameworkMention | undefined;

@@ -211,8 +211,9 @@ export function readNote(note: Note, entry?: EntryContext): NoteReading {
   const headings = new Set([...leadIns].filter((c) => !c.endsWith(':')));
   const scope = noteScope();
   const statements: StatementReading[] = note.statements.map((s) => {
-    if (leadIns.has(s.text) && s.text.endsWith(':')) return noEvent(s, 'lead-in');
-    return readStatement(s, note.type, title, headings.has(s.text), scope);
+    // (Most notes have no lead-in: no string hashed for the look-up.)
+    if (leadIns.size > 0 && s.text.endsWith(':') && leadIns.has(s.text)) return noEvent(s, 'lead-in');
+    return readStatement(s, note.type, title, headings.size > 0 && headings.has(s.text), scope);
   });
   const findings: Finding[] = [];
   for (const r of statements) for (const f of r.findings) findings.push(f);
