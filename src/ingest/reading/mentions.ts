@@ -46,8 +46,15 @@ export const VERSION_LIST = String.raw`(?:${VERSION}|\d+\.x)(?:${LIST_SEPARATOR}
 // (most statements name no framework at all, and few name more than two). Used through allMatches.
 const NAMES = FRAMEWORK_NAMES.map((n) => ({ framework: n.framework, re: new RegExp(`(?<![\\w/.-])(?:${n.pattern})(?![\\w-])`, n.caseSensitive ? 'g' : 'gi'), hint: registerHints(n.hints) }));
 const CUDA_HINT = registerHints(['cuda', 'image added']);
-// Examples and past states; image names start with one of these words.
-const ASIDE_HINT = registerHints(['example', 'e g', 'previously', 'workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend']);
+// The CUDA, Python and OS a statement states: each pattern below needs its word at a word start.
+const PYTHON_HINT = registerHints(['python']);
+const OS_HINT = registerHints(['debian', 'ubuntu']);
+// Examples, past states and alternatives (asideSpans): each kind of aside by the words it cannot be without.
+const EXAMPLE_HINT = registerHints(['example', 'e g']);
+const PAST_HINT = registerHints(['previously']);
+const INSTEAD_HINT = registerHints(['instead']);
+const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend']);
+// Image names start with one of these words.
 const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
 // After a name: qualifiers, then an optional version list with its scope.
@@ -87,23 +94,27 @@ type AsideRole = 'example' | 'past' | 'alternative';
 /** Up to the end of the clause: a comma, a sentence end, or a word that starts another clause ("until", "because"). */
 const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|because|since|while|which|when|if|for|as|before|after|so)\b|$)`;
 
+const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi');
+const ALTERNATIVE = new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}`, 'gi');
+
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
  * previously …") and alternatives offered ("As a workaround, use the TensorFlow 2.16 images", "use
  * … instead"): what they name is not what the statement is about.
  */
-export function asideSpans(text: string): { start: number; end: number; role: AsideRole }[] {
-  if (!/example|e\.g\.|previously|workaround|work around|instead|migrate|upgrade to|move to|switch to|transition to|recommend/i.test(text)) return [];
+export function asideSpans(text: string, hints: Hints = hintsOf(text)): { start: number; end: number; role: AsideRole }[] {
   const spans: { start: number; end: number; role: AsideRole }[] = [];
   const add = (re: RegExp, role: AsideRole): void => {
     for (const m of allMatches(re, text)) spans.push({ start: m.index, end: m.index + m[0].length, role });
   };
-  add(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, 'example');
-  add(/\bfor example\b[^.]*\.?/gi, 'example');
-  add(/\be\.g\.,?[^.;)]*/gi, 'example');
-  add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
-  add(new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi'), 'past');
-  add(new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}`, 'gi'), 'alternative');
+  if (hints[EXAMPLE_HINT]) {
+    add(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, 'example');
+    add(/\bfor example\b[^.]*\.?/gi, 'example');
+    add(/\be\.g\.,?[^.;)]*/gi, 'example');
+  }
+  if (hints[PAST_HINT]) add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
+  if (hints[INSTEAD_HINT]) add(INSTEAD_OF, 'past');
+  if (hints[ALTERNATIVE_HINT]) add(ALTERNATIVE, 'alternative');
   return spans;
 }
 
@@ -202,14 +213,14 @@ const pick = (re: RegExp, text: string): string | null => re.exec(text)?.[1] ?? 
 
 /** `hints` is hintsOf(text), when the caller has it already. */
 export function findMentions(text: string, codes: string[] = [], hints: Hints = hintsOf(text)): Mentions {
-  const spans = hints[ASIDE_HINT] ? asideSpans(text) : [];
+  const spans = asideSpans(text, hints);
   let byName = nameMentions(text, hints, spans);
   const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
   const cves = text.includes('CVE-') ? [...new Set(text.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [];
   // "from CUDA 12.1 to CUDA 12.2": the CUDA the images have now.
-  const cuda = (/cuda/i.test(text) ? (pick(/\bto cuda\s+(\d+(?:\.\d+)?)/i, text) ?? pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, text)) : null) ?? images.find((f) => f.cuda)?.cuda ?? null;
-  const python = (/python/i.test(text) ? pick(/\bpython\s+(\d+(?:\.\d+)?)/i, text) : null) ?? images.find((f) => f.python)?.python ?? null;
-  const osMatch = /debian|ubuntu/i.test(text) ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
+  const cuda = (hints[CUDA_HINT] ? (pick(/\bto cuda\s+(\d+(?:\.\d+)?)/i, text) ?? pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, text)) : null) ?? images.find((f) => f.cuda)?.cuda ?? null;
+  const python = (hints[PYTHON_HINT] ? pick(/\bpython\s+(\d+(?:\.\d+)?)/i, text) : null) ?? images.find((f) => f.python)?.python ?? null;
+  const osMatch = hints[OS_HINT] ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
   const os = osMatch ? `${(osMatch[1] ?? '').charAt(0).toUpperCase()}${(osMatch[1] ?? '').slice(1).toLowerCase()} ${osMatch[2] ?? ''}` : (images.find((f) => f.os)?.os ?? null);
   // "Base Containers for CUDA 13.1": a Base line is named by its CUDA version, wherever the statement says it.
   let only: FrameworkMention | undefined;

@@ -8,7 +8,7 @@ import type { Note, Statement } from '../notes.js';
 import { chooseSubjects, composeFindings, type Finding } from './compose.js';
 import { expandVersions, findMentions, VERSION_LIST, type FrameworkMention, type Mentions } from './mentions.js';
 import { readPredicate, words, type PredicateReading, type Words } from './predicates.js';
-import { hintsOf } from './words.js';
+import { hintsOf, registerHints, type Hints } from './words.js';
 
 export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'table header' | 'past state' | 'nothing changed' | 'empty';
 
@@ -51,6 +51,12 @@ const COMPONENT_ITEM = new RegExp(String.raw`^${NAME}(?: version)?:? ${NUMBER}(?
 // containers support ARM64 instance types", "These DLCs continue to deliver …". Describes; no change.
 const STATE_FACT = /^[A-Za-z][\w.+-]*(?: [A-Za-z][\w.+-]*){0,2} v?\d+(?:\.\d+)*(?:,? (?:and )?v?\d+(?:\.\d+)*)* (?:is|are) supported(?: (?:in|on|by|with) (?:the |all |these |this )?[\w\s-]{0,40}(?:containers?|images?|dlcs?))?\.?$|^(?:the|these|this) (?:containers?|images?|dlcs?) supports? [\w\s-]{1,40} instance types?\.?$|^(?:the|these|this) [\w\s-]{0,40}\b(?:containers?|images?|dlcs?) continues? to\b/i;
 
+// Words without which STATE_FACT and an instruction inside a statement cannot be there: most
+// statements skip those patterns on their hints alone.
+const STATE_FACT_HINT = registerHints(['support', 'continue']);
+const INSTRUCTION_INSIDE = /\b(?:see|to learn|for more|for details|refer to)\b/i;
+const INSTRUCTION_INSIDE_HINT = registerHints(['see', 'to learn', 'for more', 'for details', 'refer to']);
+
 const INVENTORY_LEAD_IN = /\b(?:contains?|consists? of|includes?|comes? with|ships? with) the following\b(?![^:]*\b(?:new|updated|updates?|upgraded|upgrades?|fixes|fixed|changes|improvements))/i;
 
 function isInstruction(text: string): boolean {
@@ -82,8 +88,8 @@ function versionTable(s: Statement): StatementReading {
 }
 
 /** Instructions inside a statement ("To upgrade, see Upgrade a cluster.") say nothing about the change. */
-function withoutInstructions(text: string): string {
-  if (!/\b(?:see|to learn|for more|for details|refer to)\b/i.test(text)) return text;
+function withoutInstructions(text: string, hints: Hints): string {
+  if (!hints[INSTRUCTION_INSIDE_HINT] || !INSTRUCTION_INSIDE.test(text)) return text;
   const sentences = text.split(/(?<=\.)\s+(?=[A-Z])/);
   const kept = sentences.filter((x) => !INSTRUCTION.test(x.trim()));
   return kept.length > 0 && kept.length < sentences.length ? kept.join(' ') : text;
@@ -153,7 +159,9 @@ function subjectLines(mentions: Mentions): number {
 export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope(), splitClauses = true): StatementReading {
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
-  if (INVENTORY.test(s.text) || STATE_FACT.test(s.text.trim())) return noEvent(s, 'inventory');
+  // One look at the statement's words tells which names and cues can be in it at all.
+  const hints = hintsOf(s.text);
+  if (INVENTORY.test(s.text) || (hints[STATE_FACT_HINT] && STATE_FACT.test(s.text.trim()))) return noEvent(s, 'inventory');
   // "Previously, X": how things were, said to explain the change next to it.
   if (/^previously\b/i.test(s.text)) return noEvent(s, 'past state');
   // Table rows: a header row (no digits) frames, a row of component versions ("COS-6.12.55 | v27.5.1 |
@@ -163,8 +171,6 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
     if (cells.every((c) => !/\d/.test(c))) return noEvent(s, 'table header');
     if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
   }
-  // One look at the statement's words tells which names and cues can be in it at all.
-  const hints = hintsOf(s.text);
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
   // Two clauses can each have their own subject only if the sentence names two framework lines.
   const lines = splitClauses ? subjectLines(mentions) : 0;
@@ -185,7 +191,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
       subjectsFromContext = true;
     }
   }
-  const saying = withoutInstructions(s.text);
+  const saying = withoutInstructions(s.text, hints);
   const predicate = readPredicate(saying, s.context, noteType, mentions, scope.contextWords, saying === s.text ? hints : undefined);
   // A component and its version, or a table row, that says no change: part of a list of what is.
   if (predicate.kind === null && (COMPONENT_ITEM.test(s.text.trim()) || s.text.includes(' | '))) return noEvent(s, 'inventory');
