@@ -22,7 +22,10 @@ export type Hints = Uint8Array;
 const SYMBOLS = 37; // a–z, 0–9, and the break between two words of a phrase
 const BREAK = 36;
 /** The trie symbol of a lowercased character, or -1 when it is not part of a word. */
-const symbolOf = (c: number): number => (c >= 97 && c <= 122 ? c - 97 : c >= 48 && c <= 57 ? c - 22 : -1);
+const SYMBOL = new Int8Array(128).fill(-1);
+for (let c = 97; c <= 122; c++) SYMBOL[c] = c - 97;
+for (let c = 48; c <= 57; c++) SYMBOL[c] = c - 22;
+const symbolOf = (c: number): number => (c < 128 ? (SYMBOL[c] ?? -1) : -1);
 
 export class HintTrie {
   /** next[node * SYMBOLS + symbol]: the node reached, or 0 (the root is never reached again). */
@@ -80,28 +83,39 @@ export class HintTrie {
     const out = new Uint8Array(this.count);
     const lower = text.toLowerCase();
     const n = lower.length;
+    const next = this.next;
+    const endsHere = this.endsHere;
+    // (Never read past the end: charCodeAt there is NaN, and a NaN in this loop makes it slow.)
+    const symbolAt = (k: number): number => (k < n ? symbolOf(lower.charCodeAt(k)) : -1);
     let i = 0;
     while (i < n) {
-      while (i < n && symbolOf(lower.charCodeAt(i)) < 0) i++;
+      while (i < n && symbolAt(i) < 0) i++;
       if (i >= n) break;
       const wordStart = i;
       let node = 0;
       let j = i;
+      let firstWordEnd = -1;
       // Down the trie from this word's start, across the words after it while a phrase goes on.
       walk: for (;;) {
-        for (let s = symbolOf(lower.charCodeAt(j)); j < n && s >= 0; s = symbolOf(lower.charCodeAt(++j))) {
-          node = this.next[node * SYMBOLS + s] ?? 0;
+        for (let s = symbolAt(j); s >= 0; s = symbolAt(++j)) {
+          node = next[node * SYMBOLS + s] ?? 0;
           if (node === 0) break walk;
-          if ((this.endsHere[node] ?? 0) & 1) for (const id of this.prefixEnds.get(node) ?? []) out[id] = 1;
+          const ends = endsHere[node] ?? 0;
+          if (ends & 1) for (const id of this.prefixEnds.get(node) as number[]) out[id] = 1;
         }
         // The text's word ends here.
-        if (j - wordStart === 1 && (this.endsHere[node] ?? 0) & 2) for (const id of this.wordEnds.get(node) ?? []) out[id] = 1;
-        while (j < n && symbolOf(lower.charCodeAt(j)) < 0) j++;
+        if (firstWordEnd < 0) {
+          firstWordEnd = j;
+          if (j - wordStart === 1 && (endsHere[node] ?? 0) & 2) for (const id of this.wordEnds.get(node) as number[]) out[id] = 1;
+        }
+        while (j < n && symbolAt(j) < 0) j++;
         if (j >= n) break;
-        node = this.next[node * SYMBOLS + BREAK] ?? 0;
+        node = next[node * SYMBOLS + BREAK] ?? 0;
         if (node === 0) break;
       }
-      while (i < n && symbolOf(lower.charCodeAt(i)) >= 0) i++;
+      // The next word: after this one (where the walk saw it end, or further when the walk stopped inside it).
+      i = firstWordEnd >= 0 ? firstWordEnd : j;
+      while (i < n && symbolAt(i) >= 0) i++;
     }
     return out;
   }
