@@ -5,9 +5,12 @@
 // their hints here when their modules load, each under a number; a statement's words are then
 // looked up once, for all of them, and the answer is one byte per number.
 //
-// The hints live in one trie over the 36 letters and digits plus a word break, as a flat table of
-// transitions: walking a statement is one table read per character from each word's start, with no
-// word list and no substring allocated (this runs on every statement of every changed document).
+// The hints live in one trie over the 36 letters and digits plus a word break. Walking a statement
+// is a few small-array reads per character from each word's start, with no word list and no
+// substring allocated (this runs on every statement of every changed document). The trie is built
+// from maps and then laid out compactly (the root's 37 children in a row, every other node's few
+// children as a short sorted list): a full 37-wide table per node was a quarter of a megabyte,
+// and its cache misses made the walk twice as slow inside the reader as on its own.
 
 const WORD = /[a-z0-9]+/g;
 
@@ -21,25 +24,46 @@ export type Hints = Uint8Array;
 
 const SYMBOLS = 37; // a–z, 0–9, and the break between two words of a phrase
 const BREAK = 36;
-/** The trie symbol of a lowercased character, or -1 when it is not part of a word. */
+/**
+ * The trie symbol of a character as toLowerCase() would make it, or -1 when it is not part of a
+ * word: A–Z and a–z, 0–9, and the Kelvin sign (it lowercases to "k"; the only other character that
+ * lowercases to a letter or digit, "İ", is lowercased by the caller).
+ */
 const SYMBOL = new Int8Array(128).fill(-1);
 for (let c = 97; c <= 122; c++) SYMBOL[c] = c - 97;
+for (let c = 65; c <= 90; c++) SYMBOL[c] = c - 65;
 for (let c = 48; c <= 57; c++) SYMBOL[c] = c - 22;
-const symbolOf = (c: number): number => (c < 128 ? (SYMBOL[c] ?? -1) : -1);
+const KELVIN = 0x212a;
+const symbolOf = (c: number): number => (c < 128 ? (SYMBOL[c] ?? -1) : c === KELVIN ? 10 : -1);
+
+interface BuildNode {
+  children: Map<number, number>;
+  /** Hints that end here and match whatever follows (the text's word may go on). */
+  prefixIds: number[];
+  /**
+   * One-letter hints ("r") end here and match only the whole word "r" (a hint's first word is
+   * matched on at least its first two letters, so "r" does not hint at every word starting with r).
+   */
+  wordIds: number[];
+}
+
+/** The trie laid out for walking; node 0 is the root. */
+interface Layout {
+  /** The root's child by symbol, or 0. */
+  root: Int32Array;
+  /** Node n's children: edges firstEdge[n] … firstEdge[n + 1] − 1, sorted by symbol. */
+  firstEdge: Int32Array;
+  edgeSymbol: Uint8Array;
+  edgeTarget: Int32Array;
+  /** Per node: 1 if a prefix hint ends there, 2 if a one-letter hint does. */
+  endsHere: Uint8Array;
+  prefixIds: number[][];
+  wordIds: number[][];
+}
 
 export class HintTrie {
-  /** next[node * SYMBOLS + symbol]: the node reached, or 0 (the root is never reached again). */
-  private next = new Int32Array(SYMBOLS * 64);
-  private nodes = 1;
-  /** Hints that end at a node: they match whatever follows (the text's word may go on). */
-  private readonly prefixEnds = new Map<number, number[]>();
-  /**
-   * One-letter hints ("r"): only the whole word "r" (a hint's first word is matched on at least
-   * its first two letters, so "r" does not hint at every word starting with r).
-   */
-  private readonly wordEnds = new Map<number, number[]>();
-  /** Per node: 1 if a hint ends there, 2 if a one-letter hint does (most nodes: 0, no map lookup). */
-  private endsHere = new Uint8Array(64);
+  private readonly nodes: BuildNode[] = [{ children: new Map(), prefixIds: [], wordIds: [] }];
+  private layout: Layout | null = null;
   /** Ids are 0 … count − 1: the length of what `find` returns. */
   count = 0;
 
@@ -47,46 +71,68 @@ export class HintTrie {
     const words = normalizeWords(hint);
     if (words.length === 0) throw new Error(`empty hint "${hint}"`);
     this.count = Math.max(this.count, id + 1);
+    this.layout = null;
     let node = 0;
     words.forEach((word, i) => {
       if (i > 0) node = this.step(node, BREAK);
       for (let k = 0; k < word.length; k++) node = this.step(node, symbolOf(word.charCodeAt(k)));
     });
-    const oneLetter = words.length === 1 && (words[0] ?? '').length === 1;
-    const ends = oneLetter ? this.wordEnds : this.prefixEnds;
-    if (node >= this.endsHere.length) {
-      const grown = new Uint8Array(this.next.length / SYMBOLS);
-      grown.set(this.endsHere);
-      this.endsHere = grown;
-    }
-    this.endsHere[node] = (this.endsHere[node] ?? 0) | (oneLetter ? 2 : 1);
-    const list = ends.get(node);
-    if (list) list.push(id);
-    else ends.set(node, [id]);
+    const end = this.nodes[node] as BuildNode;
+    if (words.length === 1 && (words[0] ?? '').length === 1) end.wordIds.push(id);
+    else end.prefixIds.push(id);
   }
 
   private step(node: number, symbol: number): number {
-    const at = node * SYMBOLS + symbol;
-    const existing = this.next[at] ?? 0;
-    if (existing !== 0) return existing;
-    if ((this.nodes + 1) * SYMBOLS > this.next.length) {
-      const grown = new Int32Array(this.next.length * 2);
-      grown.set(this.next);
-      this.next = grown;
-    }
-    this.next[at] = this.nodes;
-    return this.nodes++;
+    const children = (this.nodes[node] as BuildNode).children;
+    const existing = children.get(symbol);
+    if (existing !== undefined) return existing;
+    this.nodes.push({ children: new Map(), prefixIds: [], wordIds: [] });
+    children.set(symbol, this.nodes.length - 1);
+    return this.nodes.length - 1;
+  }
+
+  private laidOut(): Layout {
+    if (this.layout) return this.layout;
+    const n = this.nodes.length;
+    const firstEdge = new Int32Array(n + 1);
+    const edges = this.nodes.reduce((sum, b) => sum + b.children.size, 0);
+    const edgeSymbol = new Uint8Array(edges);
+    const edgeTarget = new Int32Array(edges);
+    const root = new Int32Array(SYMBOLS);
+    const endsHere = new Uint8Array(n);
+    let e = 0;
+    this.nodes.forEach((b, i) => {
+      firstEdge[i] = e;
+      for (const [symbol, target] of [...b.children].sort((x, y) => x[0] - y[0])) {
+        edgeSymbol[e] = symbol;
+        edgeTarget[e++] = target;
+        if (i === 0) root[symbol] = target;
+      }
+      endsHere[i] = (b.prefixIds.length > 0 ? 1 : 0) | (b.wordIds.length > 0 ? 2 : 0);
+    });
+    firstEdge[n] = e;
+    this.layout = { root, firstEdge, edgeSymbol, edgeTarget, endsHere, prefixIds: this.nodes.map((b) => b.prefixIds), wordIds: this.nodes.map((b) => b.wordIds) };
+    return this.layout;
   }
 
   /** Every hint found in the text: from each word's start, down the trie as far as the text goes. */
   find(text: string): Hints {
     const out = new Uint8Array(this.count);
-    const lower = text.toLowerCase();
+    const { root, firstEdge, edgeSymbol, edgeTarget, endsHere, prefixIds, wordIds } = this.laidOut();
+    // "İ" lowercases to two characters ("i" and a combining dot): only then is a lowercased copy needed.
+    const lower = text.includes('\u0130') ? text.toLowerCase() : text;
     const n = lower.length;
-    const next = this.next;
-    const endsHere = this.endsHere;
     // (Never read past the end: charCodeAt there is NaN, and a NaN in this loop makes it slow.)
     const symbolAt = (k: number): number => (k < n ? symbolOf(lower.charCodeAt(k)) : -1);
+    const child = (node: number, symbol: number): number => {
+      if (node === 0) return root[symbol] ?? 0;
+      for (let k = firstEdge[node] ?? 0, last = firstEdge[node + 1] ?? 0; k < last; k++) {
+        const at = edgeSymbol[k] ?? 0;
+        if (at === symbol) return edgeTarget[k] ?? 0;
+        if (at > symbol) return 0;
+      }
+      return 0;
+    };
     let i = 0;
     while (i < n) {
       while (i < n && symbolAt(i) < 0) i++;
@@ -98,19 +144,18 @@ export class HintTrie {
       // Down the trie from this word's start, across the words after it while a phrase goes on.
       walk: for (;;) {
         for (let s = symbolAt(j); s >= 0; s = symbolAt(++j)) {
-          node = next[node * SYMBOLS + s] ?? 0;
+          node = child(node, s);
           if (node === 0) break walk;
-          const ends = endsHere[node] ?? 0;
-          if (ends & 1) for (const id of this.prefixEnds.get(node) as number[]) out[id] = 1;
+          if ((endsHere[node] ?? 0) & 1) for (const id of prefixIds[node] ?? []) out[id] = 1;
         }
         // The text's word ends here.
         if (firstWordEnd < 0) {
           firstWordEnd = j;
-          if (j - wordStart === 1 && (endsHere[node] ?? 0) & 2) for (const id of this.wordEnds.get(node) as number[]) out[id] = 1;
+          if (j - wordStart === 1 && (endsHere[node] ?? 0) & 2) for (const id of wordIds[node] ?? []) out[id] = 1;
         }
         while (j < n && symbolAt(j) < 0) j++;
         if (j >= n) break;
-        node = next[node * SYMBOLS + BREAK] ?? 0;
+        node = child(node, BREAK);
         if (node === 0) break;
       }
       // The next word: after this one (where the walk saw it end, or further when the walk stopped inside it).
