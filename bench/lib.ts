@@ -94,16 +94,27 @@ export async function median(runs: number, fn: () => Promise<void>): Promise<num
  * Medians of `runs` runs of a baseline and a subject, interleaved (baseline, subject, baseline, …)
  * so that a machine that gets busier or quieter during the bench moves both alike.
  */
+/**
+ * Medians of `runs` interleaved timings of two functions. The order alternates (baseline first on
+ * even runs, subject first on odd ones), so neither is always the one that pays for the garbage the
+ * other left behind.
+ */
 export async function pairedMedians(runs: number, baseline: () => Promise<unknown>, subject: () => Promise<unknown>): Promise<{ baseline: number; subject: number }> {
   const a: number[] = [];
   const b: number[] = [];
+  const time = async (fn: () => Promise<unknown>, into: number[]): Promise<void> => {
+    const t = performance.now();
+    await fn();
+    into.push(performance.now() - t);
+  };
   for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    await baseline();
-    a.push(performance.now() - t);
-    t = performance.now();
-    await subject();
-    b.push(performance.now() - t);
+    if (i % 2 === 0) {
+      await time(baseline, a);
+      await time(subject, b);
+    } else {
+      await time(subject, b);
+      await time(baseline, a);
+    }
   }
   return { baseline: percentile(a, 50), subject: percentile(b, 50) };
 }
