@@ -188,6 +188,24 @@ describe('reading release-note language', () => {
     readsAs(section(type, sentence), expected);
   });
 
+  // The rules added for the reviewer's misses (review-sentences.txt), held to other wording than
+  // theirs: a clause that says something carries on, a problem still there, a workaround no longer
+  // needed, "the new … images", a versioned thing now unsupported, and ", use …" as the alternative.
+  it.each([
+    ['Deprecated', 'TensorFlow 2.16 containers remain available, while TensorFlow 2.12 containers can no longer be pulled.', ['deprecation tensorflow 2.12']],
+    ['Deprecated', 'JAX 0.4.30 images will still be published, but JAX 0.4.20 images are deprecated.', ['deprecation jax 0.4.20']],
+    ['Fixed', 'Fixed slow startup of TensorFlow 2.19 images; TensorFlow 2.18 images still show the problem.', ['fix tensorflow 2.19', 'known-issue tensorflow 2.18']],
+    ['Issue', 'Instances built from PyTorch 2.7 images are still affected by the NCCL timeout.', ['known-issue pytorch 2.7']],
+    ['Fixed', 'PyTorch 2.8 images no longer need the workaround for the CUDA graph crash.', ['fix pytorch 2.8']],
+    ['Fixed', 'The documented workaround for TensorBoard in TensorFlow 2.17 images is no longer necessary.', ['fix tensorflow 2.17']],
+    ['Feature', 'Try the new TensorFlow 2.20 GPU images in any region.', ['new-image tensorflow 2.20']],
+    ['Breaking', 'R 4.2 is now unsupported in Deep Learning VM images.', ['end-of-support-reached r 4.2']],
+    ['Breaking', 'Legacy Jupyter extensions are now unsupported in all images.', ['deprecation - -']],
+    ['Deprecated', 'Rather than the PyTorch 2.2 images, which are deprecated, use PyTorch 2.6 images.', ['deprecation pytorch 2.2']],
+  ] as const)("rules for the reviewer's misses, in other words: [%s] %s", (type, sentence, expected) => {
+    readsAs(section(type, sentence), expected);
+  });
+
   // A sixth set: another vendor's verbs ("Bumped", "Introduced containers for"), lists under
   // lead-ins, two clauses in one sentence, "unchanged". Written before it was run: 17 of 20 at
   // first (2026-12-02).

@@ -53,7 +53,7 @@ const OS_HINT = registerHints(['debian', 'ubuntu']);
 const EXAMPLE_HINT = registerHints(['example', 'e g']);
 const PAST_HINT = registerHints(['previously']);
 const INSTEAD_HINT = registerHints(['instead']);
-const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend']);
+const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend', 'use']);
 // Image names start with one of these words.
 const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
@@ -95,7 +95,7 @@ type AsideRole = 'example' | 'past' | 'alternative';
 const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|because|since|while|which|when|if|for|as|before|after|so)\b|$)`;
 
 const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi');
-const ALTERNATIVE = new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}`, 'gi');
+const ALTERNATIVE = new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b${TO_CLAUSE_END}`, 'gi');
 
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was

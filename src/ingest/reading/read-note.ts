@@ -112,6 +112,9 @@ export function noteScope(): NoteScope {
   };
 }
 
+// A clause saying something goes on as before: "… can still be created", "… remain available".
+const STILL_SO = /\b(?:can|will|may) still be\b|\b(?:remains?|stays?|is still|are still|continues? to be) (?:available|supported|usable)\b/i;
+
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
 const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\s+(?=[A-Za-z])/;
 
@@ -130,8 +133,9 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const readings = parts.map((p) => readStatement(p, noteType, title, false, scope, false));
   const [a, b] = readings;
   if (!a || !b) return null;
-  // "…, but TensorFlow 2.18 images are unchanged": the clause that says nothing changed yields nothing.
-  const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed';
+  // "…, but TensorFlow 2.18 images are unchanged", "PyTorch 2.2 images can still be created, while …":
+  // the clause that says nothing changed, or that something goes on as before, yields nothing.
+  const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed' || (STILL_SO.test(r.text) && (r.predicate?.kind ?? 'other') === 'other');
   const saysSomething = (r: StatementReading): boolean => r.predicate?.kind != null && r.findings.length > 0;
   if (saysSomething(a) && saysNothing(b)) return { ...a, text: s.text };
   if (saysSomething(b) && saysNothing(a)) return { ...b, text: s.text };
