@@ -144,6 +144,7 @@ function mergeFindings(a: Finding, b: Finding): Finding {
     cves: [...new Set([...a.cves, ...b.cves])],
     imageFamilies: [...new Set([...a.imageFamilies, ...b.imageFamilies])],
     text: a.text === b.text ? a.text : `${a.text}\n${b.text}`,
+    release: a.release ?? b.release,
   };
 }
 
@@ -158,7 +159,7 @@ function toEvent(f: Finding, note: Note, noteId: string, entry: FeedEntry, sourc
     framework: f.framework,
     version: f.version,
     scope: f.version ? f.scope : null,
-    release: note.release,
+    release: f.release ?? note.release,
     cuda: f.cuda,
     python: f.python,
     os: f.os,

@@ -202,6 +202,12 @@ describe('reading release-note language', () => {
     ['Breaking', 'R 4.2 is now unsupported in Deep Learning VM images.', ['end-of-support-reached r 4.2']],
     ['Breaking', 'Legacy Jupyter extensions are now unsupported in all images.', ['deprecation - -']],
     ['Deprecated', 'Rather than the PyTorch 2.2 images, which are deprecated, use PyTorch 2.6 images.', ['deprecation pytorch 2.2']],
+    // A release the statement names, or its list's lead-in names (not when something begins).
+    ['Changed', 'The M132 release contains updated cuDNN 9.3 libraries in the TensorFlow 2.19 images.', ['dependency-update tensorflow 2.19 M132']],
+    ['Feature', 'The M133 release brings the new PyTorch 2.9 GPU containers.', ['new-image pytorch 2.9 M133']],
+    ['Changed', 'The M133 release includes JAX 0.5.2 in the JAX 0.5 images.', ['patch-update jax 0.5.2 M133']],
+    ['Fixed', '<p>The following fixes are in the M133 release:</p><ul><li>Fixed a hang in JAX 0.5 images on TPU v5e.</li></ul>', ['fix jax 0.5 M133']],
+    ['Breaking', 'Starting with the M140 release, all images will include JupyterLab 5.', ['dependency-update - -']],
   ] as const)("rules for the reviewer's misses, in other words: [%s] %s", (type, sentence, expected) => {
     readsAs(section(type, sentence), expected);
   });

@@ -18,6 +18,8 @@ export interface Finding {
   cves: string[];
   imageFamilies: string[];
   text: string;
+  /** The release the statement itself names ("The M127 release includes …"); null: the note's label decides. */
+  release: string | null;
 }
 
 /** Kinds Python can be the subject of: a Python version stops (or starts) being offered. */
@@ -82,7 +84,7 @@ export function chooseSubjects(text: string, mentions: Mentions, kind: EventKind
   return { subjects, dropped };
 }
 
-export function composeFindings(text: string, mentions: Mentions, predicate: PredicateReading, subjects: FrameworkMention[]): Finding[] {
+export function composeFindings(text: string, mentions: Mentions, predicate: PredicateReading, subjects: FrameworkMention[], release: string | null = null): Finding[] {
   const kind: EventKind = predicate.kind ?? 'other';
   const imageFamilies = mentions.images.map((f) => f.name);
   // One shape for every finding (no object spread: this runs for every statement of a document).
@@ -97,6 +99,7 @@ export function composeFindings(text: string, mentions: Mentions, predicate: Pre
     cves: mentions.cves,
     imageFamilies,
     text,
+    release,
   });
   if (subjects.length === 0) return [finding(kind, null, null, null, mentions.cuda), ...predicate.also.map((k) => finding(k, null, null, null, mentions.cuda))];
   const single = subjects.length === 1 ? subjects[0] : undefined;

@@ -214,7 +214,7 @@ const lineOfImages = (m: Mentions['frameworks'][number]): boolean => m.role === 
 // "The end of patch and support date for TensorFlow 2.15 was moved to March 31": a date, not contents.
 const DATE_MOVED = cue(/\b(?:dates?|end of (?:patch and )?(?:support|availability))\b(?:[^.]|\.\d){0,80}?\b(?:was|were|has been|have been|is|are|will be) (?:moved|changed|extended|postponed|pushed back|brought forward|updated|delayed)\b|\bwe are (?:extending|postponing|moving|delaying) the (?:end of|date)\b/i, ['date', 'end of', 'we are extending', 'we are postponing', 'we are moving', 'we are delaying']);
 // "The TensorFlow 2.15 containers now use TensorFlow 2.15.1": what a line is now built on.
-const NOW_CONTAINS = /\bis now the (?:version|release) (?:used|shipped|included)\b|\bnow (?:uses?|ships?(?: with)?|includes?|runs?|comes? with|bundles?|contains?)\b/i;
+const NOW_CONTAINS = /\bis now the (?:version|release) (?:used|shipped|included)\b|\brelease (?:includes|contains)\b|\bnow (?:uses?|ships?(?: with)?|includes?|runs?|comes? with|bundles?|contains?)\b/i;
 const BUMPED_FROM = /\b(?:bump(?:ed)?|upgrad(?:e|ed)|updat(?:e|ed)|mov(?:e|ed))\s+from\s+v?\d+\.\d+/i;
 /** The statement starts with a framework and its version ("vLLM 0.27.0 — …"). */
 function versionedFramework(mentions: Mentions): boolean {

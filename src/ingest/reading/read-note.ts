@@ -112,6 +112,13 @@ export function noteScope(): NoteScope {
   };
 }
 
+// A release named by the statement, or by its list's lead-in: "The M127 release includes PyTorch 2.4
+// containers", "The following changes are in the M131 release:", "The M134 release of Workbench
+// instances includes the following:". (Not "Starting with the M80 release, …": when something
+// begins is not the release that says it.)
+const RELEASE_INCLUDES = /^(?:the\s+)?(M\d{2,3}(?:\.\d+)?)\s+release\s+(?:includes|contains|brings|adds|ships(?:\s+with)?)\s+(?:the\s+)?(?!following\b)/i;
+const RELEASE_LEAD_IN = /\b(?:in|of|for) (?:the )?(M\d{2,3}(?:\.\d+)?) release:$|^(?:the |this )?(?:update of the )?(M\d{2,3}(?:\.\d+)?) release\b[^:]{0,80}\b(?:includes|contains) the following\b[^:]*:$/i;
+
 // A clause saying something goes on as before: "… can still be created", "… remain available".
 const STILL_SO = /\b(?:can|will|may) still be\b|\b(?:remains?|stays?|is still|are still|continues? to be) (?:available|supported|usable)\b/i;
 
@@ -148,6 +155,9 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
 }
 
+/** A statement with its lead-in: what an event quotes. */
+const fullText = (s: Statement): string => (s.context ? `${s.context} ${s.text}` : s.text);
+
 /** How many framework lines (framework and versions) a statement names as subjects: 0, 1 or 2 (two or more). */
 function subjectLines(mentions: Mentions): number {
   let one: string | null = null;
@@ -174,6 +184,17 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
     const cells = s.text.split(' | ');
     if (cells.every((c) => !/\d/.test(c))) return noEvent(s, 'table header');
     if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
+  }
+  const named = RELEASE_INCLUDES.exec(s.text);
+  const ledIn = s.context ? RELEASE_LEAD_IN.exec(s.context) : null;
+  const release = (named?.[1] ?? ledIn?.[1] ?? ledIn?.[2])?.toUpperCase() ?? null;
+  if (named && named[0].length < s.text.length) {
+    // "The M127 release includes fixes for …": what it includes is the statement; the release is its label.
+    const inner = readStatement({ ...s, text: s.text.slice(named[0].length) }, noteType, title, isHeading, scope, splitClauses);
+    if (inner.noEvent === null && inner.predicate?.kind != null && inner.findings.length > 0) {
+      const text = fullText(s);
+      return { ...inner, text: s.text, findings: inner.findings.map((f) => ({ ...f, text, release })) };
+    }
   }
   let mentions: Mentions = findMentions(s.text, s.codes, hints);
   // Two clauses can each have their own subject only if the sentence names two framework lines.
@@ -209,8 +230,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   if (predicate.from === 'lead-in' && s.context && INVENTORY_LEAD_IN.test(s.context)) return { ...noEvent(s, 'inventory'), predicate };
   if (predicate.from === 'lead-in' && s.context && /\bthe following (?:changes|features|fixes|improvements)\b/i.test(s.context)) predicate.kind = 'other';
   const withTitle = subjects.length === 0 && title ? [title] : subjects.length > 0 && title ? subjects.map((m) => (m.versions.length === 0 && m.framework === title.framework ? { ...m, versions: title.versions } : m)) : subjects;
-  const full = s.context ? `${s.context} ${s.text}` : s.text;
-  const findings = composeFindings(full, mentions, predicate, withTitle);
+  const findings = composeFindings(fullText(s), mentions, predicate, withTitle, release);
   return { text: s.text, context: s.context, mentions: mentions.frameworks, predicate, dropped, findings, noEvent: null, unread: predicate.kind === null };
 }
 
@@ -231,7 +251,7 @@ export function readNote(note: Note, entry?: EntryContext): NoteReading {
     // A note that is only its label ("M93 release") still tells that a release happened. A note
     // with no words at all (an empty entry, markup we cannot read) tells nothing: no event, and the
     // watchdog reports entries like that.
-    findings.push({ kind: 'other', framework: title?.framework ?? null, version: title?.versions[0] ?? null, scope: title?.versions[0] ? 'exact' : null, cuda: null, python: null, os: null, cves: [], imageFamilies: [], text: note.text });
+    findings.push({ kind: 'other', framework: title?.framework ?? null, version: title?.versions[0] ?? null, scope: title?.versions[0] ? 'exact' : null, cuda: null, python: null, os: null, cves: [], imageFamilies: [], text: note.text, release: null });
   }
   return { statements, findings };
 }
