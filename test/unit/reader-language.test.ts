@@ -202,6 +202,10 @@ describe('reading release-note language', () => {
     ['Breaking', 'R 4.2 is now unsupported in Deep Learning VM images.', ['end-of-support-reached r 4.2']],
     ['Breaking', 'Legacy Jupyter extensions are now unsupported in all images.', ['deprecation - -']],
     ['Deprecated', 'Rather than the PyTorch 2.2 images, which are deprecated, use PyTorch 2.6 images.', ['deprecation pytorch 2.2']],
+    // A clause that names only a version of images: the line of the framework named before it.
+    ['Changed', 'PyTorch 2.9 containers are now available, and 2.5 containers are deprecated.', ['new-image pytorch 2.9', 'deprecation pytorch 2.5']],
+    ['Breaking', 'JAX 0.6 images are now available; 0.4 images have reached end of support.', ['new-image jax 0.6', 'end-of-support-reached jax 0.4']],
+    ['Feature', 'PyTorch 2.8 images are now available, built on Ubuntu 22.04 images.', ['new-image pytorch 2.8']],
     // A release the statement names, or its list's lead-in names (not when something begins).
     ['Changed', 'The M132 release contains updated cuDNN 9.3 libraries in the TensorFlow 2.19 images.', ['dependency-update tensorflow 2.19 M132']],
     ['Feature', 'The M133 release brings the new PyTorch 2.9 GPU containers.', ['new-image pytorch 2.9 M133']],

@@ -211,8 +211,30 @@ function imageMentions(text: string, codes: string[], hints: Hints, spans: Retur
 
 const pick = (re: RegExp, text: string): string | null => re.exec(text)?.[1] ?? null;
 
-/** `hints` is hintsOf(text), when the caller has it already. */
-export function findMentions(text: string, codes: string[] = [], hints: Hints = hintsOf(text)): Mentions {
+// "TensorFlow 2.18 images are now available, and 2.14 images are deprecated": a bare version of
+// images, where a clause starts, names the line of the framework named before it.
+const ELLIPTICAL = /(?:^|[,;:(]\s*|\b(?:and|or|but|while|whereas|the)\s+)(\d+\.\d+(?:\.\d+)?)(?=\s+(?:(?:gpu|cpu|tpu)\s+)?(?:images?|containers?)\b)/gi;
+const IMAGE_NOUN_HINT = registerHints(['image', 'container']);
+
+function ellipticalMentions(text: string, named: FrameworkMention[], carry: Framework | null, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
+  const out: FrameworkMention[] = [];
+  for (const m of allMatches(ELLIPTICAL, text)) {
+    const v = m[1] ?? '';
+    const start = m.index + m[0].length - v.length;
+    if (named.some((n) => start >= n.start && start < n.end)) continue;
+    let framework = carry;
+    for (const n of named) if (n.start < start && n.framework !== 'python') framework = n.framework;
+    if (!framework) continue;
+    out.push({ framework, name: v, start, end: start + v.length, versions: [v], fromVersion: null, upgradeTarget: false, scope: 'exact', role: roleAt(text, start, start + v.length, spans), via: 'name' });
+  }
+  return out;
+}
+
+/**
+ * `hints` is hintsOf(text), when the caller has it already. `carry` is the framework an earlier
+ * clause of the same sentence named, for a clause that names only a version ("and 2.14 images").
+ */
+export function findMentions(text: string, codes: string[] = [], hints: Hints = hintsOf(text), carry: Framework | null = null): Mentions {
   const spans = asideSpans(text, hints);
   let byName = nameMentions(text, hints, spans);
   const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
@@ -234,6 +256,10 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
   if (byName.some(isTransformers)) {
     const huggingFace = byName.filter((m) => m.framework === 'huggingface' && !isTransformers(m));
     if (huggingFace.length === 0 || huggingFace.some((m) => m.versions.length > 0)) byName = byName.filter((m) => !isTransformers(m));
+  }
+  if (hints[IMAGE_NOUN_HINT] && (carry || byName.length > 0) && /\d\.\d/.test(text)) {
+    const elliptical = ellipticalMentions(text, byName, carry, spans);
+    if (elliptical.length > 0) byName = [...byName, ...elliptical].sort((a, b) => a.start - b.start);
   }
   const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;
   return { frameworks: byImage.length === 0 ? frameworks : [...frameworks, ...byImage], cves, images, cuda, python, os };

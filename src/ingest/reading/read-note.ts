@@ -123,7 +123,7 @@ const RELEASE_LEAD_IN = /\b(?:in|of|for) (?:the )?(M\d{2,3}(?:\.\d+)?) release:$
 const STILL_SO = /\b(?:can|will|may) still be\b|\b(?:remains?|stays?|is still|are still|continues? to be) (?:available|supported|usable)\b/i;
 
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
-const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\s+(?=[A-Za-z])/;
+const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\s+(?=[A-Za-z0-9])/;
 
 /**
  * "TensorFlow 2.20 images are now available, and TensorFlow 2.14 images are deprecated": two
@@ -137,9 +137,11 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const at = CLAUSE_BREAK.exec(s.text);
   if (!at) return null;
   const parts = [s.text.slice(0, at.index), s.text.slice(at.index + at[0].length)].map((t) => ({ ...s, text: t.trim() }));
-  const readings = parts.map((p) => readStatement(p, noteType, title, false, scope, false));
-  const [a, b] = readings;
-  if (!a || !b) return null;
+  const [first, second] = parts;
+  if (!first || !second) return null;
+  const a = readStatement(first, noteType, title, false, scope, false);
+  // "…, and 2.14 images are deprecated": the second clause's bare version is of the first clause's framework.
+  const b = readStatement(second, noteType, title, false, scope, false, a.mentions.find((m) => m.role === 'subject')?.framework ?? null);
   // "…, but TensorFlow 2.18 images are unchanged", "PyTorch 2.2 images can still be created, while …":
   // the clause that says nothing changed, or that something goes on as before, yields nothing.
   const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed' || (STILL_SO.test(r.text) && (r.predicate?.kind ?? 'other') === 'other');
@@ -170,7 +172,7 @@ function subjectLines(mentions: Mentions): number {
   return one === null ? 0 : 1;
 }
 
-export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope(), splitClauses = true): StatementReading {
+export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope(), splitClauses = true, carry: Framework | null = null): StatementReading {
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
   // One look at the statement's words tells which names and cues can be in it at all.
@@ -196,7 +198,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
       return { ...inner, text: s.text, findings: inner.findings.map((f) => ({ ...f, text, release })) };
     }
   }
-  let mentions: Mentions = findMentions(s.text, s.codes, hints);
+  let mentions: Mentions = findMentions(s.text, s.codes, hints, carry);
   // Two clauses can each have their own subject only if the sentence names two framework lines.
   const lines = splitClauses ? subjectLines(mentions) : 0;
   const clauses = lines >= 2 || (lines === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text)) ? twoClauses(s, noteType, title, scope) : null;
