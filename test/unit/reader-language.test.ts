@@ -206,6 +206,12 @@ describe('reading release-note language', () => {
     ['Changed', 'PyTorch 2.9 containers are now available, and 2.5 containers are deprecated.', ['new-image pytorch 2.9', 'deprecation pytorch 2.5']],
     ['Breaking', 'JAX 0.6 images are now available; 0.4 images have reached end of support.', ['new-image jax 0.6', 'end-of-support-reached jax 0.4']],
     ['Feature', 'PyTorch 2.8 images are now available, built on Ubuntu 22.04 images.', ['new-image pytorch 2.8']],
+    // A condition of availability, a recommendation, an end that "will have" come, "not …, but … are".
+    ['Announcement', 'Once JAX 0.7 images are released, JAX 0.4 images will be deprecated.', ['deprecation jax 0.4']],
+    ['Issue', 'When using TensorFlow 2.16 images with T4 GPUs, training may fail.', ['known-issue tensorflow 2.16']],
+    ['Changed', 'JAX 0.5 images are now available, and JAX 0.6 images are now the preferred images.', ['new-image jax 0.5']],
+    ['Announcement', 'The end of support for TensorFlow 2.17 images will have passed by March 2027.', ['deprecation tensorflow 2.17']],
+    ['Issue', 'PyTorch 2.6 images are not affected, but PyTorch 2.5 images are.', ['known-issue pytorch 2.5']],
     // A release the statement names, or its list's lead-in names (not when something begins).
     ['Changed', 'The M132 release contains updated cuDNN 9.3 libraries in the TensorFlow 2.19 images.', ['dependency-update tensorflow 2.19 M132']],
     ['Feature', 'The M133 release brings the new PyTorch 2.9 GPU containers.', ['new-image pytorch 2.9 M133']],

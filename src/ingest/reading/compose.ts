@@ -66,7 +66,7 @@ export function chooseSubjects(text: string, mentions: Mentions, kind: EventKind
       return false;
     });
   let subjects = drop(mentions.frameworks, (m) => m.role === 'subject', 'not the subject');
-  for (const d of dropped) d.why = d.mention.role === 'example' ? 'an example' : d.mention.role === 'past' ? 'a past state' : d.mention.role === 'alternative' ? 'an alternative offered (workaround, "use … instead")' : d.mention.role === 'excluded' ? 'excluded ("except …")' : d.mention.role === 'library' ? 'a library named after the framework' : d.why;
+  for (const d of dropped) d.why = d.mention.role === 'example' ? 'an example' : d.mention.role === 'past' ? 'a past state' : d.mention.role === 'alternative' ? 'an alternative offered (workaround, "use … instead")' : d.mention.role === 'condition' ? 'a condition ("when …, ")' : d.mention.role === 'excluded' ? 'excluded ("except …")' : d.mention.role === 'library' ? 'a library named after the framework' : d.why;
   // An image name read by its grammar repeats what the words already said.
   const named = new Set(subjects.filter((m) => m.via === 'name').map((m) => m.framework));
   subjects = drop(subjects, (m) => m.via === 'name' || !named.has(m.framework) || subjects.some((n) => n.via === 'name' && n.framework === m.framework && n.versions.length === 0), 'repeats a named framework');

@@ -9,7 +9,7 @@ import { allMatches } from './scan.js';
 import { hintsOf, registerHints, type Hints } from './words.js';
 import { BASE_QUALIFIER, EXCEPTION_BEFORE, FRAMEWORK_NAMES, LIBRARY_SUFFIX, QUALIFIER } from './lexicon.js';
 
-export type MentionRole = 'subject' | 'example' | 'past' | 'alternative' | 'excluded' | 'library';
+export type MentionRole = 'subject' | 'example' | 'past' | 'alternative' | 'condition' | 'excluded' | 'library';
 
 export interface FrameworkMention {
   framework: Framework;
@@ -53,6 +53,7 @@ const OS_HINT = registerHints(['debian', 'ubuntu']);
 const EXAMPLE_HINT = registerHints(['example', 'e g']);
 const PAST_HINT = registerHints(['previously']);
 const INSTEAD_HINT = registerHints(['instead']);
+const CONDITION_HINT = registerHints(['when', 'once', 'as soon as']);
 const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend', 'use']);
 // Image names start with one of these words.
 const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
@@ -90,10 +91,13 @@ export function expandVersions(list: string): { versions: string[]; from: string
   return { versions, from, target };
 }
 
-type AsideRole = 'example' | 'past' | 'alternative';
+type AsideRole = 'example' | 'past' | 'alternative' | 'condition';
 /** Up to the end of the clause: a comma, a sentence end, or a word that starts another clause ("until", "because"). */
 const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|because|since|while|which|when|if|for|as|before|after|so)\b|$)`;
 
+// "When TensorFlow 2.20 images become available, …", "Once PyTorch 2.9 is released, …": a leading
+// clause saying when, not what changes. (Not "When using X images, …": there X is what a problem is about.)
+const CONDITION = /^(?:when|once|as soon as)\b(?:[^,;.]|\.\d){1,120}?\b(?:becomes?|is|are) (?:generally )?(?:available|released|published|launched)\b(?:[^,;.]|\.\d)*,/gi;
 const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi');
 const ALTERNATIVE = new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b${TO_CLAUSE_END}`, 'gi');
 
@@ -115,6 +119,7 @@ export function asideSpans(text: string, hints: Hints = hintsOf(text)): { start:
   if (hints[PAST_HINT]) add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
   if (hints[INSTEAD_HINT]) add(INSTEAD_OF, 'past');
   if (hints[ALTERNATIVE_HINT]) add(ALTERNATIVE, 'alternative');
+  if (hints[CONDITION_HINT]) add(CONDITION, 'condition');
   return spans;
 }
 

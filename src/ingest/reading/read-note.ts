@@ -120,7 +120,12 @@ const RELEASE_INCLUDES = /^(?:the\s+)?(M\d{2,3}(?:\.\d+)?)\s+release\s+(?:includ
 const RELEASE_LEAD_IN = /\b(?:in|of|for) (?:the )?(M\d{2,3}(?:\.\d+)?) release:$|^(?:the |this )?(?:update of the )?(M\d{2,3}(?:\.\d+)?) release\b[^:]{0,80}\b(?:includes|contains) the following\b[^:]*:$/i;
 
 // A clause saying something goes on as before: "… can still be created", "… remain available".
-const STILL_SO = /\b(?:can|will|may) still be\b|\b(?:remains?|stays?|is still|are still|continues? to be) (?:available|supported|usable)\b/i;
+// A recommendation, not news: "…, and PyTorch 2.6 images are now the recommended images".
+const STILL_SO = /\b(?:can|will|may) still be\b|\b(?:remains?|stays?|is still|are still|continues? to be) (?:available|supported|usable)\b|\b(?:is|are) now the (?:recommended|preferred)\b/i;
+// "PyTorch 2.4 images are not deprecated, but PyTorch 2.3 images are.": the second clause says the
+// first clause's word, without its "not".
+const NEGATED = /\b(?:is|are|was|were|has been|have been) not ((?:yet )?[a-z]+(?: (?:of|for) [a-z]+)?)\.?$/i;
+const ELIDED = /\b(?:is|are|was|were|has been|have been)\.?$/i;
 
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
 const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\s+(?=[A-Za-z0-9])/;
@@ -139,6 +144,11 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const parts = [s.text.slice(0, at.index), s.text.slice(at.index + at[0].length)].map((t) => ({ ...s, text: t.trim() }));
   const [first, second] = parts;
   if (!first || !second) return null;
+  const negated = NEGATED.exec(first.text);
+  if (negated && ELIDED.test(second.text)) {
+    const said = readStatement({ ...second, text: second.text.replace(/\.?$/, ` ${negated[1]}.`) }, noteType, title, false, scope, false);
+    if (said.predicate?.kind != null && said.findings.length > 0) return { ...said, text: s.text };
+  }
   const a = readStatement(first, noteType, title, false, scope, false);
   // "…, and 2.14 images are deprecated": the second clause's bare version is of the first clause's framework.
   const b = readStatement(second, noteType, title, false, scope, false, a.mentions.find((m) => m.role === 'subject')?.framework ?? null);
