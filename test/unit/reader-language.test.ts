@@ -212,6 +212,12 @@ describe('reading release-note language', () => {
     ['Changed', 'JAX 0.5 images are now available, and JAX 0.6 images are now the preferred images.', ['new-image jax 0.5']],
     ['Announcement', 'The end of support for TensorFlow 2.17 images will have passed by March 2027.', ['deprecation tensorflow 2.17']],
     ['Issue', 'PyTorch 2.6 images are not affected, but PyTorch 2.5 images are.', ['known-issue pytorch 2.5']],
+    // The version a line is at now, said with "is now", and a Base line's CUDA patch release.
+    ['Changed', 'JAX is now 0.4.38 in the JAX 0.4 containers.', ['patch-update jax 0.4.38']],
+    ['Changed', 'The TensorFlow version in TensorFlow 2.18 images is now 2.18.1.', ['patch-update tensorflow 2.18.1']],
+    ['Changed', 'Python is now 3.12 in all images.', ['dependency-update - -']],
+    ['Changed', 'Updated the Base CUDA 12.8 images to CUDA 12.8.1.', ['patch-update base 12.8.1']],
+    ['Changed', 'Bumped Transformers to 4.48.0 in the Hugging Face TGI containers.', ['patch-update huggingface 4.48.0']],
     // A release the statement names, or its list's lead-in names (not when something begins).
     ['Changed', 'The M132 release contains updated cuDNN 9.3 libraries in the TensorFlow 2.19 images.', ['dependency-update tensorflow 2.19 M132']],
     ['Feature', 'The M133 release brings the new PyTorch 2.9 GPU containers.', ['new-image pytorch 2.9 M133']],

@@ -22,7 +22,7 @@ const read = (type: string, text: string): string[] =>
 describe("an independent reviewer's sentences", () => {
   it('are all there', () => {
     expect(rows.length).toBe(168);
-    expect(rows.filter((r) => !r.miss).length).toBeGreaterThanOrEqual(150);
+    expect(rows.filter((r) => !r.miss).length).toBeGreaterThanOrEqual(154);
   });
   for (const r of rows) {
     const name = `[${r.type}] ${r.text}`;

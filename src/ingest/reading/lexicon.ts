@@ -29,7 +29,7 @@ export const FRAMEWORK_NAMES: FrameworkName[] = [
   { framework: 'huggingface', pattern: String.raw`hugging\s*face|HF(?=\s+(?:TGI|TEI|text|inference|containers?|DLCs?))|text[- ]generation[- ]inference|text[- ]embeddings[- ]inference|TGI|TEI`, hints: ['hugging', 'hf', 'text generation', 'text embeddings', 'tgi', 'tei'] },
   // "Hugging Face DLCs … with Transformers 4.48": the Transformers version names a Hugging Face line,
   // but only next to a Hugging Face name (mentions.ts); alone it is a package in someone's images.
-  { framework: 'huggingface', pattern: String.raw`transformers(?=\s+v?\d)`, hints: ['transformers'] },
+  { framework: 'huggingface', pattern: String.raw`transformers(?=\s+(?:to\s+)?v?\d)`, hints: ['transformers'] },
   { framework: 'vllm', pattern: String.raw`vllm(?:[- ]omni)?`, hints: ['vllm'] },
   { framework: 'sglang', pattern: String.raw`sglang`, hints: ['sglang'] },
   { framework: 'ray', pattern: String.raw`Ray(?![\w-])`, caseSensitive: true, hints: ['ray'] },

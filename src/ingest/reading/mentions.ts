@@ -62,6 +62,8 @@ const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorfl
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w))*\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
+// "vLLM is now 0.9.2 in …", "The PyTorch version in the PyTorch 2.6 images is now 2.6.1": the version a framework is at now.
+const IS_NOW_AT = new RegExp(String.raw`^(?:\s+version)?(?:\s+(?:in|of|for)\s+(?:the\s+)?(?:[^.]|\.\d){0,60}?)?\s+(?:is|are) now (?:at )?(?:version )?(${VERSION})\b(?!\s*(?:%|percent|usd|hours?|minutes?|seconds?|days?|[gmt]b)\b)`, 'i');
 const UPGRADED_TO_BEFORE = /\b(?:to|:)\s*(?:the latest patch version:?\s*)?(?:version\s+)?$/i;
 
 /** "2.12, 2.13, and 2.14" → three; "2.12 through 2.14" → 2.12, 2.13, 2.14; "from 2.8.3 to 2.8.4" → 2.8.4. */
@@ -148,8 +150,9 @@ function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof aside
       if (framework === 'tensorflow' && /swift for\s*$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
       const after = (framework === 'base' ? AFTER_BASE : AFTER_NAME).exec(text.slice(start + m[0].length));
       const list = after?.[1] ?? (after?.[2] ? cudaFromCompact(after[2]) : undefined);
-      const parsed = list ? expandVersions(list) : { versions: [], from: null, target: false };
-      const end = start + m[0].length + (after?.[0].length ?? 0);
+      const isNow = list ? null : IS_NOW_AT.exec(text.slice(start + m[0].length));
+      const parsed = list ? expandVersions(list) : isNow?.[1] ? { versions: [isNow[1]], from: null, target: true } : { versions: [], from: null, target: false };
+      const end = start + m[0].length + (isNow?.[0].length ?? after?.[0].length ?? 0);
       // "Bumped PyTorch to 2.12.1", "upgraded to TensorFlow 2.15.1": the version an upgrade goes to.
       const viaTo = (after ? /\b[Tt]o\b(?:\s+[Vv]ersion|\s+[A-Z][A-Za-z]{1,5}\b)?\s*:?\s*$/.test(after[0].slice(0, after[0].length - (list?.length ?? 0))) : false) || (parsed.versions.length > 0 && UPGRADED_TO_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
       out.push({
@@ -265,6 +268,15 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
   if (hints[IMAGE_NOUN_HINT] && (carry || byName.length > 0) && /\d\.\d/.test(text)) {
     const elliptical = ellipticalMentions(text, byName, carry, spans);
     if (elliptical.length > 0) byName = [...byName, ...elliptical].sort((a, b) => a.start - b.start);
+  }
+  // "The Base CUDA 12.4 images now use CUDA 12.4.1": a patch release of a Base line is a CUDA patch release.
+  if (only && only.versions.length === 1 && hints[CUDA_HINT]) {
+    const line = only.versions[0] ?? '';
+    const patch = new RegExp(String.raw`\bcuda\s+(${line.replace('.', '\\.')}\.\d+)\b`, 'i').exec(text.slice(only.end));
+    if (patch?.[1] && /^\d+\.\d+$/.test(line)) {
+      const at = only.end + patch.index + patch[0].length - patch[1].length;
+      byName = [...byName, { ...only, name: patch[0], start: at, end: at + patch[1].length, versions: [patch[1]], upgradeTarget: UPGRADED_TO_BEFORE.test(text.slice(Math.max(0, at - 45), at - 5)), role: roleAt(text, at, at, spans) }];
+    }
   }
   const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;
   return { frameworks: byImage.length === 0 ? frameworks : [...frameworks, ...byImage], cves, images, cuda, python, os };

@@ -154,6 +154,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   const upgradeTarget = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'python' && m.framework !== 'other' && m.upgradeTarget && m.versions.length > 0);
   if ((cue = first(PATCH_WORDS, t)) && frameworkSubject) return found('patch-update', cue, 'a patch release of a framework');
   if (has(UPGRADE_VERB, t) && upgradeTarget) return found('patch-update', first(UPGRADE_VERB, t), 'a framework upgraded to a version');
+  if (upgradeTarget && (cue = first(NOW_AT_VERSION, t))) return found('patch-update', cue, 'a framework is now at a version');
   if (has(UPGRADE_VERB, t) && versioned && has(PRERELEASE, t)) return found('patch-update', first(PRERELEASE, t), 'a pre-release step of a framework version');
   if (has(UPGRADE_VERB, t) && frameworkSubject && sameFrameworkTwice(mentions)) return found('patch-update', first(UPGRADE_VERB, t), 'a framework line moved to a newer version');
   if (frameworkSubject && lineAndItsPatch(mentions) && (cue = NOW_CONTAINS.exec(text)?.[0] ?? null)) return found('patch-update', cue, 'a framework line now built on a patch release of itself');
