@@ -6,7 +6,7 @@ import { setImmediate } from 'node:timers/promises';
 import { describeSubject, type ReleaseEvent } from '../domain/events.js';
 import { stableId } from '../domain/ids.js';
 import type { Finding } from './reading/compose.js';
-import { readNote, titleSubject, type NoteReading } from './reading/read-note.js';
+import { readNote, titleSubject, type EntryContext, type NoteReading } from './reading/read-note.js';
 import type { FeedEntry } from './feed.js';
 import { splitNotes, type Note } from './notes.js';
 
@@ -71,13 +71,26 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
   // The same note text twice in one day (it happens) is one note.
   const seenNotes = new Set<string>();
   const context = { title: entry.title, subject: titleSubject({ title: entry.title }) };
+  // A note under a heading that names a framework line ("PyTorch 2.9 — 2026-08-14", "AWS Deep
+  // Learning Containers for PyTorch 2.4 Inference") is about that line, as under such an entry title.
+  const headed = new Map<string, EntryContext>();
+  const contextOf = (note: Note): EntryContext => {
+    if (!note.heading || note.type !== 'other') return context;
+    let c = headed.get(note.heading);
+    if (!c) {
+      const subject = titleSubject({ title: note.heading });
+      c = subject ? { title: note.heading, subject } : context;
+      headed.set(note.heading, c);
+    }
+    return c;
+  };
   for (const note of notes) {
     const noteId = noteIdOf(options.source, entry.id, note);
     if (seenNotes.has(noteId)) continue;
     seenNotes.add(noteId);
     // An event an earlier note of this entry already stated (same product, kind, framework,
     // version, release) is not stated twice.
-    const reading = readNote(note, context);
+    const reading = readNote(note, contextOf(note));
     const events: ReleaseEvent[] = [];
     for (const e of readNoteEvents(note, entry, options.source, noteId, reading)) {
       const key = `${note.product ?? ''}|${eventKey(e)}`;

@@ -19,6 +19,8 @@ export const FRAMEWORK_NAMES: FrameworkName[] = [
   { framework: 'tensorflow', pattern: String.raw`tensorflow|tensorfow`, hints: ['tensorf'] },
   { framework: 'tensorflow', pattern: String.raw`TF(?=\s*v?\d)`, caseSensitive: true, hints: ['tf'] },
   { framework: 'pytorch', pattern: String.raw`pytorch`, hints: ['pytorch'] },
+  // The package's own name, in container changelogs ("Bumped torch to 2.7.1"); not torch.compile or torchvision.
+  { framework: 'pytorch', pattern: String.raw`torch(?=\s+(?:to\s+|from\s+v?\d[\w.]*\s+to\s+)?v?\d)`, hints: ['torch'] },
   { framework: 'jax', pattern: String.raw`jax`, hints: ['jax'] },
   // "Base versions with CUDA 12.4", "Base CUDA 12.6 container images", "Base-cu128", "Base GPU".
   // "base" alone is an ordinary word ("the base image of the product", "base software libraries").
