@@ -91,13 +91,10 @@ export async function median(runs: number, fn: () => Promise<void>): Promise<num
 }
 
 /**
- * Medians of `runs` runs of a baseline and a subject, interleaved (baseline, subject, baseline, …)
- * so that a machine that gets busier or quieter during the bench moves both alike.
- */
-/**
- * Medians of `runs` interleaved timings of two functions. The order alternates (baseline first on
- * even runs, subject first on odd ones), so neither is always the one that pays for the garbage the
- * other left behind.
+ * Medians of `runs` interleaved timings of a baseline and a subject: interleaved so that a machine
+ * that gets busier or quieter during the bench moves both alike, and in alternating order (baseline
+ * first on even runs, subject first on odd ones) so that neither is always the one that pays for the
+ * garbage the other left behind.
  */
 export async function pairedMedians(runs: number, baseline: () => Promise<unknown>, subject: () => Promise<unknown>): Promise<{ baseline: number; subject: number }> {
   const a: number[] = [];

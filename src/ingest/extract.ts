@@ -47,6 +47,9 @@ export function noteFingerprint(note: Pick<Note, 'product' | 'heading' | 'text'>
   return [note.product ?? '', note.heading, text].filter((x) => x !== '').join(' ').toLowerCase();
 }
 
+/** What may stand before a framework line's name in a heading that names the line. */
+const LINE_HEADING = /^(?:(?:AWS\s+)?(?:Deep Learning Containers?|DLCs?)\s+for\s+)?/i;
+
 /** Yield to the event loop at least this often while extracting a large feed. */
 const SLICE_MS = 10;
 
@@ -78,8 +81,11 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
     if (!note.heading || note.type !== 'other') return context;
     let c = headed.get(note.heading);
     if (!c) {
+      // Only a heading that is the line's name ("PyTorch 2.9 — …", "… Containers for PyTorch 2.4 …"),
+      // not one about it ("Migrating from PyTorch 1.13 to PyTorch 2.0", "Comparison with TensorFlow 2.15").
       const subject = titleSubject({ title: note.heading });
-      c = subject ? { title: note.heading, subject } : context;
+      const named = subject !== null && subject.versions.length > 0 && subject.start === (LINE_HEADING.exec(note.heading)?.[0].length ?? -1);
+      c = named ? { title: note.heading, subject } : context;
       headed.set(note.heading, c);
     }
     return c;
@@ -140,7 +146,8 @@ export function readNoteEvents(note: Note, entry: FeedEntry, source: string, not
   for (const found of reading.findings) {
     const specific = moreSpecific(found);
     const f = specific ? { ...found, version: specific } : found;
-    const key = `${f.kind}|${f.framework ?? ''}|${f.version ?? ''}`;
+    // Statements of one note that name different releases stay apart.
+    const key = `${f.kind}|${f.framework ?? ''}|${f.version ?? ''}|${f.release ?? note.release ?? ''}`;
     const prev = merged.get(key);
     merged.set(key, prev ? mergeFindings(prev, f) : f);
   }
@@ -157,13 +164,13 @@ function mergeFindings(a: Finding, b: Finding): Finding {
     cves: [...new Set([...a.cves, ...b.cves])],
     imageFamilies: [...new Set([...a.imageFamilies, ...b.imageFamilies])],
     text: a.text === b.text ? a.text : `${a.text}\n${b.text}`,
-    release: a.release ?? b.release,
   };
 }
 
 function toEvent(f: Finding, note: Note, noteId: string, entry: FeedEntry, source: string): ReleaseEvent {
   const event: ReleaseEvent = {
-    id: stableId(noteId, f.kind, f.framework, f.version),
+    // A release named by the statement itself is part of the id (ids of events without one never change).
+    id: f.release && f.release !== note.release ? stableId(noteId, f.kind, f.framework, f.version, f.release) : stableId(noteId, f.kind, f.framework, f.version),
     source,
     entryId: entry.id,
     noteId,

@@ -242,6 +242,35 @@ describe('reading release-note language', () => {
     readsAs(section(type, sentence), expected);
   });
 
+  // A second review's counter-examples to this round's rules: each reads as it should.
+  it.each([
+    ['Changed', 'TensorFlow 2.15 images are now built on Ubuntu 22.04, and 20.04 images are no longer updated.', ['deprecation tensorflow 2.15']],
+    ['Deprecated', 'PyTorch 2.4 images now use Ubuntu 22.04; the 20.04 images are deprecated.', ['deprecation pytorch 2.4']],
+    ['Changed', 'PyTorch 2.4 images with CUDA 12.1 are deprecated, and 12.4 images are available.', ['deprecation pytorch 2.4']],
+    ['Deprecated', 'TensorFlow 2.15 images (2.15.1 images are recommended) are deprecated.', ['deprecation tensorflow 2.15']],
+    ['Deprecated', 'PyTorch 2.4 images are no longer updated, but 2.5 images are.', ['deprecation pytorch 2.4']],
+    ['Changed', 'vLLM is now 1.8 times faster on H100 GPUs.', ['other vllm -']],
+    ['Changed', 'JAX for TPU is now 0.4.30 compatible.', ['other jax -']],
+    ['Changed', 'The minimum NVIDIA driver version for JAX is now 535.104.', ['dependency-update jax -']],
+    ['Security', 'Fixed CVE-2024-3094, which was incorrectly reported as fixed in the previous release.', ['security-update - -']],
+    ['Deprecated', 'TensorFlow 2.12 images that were not deprecated in M120 will be removed on June 1, 2027.', ['deprecation tensorflow 2.12']],
+    ['Deprecated', 'PyTorch 2.1 images are deprecated; PyTorch 2.2 images are not deprecated.', ['deprecation pytorch 2.1']],
+    ['Changed', 'Applying system updates will stop the running notebook instance.', ['other - -']],
+    ['Announcement', 'Updates to TensorFlow 2.15 images will end on April 30.', ['deprecation tensorflow 2.15']],
+    ['Deprecated', 'In Vertex AI Workbench, use of TensorFlow 2.15 images is deprecated.', ['deprecation tensorflow 2.15']],
+    ['Issue', 'Installing the NVIDIA driver manually is no longer required, but PyTorch 2.4 images do not start on A2 machines.', ['known-issue pytorch 2.4']],
+    ['Fixed', 'The regression introduced in PyTorch 2.4 images was rolled back.', ['fix pytorch 2.4']],
+    ['Changed', 'The Base CUDA 12.4 images were upgraded from CUDA 12.4.0 to CUDA 12.4.1.', ['patch-update base 12.4.1']],
+    ['Changed', '<h3>Migrating from PyTorch 1.13 to PyTorch 2.0</h3><p>Review the upgrade guide before you start.</p>', ['other - -']],
+    ['Feature', 'When PyTorch 2.6 images are released, they include CUDA 12.4.', ['new-image pytorch 2.6']],
+    ['Security', 'Images outside their support window are not scanned for vulnerabilities.', ['security-update - -']],
+    ['Changed', 'The sglang containers pin torch to 2.5.1 instead of 2.6.0.', ['other sglang -']],
+    ['Feature', 'PyTorch 2.9 images are not yet available, but PyTorch 2.8 images are.', ['new-image pytorch 2.8']],
+    ['Fixed', '<p><strong>M130 release</strong></p><p>Fixed a crash in PyTorch 2.4 images.</p><p>The M127 release includes fixes for PyTorch 2.4 images.</p>', ['fix pytorch 2.4 M130', 'fix pytorch 2.4 M127']],
+  ] as const)("a second review's counter-examples: [%s] %s", (type, text, expected) => {
+    readsAs(section(type, text), expected);
+  });
+
   // A sixth set: another vendor's verbs ("Bumped", "Introduced containers for"), lists under
   // lead-ins, two clauses in one sentence, "unchanged". Written before it was run: 17 of 20 at
   // first (2026-12-02).

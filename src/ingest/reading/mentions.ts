@@ -63,7 +63,9 @@ const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w))*\s*:?\s*
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
 // "vLLM is now 0.9.2 in …", "The PyTorch version in the PyTorch 2.6 images is now 2.6.1": the version a framework is at now.
-const IS_NOW_AT = new RegExp(String.raw`^(?:\s+version)?(?:\s+(?:in|of|for)\s+(?:the\s+)?(?:[^.]|\.\d){0,60}?)?\s+(?:is|are) now (?:at )?(?:version )?(${VERSION})\b(?!\s*(?:%|percent|usd|hours?|minutes?|seconds?|days?|[gmt]b)\b)`, 'i');
+const IS_NOW_AT = new RegExp(String.raw`^(?:\s+version)?(?:\s+(?:in|of|for)\s+(?:the\s+)?(?:[^.]|\.\d){0,60}?)?\s+(?:is|are) now (?:at )?(?:version )?(${VERSION})(?=\s*(?:[,;)]|\.(?!\d))|\s*$|\s+(?:in|for|on|across|throughout)\b)`, 'i');
+// "The minimum driver version for JAX is now 535.104": the framework only qualifies what is at that version.
+const QUALIFIED_BEFORE = /\b(?:for|of|with|by)\s+$/i;
 const UPGRADED_TO_BEFORE = /\b(?:to|:)\s*(?:the latest patch version:?\s*)?(?:version\s+)?$/i;
 
 /** "2.12, 2.13, and 2.14" → three; "2.12 through 2.14" → 2.12, 2.13, 2.14; "from 2.8.3 to 2.8.4" → 2.8.4. */
@@ -99,9 +101,9 @@ const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|be
 
 // "When TensorFlow 2.20 images become available, …", "Once PyTorch 2.9 is released, …": a leading
 // clause saying when, not what changes. (Not "When using X images, …": there X is what a problem is about.)
-const CONDITION = /^(?:when|once|as soon as)\b(?:[^,;.]|\.\d){1,120}?\b(?:becomes?|is|are) (?:generally )?(?:available|released|published|launched)\b(?:[^,;.]|\.\d)*,/gi;
+const CONDITION = /^(?:when|once|as soon as)\b(?:[^,;.]|\.\d){1,120}?\b(?:becomes?|is|are) (?:generally )?(?:available|released|published|launched)\b(?:[^,;.]|\.\d)*,(?!\s*(?:they|it|these|those|this|its|their)\b)/gi;
 const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi');
-const ALTERNATIVE = new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b${TO_CLAUSE_END}`, 'gi');
+const ALTERNATIVE = new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
 
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
@@ -150,7 +152,7 @@ function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof aside
       if (framework === 'tensorflow' && /swift for\s*$/i.test(text.slice(Math.max(0, start - 12), start))) continue;
       const after = (framework === 'base' ? AFTER_BASE : AFTER_NAME).exec(text.slice(start + m[0].length));
       const list = after?.[1] ?? (after?.[2] ? cudaFromCompact(after[2]) : undefined);
-      const isNow = list ? null : IS_NOW_AT.exec(text.slice(start + m[0].length));
+      const isNow = list || QUALIFIED_BEFORE.test(text.slice(Math.max(0, start - 6), start)) ? null : IS_NOW_AT.exec(text.slice(start + m[0].length));
       const parsed = list ? expandVersions(list) : isNow?.[1] ? { versions: [isNow[1]], from: null, target: true } : { versions: [], from: null, target: false };
       const end = start + m[0].length + (isNow?.[0].length ?? after?.[0].length ?? 0);
       // "Bumped PyTorch to 2.12.1", "upgraded to TensorFlow 2.15.1": the version an upgrade goes to.
@@ -221,18 +223,34 @@ const pick = (re: RegExp, text: string): string | null => re.exec(text)?.[1] ?? 
 
 // "TensorFlow 2.18 images are now available, and 2.14 images are deprecated": a bare version of
 // images, where a clause starts, names the line of the framework named before it.
-const ELLIPTICAL = /(?:^|[,;:(]\s*|\b(?:and|or|but|while|whereas|the)\s+)(\d+\.\d+(?:\.\d+)?)(?=\s+(?:(?:gpu|cpu|tpu)\s+)?(?:images?|containers?)\b)/gi;
+const ELLIPTICAL = /(?:^|[,;:]\s*|\b(?:and|or|but|while|whereas)\s+(?:the\s+)?)(\d+\.\d+(?:\.\d+)?)(?=\s+(?:(?:gpu|cpu|tpu)\s+)?(?:images?|containers?)\b)/gi;
+// Versions of what images are built on, which a bare version after them belongs to instead.
+const BUILT_ON_NAME = /\b(?:cuda|ubuntu|debian|python|rocky|amazon linux|al2023|driver)\b/i;
 const IMAGE_NOUN_HINT = registerHints(['image', 'container']);
+// "CUDA 12.4.1", "to CUDA 12.4.1": a CUDA patch release (group 1: the "to", if any).
+const CUDA_PATCH = /(?:\b(to)\s+)?\bcuda\s+(\d+\.\d+\.\d+)\b/gi;
 
-function ellipticalMentions(text: string, named: FrameworkMention[], carry: Framework | null, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
+/** The line an earlier clause named, for a clause that names only a version. */
+export interface CarriedLine {
+  framework: Framework;
+  versions: string[];
+}
+
+function ellipticalMentions(text: string, named: FrameworkMention[], carry: CarriedLine | null, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
   const out: FrameworkMention[] = [];
   for (const m of allMatches(ELLIPTICAL, text)) {
     const v = m[1] ?? '';
     const start = m.index + m[0].length - v.length;
     if (named.some((n) => start >= n.start && start < n.end)) continue;
-    let framework = carry;
-    for (const n of named) if (n.start < start && n.framework !== 'python') framework = n.framework;
-    if (!framework) continue;
+    let line: { framework: Framework; versions: string[]; end: number } | null = carry ? { ...carry, end: 0 } : null;
+    for (const n of named) if (n.start < start && n.framework !== 'python') line = n;
+    if (!line) continue;
+    // "… with CUDA 12.1 …, and 12.4 images": the version is CUDA's, not the framework's.
+    if (BUILT_ON_NAME.test(text.slice(Math.max(line.end, start - 80), start))) continue;
+    // A line of the same framework has the same major version ("TensorFlow 2.18 … 2.14 images", not "20.04 images").
+    const major = line.versions[0]?.split('.')[0];
+    if (major !== undefined && v.split('.')[0] !== major) continue;
+    const framework = line.framework;
     out.push({ framework, name: v, start, end: start + v.length, versions: [v], fromVersion: null, upgradeTarget: false, scope: 'exact', role: roleAt(text, start, start + v.length, spans), via: 'name' });
   }
   return out;
@@ -242,7 +260,7 @@ function ellipticalMentions(text: string, named: FrameworkMention[], carry: Fram
  * `hints` is hintsOf(text), when the caller has it already. `carry` is the framework an earlier
  * clause of the same sentence named, for a clause that names only a version ("and 2.14 images").
  */
-export function findMentions(text: string, codes: string[] = [], hints: Hints = hintsOf(text), carry: Framework | null = null): Mentions {
+export function findMentions(text: string, codes: string[] = [], hints: Hints = hintsOf(text), carry: CarriedLine | null = null): Mentions {
   const spans = asideSpans(text, hints);
   let byName = nameMentions(text, hints, spans);
   const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
@@ -270,12 +288,16 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
     if (elliptical.length > 0) byName = [...byName, ...elliptical].sort((a, b) => a.start - b.start);
   }
   // "The Base CUDA 12.4 images now use CUDA 12.4.1": a patch release of a Base line is a CUDA patch release.
-  if (only && only.versions.length === 1 && hints[CUDA_HINT]) {
-    const line = only.versions[0] ?? '';
-    const patch = new RegExp(String.raw`\bcuda\s+(${line.replace('.', '\\.')}\.\d+)\b`, 'i').exec(text.slice(only.end));
-    if (patch?.[1] && /^\d+\.\d+$/.test(line)) {
-      const at = only.end + patch.index + patch[0].length - patch[1].length;
-      byName = [...byName, { ...only, name: patch[0], start: at, end: at + patch[1].length, versions: [patch[1]], upgradeTarget: UPGRADED_TO_BEFORE.test(text.slice(Math.max(0, at - 45), at - 5)), role: roleAt(text, at, at, spans) }];
+  // "The sglang containers pin torch to 2.5.1": beside another framework, torch is a package it bundles.
+  if (byName.some((m) => m.framework !== 'pytorch' && m.framework !== 'python' && m.role === 'subject')) byName = byName.map((m) => (m.framework === 'pytorch' && /^torch$/i.test(m.name) ? { ...m, role: 'library' } : m));
+  const line = only?.versions.length === 1 ? (only.versions[0] ?? '') : '';
+  if (only && /^\d+\.\d+$/.test(line) && hints[CUDA_HINT]) {
+    // The patch it goes to: after "to" when the statement says "from … to …", else the last one named.
+    const patches = allMatches(CUDA_PATCH, text.slice(only.end)).filter((p) => p[2]?.startsWith(`${line}.`));
+    const patch = patches.find((p) => /^to\b/i.test(p[1] ?? '')) ?? patches[patches.length - 1];
+    if (patch?.[2]) {
+      const at = only.end + patch.index + patch[0].length - patch[2].length;
+      byName = [...byName, { ...only, name: patch[2], start: at, end: at + patch[2].length, versions: [patch[2]], upgradeTarget: /^to\b/i.test(patch[1] ?? ''), role: roleAt(text, at, at, spans) }];
     }
   }
   const frameworks = only && only.versions.length === 0 && cuda && /^\d+\.\d+$/.test(cuda) ? byName.map((m) => (m === only ? { ...m, versions: [cuda] } : m)) : byName;

@@ -9,7 +9,7 @@
 // Pure: the statement's words (and its lead-in) in, a kind and the cue that decided it out.
 import type { EventKind, NoteType } from '../../domain/events.js';
 import { DEPENDENCY_NOUN, IMAGE_NOUN } from './lexicon.js';
-import type { Mentions } from './mentions.js';
+import type { FrameworkMention, Mentions } from './mentions.js';
 import { hintsOf, registerHints, type Hints } from './words.js';
 
 export interface PredicateReading {
@@ -61,7 +61,7 @@ const at = (c: Cue, w: Words): number => matchOf(c, w)?.index ?? -1;
 // ------------------------------------------------------------------------------------------------
 // Cues. Each is tried on the statement's own words first, then on its lead-in.
 
-const EOS = cue(/\breached (?:the |their |its )?end[- ]of[- ](?:(?:its |their )?(?:patch(?:es)? and |standard )?support|patch)(?: dates?| period)?|\bend[- ]of[- ](?:patch and )?support (?:dates? )?(?:for (?:[^.]|\.\d){1,60}? )?(?:has|have) (?:passed|been reached)|\bend of (?:its |their )?support period|\b(?:is|are) no longer supported\b(?! (?:on|for|with|in (?:the )?(?:region|zone)))|\bsupport (?:for (?:[^.]|\.\d){1,60}? )?(?:has |have )?ended\b|\bout of support\b|\b(?:has|have) passed (?:its|their) end[- ]of[- ](?:patch|support)\b|\boutside (?:of )?(?:its|their) support (?:period|window)\b|\b(?:is|are) now unsupported\b(?! (?:in|on|with|by)\b)|\bv?\d+(?:\.\d+)+ (?:is|are) now unsupported\b|\bno longer (?:receives?|gets?) (?:support|patches|security (?:patches|updates))\b/i, ['no longer receive', 'no longer get', 'ended', 'out of support', 'unsupported', 'support', 'end of', 'end-of', 'passed', 'outside']);
+const EOS = cue(/\breached (?:the |their |its )?end[- ]of[- ](?:(?:its |their )?(?:patch(?:es)? and |standard )?support|patch)(?: dates?| period)?|\bend[- ]of[- ](?:patch and )?support (?:dates? )?(?:for (?:[^.]|\.\d){1,60}? )?(?:has|have) (?:passed|been reached)|\bend of (?:its |their )?support period|\b(?:is|are) no longer supported\b(?! (?:on|for|with|in (?:the )?(?:region|zone)))|\bsupport (?:for (?:[^.]|\.\d){1,60}? )?(?:has |have )?ended\b|\bout of support\b|\b(?:has|have) passed (?:its|their) end[- ]of[- ](?:patch|support)\b|\b(?:is|are) (?:now )?outside (?:of )?(?:its|their) support (?:period|window)\b|\b(?:is|are) now unsupported\b(?! (?:in|on|with|by)\b)|\bv?\d+(?:\.\d+)+ (?:is|are) now unsupported\b|\bno longer (?:receives?|gets?) (?:support|patches|security (?:patches|updates))\b/i, ['no longer receive', 'no longer get', 'ended', 'out of support', 'unsupported', 'support', 'end of', 'end-of', 'passed', 'outside']);
 const VULNERABILITY_OBJECT = cue(/\bCVE-\d{4}-\d{4,}|\bCVEs\b|\bGHSA(?:-[\w]{4}){3}|\bKCTF-[0-9a-f]{5,}|\bGCP-\d{4}-\d{3}\b|\bvulnerabilit(?:y|ies)\b|\bsecurity (?:issues?|flaws?|bugs?|holes?|problems?|vulnerabilit\w*)\b|\bexploit(?:s|able)?\b/i, ['cve-', 'vulnerab', 'security', 'exploit', 'cves', 'ghsa', 'kctf', 'gcp']);
 const SECURITY = cue(/\bCVE-\d{4}-\d{4,}|\b(?:fix(?:es)?|patch(?:es)?) for (?:the following )?CVEs\b|\bGHSA(?:-[\w]{4}){3}|\bKCTF-[0-9a-f]{5,}|\bGCP-\d{4}-\d{3} security bulletin|\bupdates? to security\b|\b(?:fix|address|patch|mitigat|remediat|resolv|correct)\w*\s+(?:[\w.-]+\s+){0,5}vulnerabilit|\bvulnerabilit(?:y|ies)\b[^.]{0,80}\b(?:fix|patch|address|resolv|mitigat|discovered)\w*|\bsecurity (?:patch|fix|update|bulletin|advisor|release|vulnerabilit)\w*|\bscanned for (?:security )?vulnerabilities|\bexploit(?:s|able|ed)?\b/i, ['cve-', 'vulnerab', 'security', 'exploit', 'cves', 'ghsa', 'kctf', 'gcp', 'updates to security', 'update to security']);
 const DEPRECATION = cue(/\bdeprecat\w*|\bsupport (?:is|has been|was) (?:now )?(?:disabled|removed|dropped|discontinued)\b|\bno longer (?:be |being )?(?:available|publish(?:ed|es|ing)?|updated|maintained|offer(?:ed|s)?|provided|built|releas(?:ed|es|ing)?|receive\w*)\b|\bno further (?:updates|releases|patches)\b|\bwill not (?:receive|get) (?:any )?(?:further |more )?(?:updates|patches|fixes)|\bwill (?:no longer|not) be (?:published|updated|released|built|available)|\bwill be (?:removed|turned down|shut down|retired|discontinued)\b|\bend[- ]of[- ]life\b|\bsunset\w*|\bshut ?down (?:of (?:[^.]|\.\d){1,60}? )?(?:is (?:now )?complete|was finalized|will)|\b(?:is|are|was|were|has been|have been) (?:shut down|retired|discontinued|blocklisted|turned down)\b|\bblocklisted\b|\b(?:will )?reach(?:es)? (?:the |their |its )?end[- ]of[- ](?:patch(?:es)? and )?support\b|\bnow unsupported (?:in|on|with|by)\b|\b(?:images?|image famil(?:y|ies)|containers?|container images?)\s+(?:has|have|is|are|was|were)(?: been)? (?:removed|deleted|withdrawn)\b(?! from)|\bcan no longer be (?:pulled|used|created|downloaded|deployed|launched|selected)\b|\barchive mode\b|\blast release (?:in which|that|with|to)\b|\b(?:does|do) not support\b|\bno longer supports?\b|\bdropped support\b|\bstopped (?:publishing|supporting|releasing)\b|\b(?:will )?stop (?:publishing|supporting|releasing|shipping|receiving (?:updates|patches|fixes|security (?:patches|updates)))\b|\bstop(?:s|ped)? being (?:updated|published|released|built|maintained|patched|supported)\b|\bsupport (?:for (?:[^.]|\.\d){1,60}? )?(?:is|will be) (?:ending|coming to an end)\b|\bunavailable\b(?! in)|\b(?:reach(?:es|ed)?|reaching|will reach) (?:the |their |its )?end[- ]of[- ]availability\b|\bend[- ]of[- ]availability (?:date )?(?:is|was|will be|on|of|for)\b|^end[- ]of[- ]availability\b|\b(?:is|are) not (?:maintained|included|shipped|bundled)\b|\bwill not be (?:supported|maintained|included|shipped)\b/i, ['reach', 'reaches', 'will reach', 'now unsupported', 'removed', 'deleted', 'withdrawn', 'deprecat', 'not maintained', 'not included', 'not shipped', 'not bundled', 'not be', 'no longer', 'no further', 'will not', 'will no', 'will be', 'end-of-life', 'end of life', 'sunset', 'shut', 'retired', 'discontinued', 'blocklist', 'can no longer', 'turned down', 'archive mode', 'last release', 'not support', 'dropped support', 'stopped', 'stop publishing', 'stop receiving', 'shutdown', 'stop being', 'stops being', 'stopped being', 'stop supporting', 'stop releasing', 'stop shipping', 'ending', 'coming to an end', 'unavailable', 'end of availability', 'support is', 'support has been', 'support was']);
@@ -70,7 +70,7 @@ const DEPRECATION = cue(/\bdeprecat\w*|\bsupport (?:is|has been|was) (?:now )?(?
 // a dependency update: "PyTorch has been removed from Theia IDE images".)
 const FEATURE_REMOVED = cue(/\b(?:has|have) been (?:replaced|removed) (?:with|by|from)\b/i, ['been replaced', 'been removed']);
 const RENAME = cue(/\brenamed?\b|\b(?:are|is) (?:now )?(?:published|named|tagged) as\b(?:[^.]|\.\d){0,80}\binstead of\b|\bnames? (?:now )?(?:include|contain|have|end with|start with|carry)s? the\b|\bwas changed to\b|\bis now (?:called|named)\b|\bnames? (?:was |were |is |are |has been |have been )?changed\b|\bnew names?\b|appended to the (?:image )?(?:family )?names?|\bnames? (?:have|has|now have|now has) [\w-]+ appended\b|\bchanges? the [\w-]+ (?:image )?(?:family )?names?\b/i, ['renam', 'changed to', 'now called', 'now named', 'name', 'append', 'published as', 'tagged as']);
-const KNOWN_ISSUE = cue(/\bknown issues?\b|\bstill (?:have|has|see|sees|show|shows|experience|experiences|hit|hits) (?:the|this|that|an?|same) (?:issue|problem|bug|error|crash|regression|failure)s?\b|\b(?:is|are) still affected\b|\b(?:does|do|will)(?: not|n't) (?:run|work|start|boot|load|install)\b|\bincompatib\w*|\bregression\b(?!(?:[^.]|\.\d)*\b(?:is |was |has been )?(?:fixed|resolved|restored|rolled back|reverted)\b)|\bpending (?:the )?next release\b|\bcannot be patched\b|\bnot yet (?:fixed|resolved|supported|available)\b|\b(?:might|may|could|can) (?:fail|break|crash|hang|not work|be unable|cause|experience|encounter|run into|hit|return an error|see)\b|\bfails? (?:to|with|when|on|if|for)\b|\b(?:does|do)(?: not|n't) work\b|\bcan(?:not|'t) (?:be )?(?:provisioned|used|created|started|connect|install|load|run|start|find)\b|\bis incompatible\b|\bincompatib|\bworkaround\b|\b(?:don't|do not) use\b|\bare (?:affected|impacted) by\b|\bis not (?:yet )?supported (?:on|for|with)\b|\b(?:is|are) only (?:compatible|supported) (?:with|on)\b|\bunexpected(?:ly)?\b|\berrors? (?:occurs?|appears?|is returned)\b/i, ['known issue', 'still', 'might', 'may ', 'could', 'can ', 'fail', 'work', 'cannot', "can't", 'incompatib', 'workaround', "don't use", 'do not use', 'affected', 'impacted', 'not supported', 'not yet supported', 'unexpected', 'error', 'regression', 'pending', 'cannot be patched', 'only compatible', 'only supported', 'not yet', 'does not', 'do not', 'will not', "doesn't", "don't", "won't", 'incompatib']);
+const KNOWN_ISSUE = cue(/\bknown issues?\b|\bstill (?:have|has|see|sees|show|shows|experience|experiences|hit|hits) (?:the|this|that|an?|same) (?:issue|problem|bug|error|crash|regression|failure)s?\b|\b(?:is|are) still affected\b|\b(?:does|do|will)(?: not|n't) (?:run|work|start|boot|load|install)\b|\bincompatib\w*|\bregression\b(?!(?:[^.]|\.\d){0,200}?\b(?:is |was |has been )?(?:fixed|resolved|restored|rolled back|reverted)\b)|\bpending (?:the )?next release\b|\bcannot be patched\b|\bnot yet (?:fixed|resolved|supported|available)\b|\b(?:might|may|could|can) (?:fail|break|crash|hang|not work|be unable|cause|experience|encounter|run into|hit|return an error|see)\b|\bfails? (?:to|with|when|on|if|for)\b|\b(?:does|do)(?: not|n't) work\b|\bcan(?:not|'t) (?:be )?(?:provisioned|used|created|started|connect|install|load|run|start|find)\b|\bis incompatible\b|\bincompatib|\bworkaround\b|\b(?:don't|do not) use\b|\bare (?:affected|impacted) by\b|\bis not (?:yet )?supported (?:on|for|with)\b|\b(?:is|are) only (?:compatible|supported) (?:with|on)\b|\bunexpected(?:ly)?\b|\berrors? (?:occurs?|appears?|is returned)\b/i, ['known issue', 'still', 'might', 'may ', 'could', 'can ', 'fail', 'work', 'cannot', "can't", 'incompatib', 'workaround', "don't use", 'do not use', 'affected', 'impacted', 'not supported', 'not yet supported', 'unexpected', 'error', 'regression', 'pending', 'cannot be patched', 'only compatible', 'only supported', 'not yet', 'does not', 'do not', 'will not', "doesn't", "don't", "won't", 'incompatib']);
 const PATCH_WORDS = cue(/\bpatch (?:updates?|releases?|versions?(?: upgrades?)?)\b|\bupdated to the latest patch\b/i, ['patch']);
 const PRERELEASE = cue(/\b(?:alpha|beta|rc)\s*\d/i, ['alpha', 'beta', 'rc']);
 const UPGRADE_VERB = cue(/\b(?:upgrad(?:e|ed|es|ing)|updat(?:e|ed|es|ing)|bump(?:s|ed)?|refresh(?:es|ed)?|moved|migrated|pinned)\b/i, ['upgrad', 'updat', 'bump', 'refresh', 'moved', 'migrated', 'pinned']);
@@ -92,7 +92,7 @@ const LABEL_LEAD_IN: [RegExp, EventKind][] = [
   [/^(?:new (?:fields?|features?|actions?|options?|apis?|models?(?: support)?)|features?|enhancements?|improvements?|changes|highlights|what's new)\s*:?$/i, 'other'],
 ];
 // Said outright, a current problem is a known issue in any note, not only under Issue or Breaking.
-const FALSE_ALARM = /\b(?:falsely|incorrectly|wrongly|erroneously|mistakenly) (?:flagged|reported|marked|detected|listed)\b|\bfalse positives?\b/i;
+const FALSE_ALARM = /\b(?:falsely|incorrectly|wrongly|erroneously|mistakenly) (?:flagged|reported|marked|detected|listed)\b(?:[^.]|\.\d){0,80}?\bas (?:vulnerable|affected|insecure|compromised)\b|\bfalse positives?\b/i;
 const STRONG_KNOWN_ISSUE = /known issue|\bstill (?:have|has|see|sees|show|shows|experience|experiences|hit|hits) |still affected|workaround|only (?:compatible|supported)|don't use|do not use|(?:does|do|will)(?: not|n't) (?:run|work|start|boot|load|install)|incompatib|regression|pending|cannot be patched|not yet/i;
 const UPDATE_HEAD = /^(?:updated|upgraded|bumped|added support for|add support for|updates|upgrades)\b/i;
 const UPDATED_DOCS = /^updated (?:the )?(?:[\w-]+ )?(?:documentation|docs|description|descriptions|pricing|behavior|behaviour|ui|console|page|guide|limits?|quotas?|wording|text|labels?|help)\b/i;
@@ -113,7 +113,7 @@ const ROUTINE_UPDATES = cue(/\b(?:package|software|library|libraries|dependency|
 const FEATURE_PATTERN = /\byou can now\b|\bnow (?:supports?|lets|allows|enables|offers|provides|requires|uses)\b|\b(?:generally available|general availability|\(GA\)|in preview|\(preview\)|public preview|private preview)\b|^preview\b|\bis now (?:in|at)\b|\blets you\b|\ballows you\b|\benables you\b|\bpricing\b|\bwill (?:start|begin) charging\b|\bbilling\b|\bwe (?:strongly )?recommend\b|\brecommended\b|\bstarting (?:on|with|in|from)\b|\bis changing\b|\bchanged? the default\b|\bnew (?:feature|option|flag|setting|parameter|field|api|action|capability|metric)\b|\bsupport for\b|\bsupports?\b|\bavailable in\b|\bimproved?\b|\bimprovements?\b|\boptimiz\w*\b|\bperformance\b|\benhanc\w*\b|\badded\b|\badds\b|\bintroduc\w*|\bchanged\b|\bchanges\b|\bupdated (?:the )?(?:documentation|description|pricing|behavior|behaviour|ui|console|page|guide|limit|quota)\b|\b(?:is|are) now\b|\bcan now\b|\bno longer requires?\b/i;
 const FEATURE = cue(FEATURE_PATTERN, ['you can now', 'now', 'generally available', 'general availability', 'ga', 'preview', 'public preview', 'private preview', 'lets you', 'allows you', 'enables you', 'pricing', 'charging', 'billing', 'we recommend', 'we strongly recommend', 'recommended', 'starting', 'changing', 'change', 'default', 'new', 'support', 'available', 'improv', 'optimiz', 'performance', 'enhanc', 'added', 'adds', 'introduc', 'updated', 'can now', 'no longer requires', 'is now', 'are now']);
 // Editorial notes about the notes themselves: "This release note was updated to correct …", "UPDATE: …".
-const FIXES_IT = cue(/\bfix(?:es|ed)? for\b|\bfixes\b|\bfixed\b|\bresolv(?:es|ed)\b|\bno longer (?:needed|necessary|required)\b|\bno longer (?:needs?|requires?) (?:the |a |any )?workarounds?\b/i, ['fix', 'resolv', 'no longer']);
+const FIXES_IT = cue(/\bfix(?:es|ed)? for\b|\bfixes\b|\bfixed\b|\bresolv(?:es|ed)\b|\bworkarounds?\b(?:[^.]|\.\d){0,80}?\bno longer (?:needed|necessary|required)\b|\bno longer (?:needs?|requires?) (?:the |a |any )?workarounds?\b/i, ['fix', 'resolv', 'no longer']);
 const EDITORIAL = cue(/\brelease notes?\b[^.]{0,160}?\b(?:was|were|has been|have been|is) (?:updated|corrected|edited|revised)\b|^update:/i, ['release note', 'update']);
 // What a user can now do is a feature, whatever verb it uses ("You can now resolve errors with …").
 const USER_CAN = cue(/^(?:you|users|customers|admins|administrators) can\b|\b(?:you|users) can (?!not\b|no longer\b)(?:now )?(?:\w+)\b|\blets you\b|\ballows you\b|\benables you\b|^added (?:the )?(?:ability|option)\b|^adds? (?:the )?(?:ability|option)\b/i, ['you', 'users', 'customers', 'admins', 'administrators', 'added', 'adds', 'add']);
@@ -143,13 +143,22 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   // "Security patches for TensorFlow 2.15 images will end on April 30": an end announced, not a patch.
   if ((cue = END_ANNOUNCED.exec(text)?.[0] ?? null)) return found('deprecation', cue, 'says updates or support will end');
   if ((cue = first(SECURITY, t))) return found('security-update', cue, 'fixes vulnerabilities');
-  if ((cue = first(DEPRECATION, t))) return CALLED_OFF.test(text) ? found('other', cue, 'says a deprecation will not happen') : found('deprecation', cue, 'says it is deprecated or stops being available/updated');
+  const deprecation = matchOf(DEPRECATION, t);
+  if (deprecation) {
+    // "… will not be deprecated": called off, unless the statement goes on to another deprecation ("… that were not deprecated in M120 will be removed").
+    const calledOff = CALLED_OFF.test(text.slice(Math.max(0, deprecation.index - 20), deprecation.index));
+    const later = calledOff ? DEPRECATION.re.exec(text.slice(deprecation.index + deprecation[0].length)) : null;
+    if (calledOff && !later) return found('other', deprecation[0], DEPRECATION_CALLED_OFF);
+    return found('deprecation', later?.[0] ?? deprecation[0], 'says it is deprecated or stops being available/updated');
+  }
   if ((cue = first(FEATURE_REMOVED, t)) && !IMAGE_NOUN.test(text) && !DEPENDENCY_NOUN.test(text)) return found('deprecation', cue, 'says a feature is removed or replaced');
   if ((cue = first(RENAME, t))) return found('rename', cue, 'says names change');
   if (own && noteType === 'issue' && !has(FIX_ANY, t)) return found('known-issue', null, 'an Issue note');
   // "Integrates fix for speed regression": a problem being fixed is a fix, not a known issue.
   const fixesIt = has(FIXES_IT, t);
   if ((cue = first(KNOWN_ISSUE, t)) && !(fixesIt && noteType !== 'issue') && (noteType === 'issue' || noteType === 'breaking' || STRONG_KNOWN_ISSUE.test(cue))) return found('known-issue', cue, 'describes a current problem');
+  // "The regression introduced in … was rolled back": a fix, before "introduced" can read as a launch.
+  if ((cue = ROLLED_BACK.exec(text)?.[0] ?? null)) return found('fix', cue, 'a change rolled back');
   const frameworkSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'other' && m.framework !== 'python');
   const versioned = mentions.frameworks.some((m) => m.role === 'subject' && m.versions.length > 0);
   // An upgrade of a framework line is a patch update; of "other" image lines (MXNet, Chainer,
@@ -160,7 +169,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   if (upgradeTarget && (cue = first(NOW_AT_VERSION, t))) return found('patch-update', cue, 'a framework is now at a version');
   if (has(UPGRADE_VERB, t) && versioned && has(PRERELEASE, t)) return found('patch-update', first(PRERELEASE, t), 'a pre-release step of a framework version');
   if (has(UPGRADE_VERB, t) && frameworkSubject && sameFrameworkTwice(mentions)) return found('patch-update', first(UPGRADE_VERB, t), 'a framework line moved to a newer version');
-  if (frameworkSubject && lineAndItsPatch(mentions) && (cue = NOW_CONTAINS.exec(text)?.[0] ?? null)) return found('patch-update', cue, 'a framework line now built on a patch release of itself');
+  if (frameworkSubject && (cue = NOW_CONTAINS.exec(text)?.[0] ?? null) && lineAndItsPatch(mentions)) return found('patch-update', cue, 'a framework line now built on a patch release of itself');
   // "vLLM 0.27.0 — minor version bump from 0.26.0": the framework's new version, then where it came from.
   if (versionedFramework(mentions) && (cue = BUMPED_FROM.exec(text)?.[0] ?? null)) return found('patch-update', cue, 'a framework version, bumped from an older one');
   // A verb inside a relative clause describes, it does not report: "files that are available", "the packages that are installed".
@@ -216,9 +225,11 @@ const LINE_NOW_SUPPORTED = cue(/^(?:[A-Z][\w/-]*\s+){1,3}v?\d+(?:\.\d+)+\s+(?:is
 const NOW_AT_VERSION = cue(/\b(?:is|are) now (?:at )?(?:version )?v?\d+(?:\.\d+)+\b(?!\s*(?:%|percent|usd|\$|hours?|minutes?|seconds?|days?|[gmt]b)\b)/i, ['is now', 'are now']);
 /** A framework line named with a version, the subject: what an image line is. */
 const lineOfImages = (m: Mentions['frameworks'][number]): boolean => m.role === 'subject' && m.versions.length > 0 && m.framework !== 'python' && m.framework !== 'other';
-const END_ANNOUNCED = /\b(?:security )?(?:patch(?:es)?|updates|support|fixes) (?:for (?:[^.]|\.\d){1,80}? )?(?:will|is going to|are going to) (?:end|stop|cease)\b|\b(?:will )?stop(?:s|ped)? receiving (?:security )?(?:patches|updates|fixes)\b/i;
+const END_ANNOUNCED = /\b(?:security )?(?:patch(?:es)?|updates|support|fixes) (?:(?:for|to) (?:[^.]|\.\d){1,80}? )?(?:will|is going to|are going to) (?:end|stop|cease)(?=\s+(?:on|in|by|after|at|from|with)\b|\s*[.,;]|\s*$)|\b(?:will )?stop(?:s|ped)? receiving (?:security )?(?:patches|updates|fixes)\b/i;
 // "… will not be deprecated", "is no longer being deprecated": a deprecation called off.
-const CALLED_OFF = /\b(?:will|is|are|was|were) not (?:be |being )?deprecated\b|\bno longer (?:be |being )?deprecated\b/i;
+const CALLED_OFF = /\b(?:(?:will|is|are|was|were) not|no longer) (?:be |being )?$/i;
+export const DEPRECATION_CALLED_OFF = 'says a deprecation will not happen';
+const ROLLED_BACK = /\b(?:was|were|has been|have been) (?:rolled back|reverted)\b/i;
 const WILL_HAVE = /\bwill have (?:ended|reached|passed|been)\b/i;
 // "The end of patch and support date for TensorFlow 2.15 was moved to March 31": a date, not contents.
 const DATE_MOVED = cue(/\b(?:dates?|end of (?:patch and )?(?:support|availability))\b(?:[^.]|\.\d){0,80}?\b(?:was|were|has been|have been|is|are|will be) (?:moved|changed|extended|postponed|pushed back|brought forward|updated|delayed)\b|\bwe are (?:extending|postponing|moving|delaying) the (?:end of|date)\b/i, ['date', 'end of', 'we are extending', 'we are postponing', 'we are moving', 'we are delaying']);
@@ -232,14 +243,35 @@ function versionedFramework(mentions: Mentions): boolean {
 
 /** "Upgraded TensorFlow 2.15 images to TensorFlow 2.15.1": one framework named twice, a newer version second. */
 function sameFrameworkTwice(mentions: Mentions): boolean {
-  const subjects = mentions.frameworks.filter((m) => m.role === 'subject' && m.versions.length > 0);
-  return subjects.some((a, i) => subjects.slice(i + 1).some((b) => b.framework === a.framework && b.versions.join() !== a.versions.join()));
+  // One pass: the first versions seen per framework, and whether a later mention differs (a
+  // statement naming one line many times stays linear).
+  const first = new Map<string, string>();
+  for (const m of mentions.frameworks) {
+    if (m.role !== 'subject' || m.versions.length === 0) continue;
+    const versions = m.versions.join();
+    const seen = first.get(m.framework);
+    if (seen === undefined) first.set(m.framework, versions);
+    else if (seen !== versions) return true;
+  }
+  return false;
 }
 
 /** "TensorFlow 2.15 containers now use TensorFlow 2.15.1": a line, then a patch release of that same line. */
 function lineAndItsPatch(mentions: Mentions): boolean {
+  // Which mentions name each framework version; then, for every version, whether another mention
+  // names one of its shorter forms ("2.15" for "2.15.1"). Linear in the mentions.
+  const namedBy = new Map<string, Set<FrameworkMention>>();
   const subjects = mentions.frameworks.filter((m) => m.role === 'subject' && m.versions.length > 0);
-  return subjects.some((a) => subjects.some((b) => b !== a && b.framework === a.framework && b.versions.some((v) => a.versions.some((line) => v.startsWith(`${line}.`)))));
+  for (const m of subjects) for (const v of m.versions) namedBy.set(`${m.framework} ${v}`, (namedBy.get(`${m.framework} ${v}`) ?? new Set()).add(m));
+  for (const m of subjects) {
+    for (const v of m.versions) {
+      for (let cut = v.lastIndexOf('.'); cut > 0; cut = v.lastIndexOf('.', cut - 1)) {
+        const by = namedBy.get(`${m.framework} ${v.slice(0, cut)}`);
+        if (by && [...by].some((other) => other !== m)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /**

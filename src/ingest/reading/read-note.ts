@@ -6,8 +6,8 @@
 import type { Framework } from '../../domain/events.js';
 import type { Note, Statement } from '../notes.js';
 import { chooseSubjects, composeFindings, type Finding } from './compose.js';
-import { expandVersions, findMentions, VERSION_LIST, type FrameworkMention, type Mentions } from './mentions.js';
-import { readPredicate, words, type PredicateReading, type Words } from './predicates.js';
+import { expandVersions, findMentions, VERSION_LIST, type CarriedLine, type FrameworkMention, type Mentions } from './mentions.js';
+import { DEPRECATION_CALLED_OFF, readPredicate, words, type PredicateReading, type Words } from './predicates.js';
 import { hintsOf, registerHints, type Hints } from './words.js';
 
 export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'table header' | 'past state' | 'nothing changed' | 'empty';
@@ -124,7 +124,9 @@ const RELEASE_LEAD_IN = /\b(?:in|of|for) (?:the )?(M\d{2,3}(?:\.\d+)?) release:$
 const STILL_SO = /\b(?:can|will|may) still be\b|\b(?:remains?|stays?|is still|are still|continues? to be) (?:available|supported|usable)\b|\b(?:is|are) now the (?:recommended|preferred)\b/i;
 // "PyTorch 2.4 images are not deprecated, but PyTorch 2.3 images are.": the second clause says the
 // first clause's word, without its "not".
-const NEGATED = /\b(?:is|are|was|were|has been|have been) not ((?:yet )?[a-z]+(?: (?:of|for) [a-z]+)?)\.?$/i;
+const NEGATED = /\b(?:is|are|was|were|has been|have been) not (?:yet )?([a-z]+(?: (?:of|for) [a-z]+)?)\.?$/i;
+// "PyTorch 2.4 images are no longer updated, but 2.5 images are.": the second goes on as before.
+const NO_LONGER = /\bno longer\b/i;
 const ELIDED = /\b(?:is|are|was|were|has been|have been)\.?$/i;
 
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
@@ -145,16 +147,20 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const [first, second] = parts;
   if (!first || !second) return null;
   const negated = NEGATED.exec(first.text);
-  if (negated && ELIDED.test(second.text)) {
+  const elided = ELIDED.test(second.text);
+  if (negated && elided) {
     const said = readStatement({ ...second, text: second.text.replace(/\.?$/, ` ${negated[1]}.`) }, noteType, title, false, scope, false);
     if (said.predicate?.kind != null && said.findings.length > 0) return { ...said, text: s.text };
   }
   const a = readStatement(first, noteType, title, false, scope, false);
+  if (elided && NO_LONGER.test(first.text) && a.predicate?.kind != null) return { ...a, text: s.text };
   // "…, and 2.14 images are deprecated": the second clause's bare version is of the first clause's framework.
-  const b = readStatement(second, noteType, title, false, scope, false, a.mentions.find((m) => m.role === 'subject')?.framework ?? null);
+  const line = a.mentions.find((m) => m.role === 'subject' && m.framework !== 'python');
+  const b = readStatement(second, noteType, title, false, scope, false, line ? { framework: line.framework, versions: line.versions } : null);
   // "…, but TensorFlow 2.18 images are unchanged", "PyTorch 2.2 images can still be created, while …":
   // the clause that says nothing changed, or that something goes on as before, yields nothing.
-  const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed' || (STILL_SO.test(r.text) && (r.predicate?.kind ?? 'other') === 'other');
+  // So does a deprecation called off beside one that happens ("X are deprecated; Y are not deprecated").
+  const saysNothing = (r: StatementReading): boolean => r.noEvent === 'nothing changed' || (STILL_SO.test(r.text) && (r.predicate?.kind ?? 'other') === 'other') || r.predicate?.why === DEPRECATION_CALLED_OFF;
   const saysSomething = (r: StatementReading): boolean => r.predicate?.kind != null && r.findings.length > 0;
   if (saysSomething(a) && saysNothing(b)) return { ...a, text: s.text };
   if (saysSomething(b) && saysNothing(a)) return { ...b, text: s.text };
@@ -182,7 +188,7 @@ function subjectLines(mentions: Mentions): number {
   return one === null ? 0 : 1;
 }
 
-export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope(), splitClauses = true, carry: Framework | null = null): StatementReading {
+export function readStatement(s: Statement, noteType: Note['type'], title: FrameworkMention | null, isHeading: boolean, scope: NoteScope = noteScope(), splitClauses = true, carry: CarriedLine | null = null): StatementReading {
   if (s.text.trim() === '') return noEvent(s, 'empty');
   if (isInstruction(s.text)) return noEvent(s, 'pointer');
   // One look at the statement's words tells which names and cues can be in it at all.
