@@ -43,8 +43,12 @@ export function noteIdOf(source: string, entryId: string, note: Note): string {
  * gives the same string without a whitespace pass over the whole note.
  */
 export function noteFingerprint(note: Pick<Note, 'product' | 'heading' | 'text'>): string {
-  const text = note.text.includes('\n') ? note.text.replaceAll('\n', ' ') : note.text;
-  return [note.product ?? '', note.heading, text].filter((x) => x !== '').join(' ').toLowerCase();
+  // (Product and heading are single lines; one lowercased copy, then the text's line breaks as spaces.)
+  let joined = note.text;
+  if (note.heading !== '') joined = joined === '' ? note.heading : `${note.heading} ${joined}`;
+  if (note.product) joined = joined === '' ? note.product : `${note.product} ${joined}`;
+  const lower = joined.toLowerCase();
+  return lower.includes('\n') ? lower.replaceAll('\n', ' ') : lower;
 }
 
 /** What may stand before a framework line's name in a heading that names the line. */

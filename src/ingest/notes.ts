@@ -222,6 +222,9 @@ const childTags = (el: Element, names: string[]): Element[] => el.children.filte
  * one inside it.
  */
 function textAndCodes(el: Element, withoutLists: boolean): { text: string; codes: string[] } {
+  // Most elements are one run of text ("<p>…</p>", "<li>…</li>"): no walk.
+  const only = el.children.length === 1 ? el.children[0] : undefined;
+  if (only && isText(only)) return { text: cleanText(only.data), codes: [] };
   const parts: string[] = [];
   const codes: string[][] = [];
   const open: string[][] = [];
