@@ -141,7 +141,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   // "Support for PyTorch 2.3 images will have ended by …": an end announced, not reached.
   if ((cue = first(EOS, t))) return WILL_HAVE.test(text) ? found('deprecation', cue, 'says support will have ended (an announced end)') : found('end-of-support-reached', cue, 'says support has ended');
   // "Security patches for TensorFlow 2.15 images will end on April 30": an end announced, not a patch.
-  if ((cue = END_ANNOUNCED.exec(text)?.[0] ?? null)) return found('deprecation', cue, 'says updates or support will end');
+  if ((cue = first(END_ANNOUNCED, t))) return found('deprecation', cue, 'says updates or support will end');
   if ((cue = first(SECURITY, t))) return found('security-update', cue, 'fixes vulnerabilities');
   const deprecation = matchOf(DEPRECATION, t);
   if (deprecation) {
@@ -158,7 +158,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   const fixesIt = has(FIXES_IT, t);
   if ((cue = first(KNOWN_ISSUE, t)) && !(fixesIt && noteType !== 'issue') && (noteType === 'issue' || noteType === 'breaking' || STRONG_KNOWN_ISSUE.test(cue))) return found('known-issue', cue, 'describes a current problem');
   // "The regression introduced in … was rolled back": a fix, before "introduced" can read as a launch.
-  if ((cue = ROLLED_BACK.exec(text)?.[0] ?? null)) return found('fix', cue, 'a change rolled back');
+  if ((cue = first(ROLLED_BACK, t))) return found('fix', cue, 'a change rolled back');
   const frameworkSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'other' && m.framework !== 'python');
   const versioned = mentions.frameworks.some((m) => m.role === 'subject' && m.versions.length > 0);
   // An upgrade of a framework line is a patch update; of "other" image lines (MXNet, Chainer,
@@ -225,11 +225,11 @@ const LINE_NOW_SUPPORTED = cue(/^(?:[A-Z][\w/-]*\s+){1,3}v?\d+(?:\.\d+)+\s+(?:is
 const NOW_AT_VERSION = cue(/\b(?:is|are) now (?:at )?(?:version )?v?\d+(?:\.\d+)+\b(?!\s*(?:%|percent|usd|\$|hours?|minutes?|seconds?|days?|[gmt]b)\b)/i, ['is now', 'are now']);
 /** A framework line named with a version, the subject: what an image line is. */
 const lineOfImages = (m: Mentions['frameworks'][number]): boolean => m.role === 'subject' && m.versions.length > 0 && m.framework !== 'python' && m.framework !== 'other';
-const END_ANNOUNCED = /\b(?:security )?(?:patch(?:es)?|updates|support|fixes) (?:(?:for|to) (?:[^.]|\.\d){1,80}? )?(?:will|is going to|are going to) (?:end|stop|cease)(?=\s+(?:on|in|by|after|at|from|with)\b|\s*[.,;]|\s*$)|\b(?:will )?stop(?:s|ped)? receiving (?:security )?(?:patches|updates|fixes)\b/i;
+const END_ANNOUNCED = cue(/\b(?:security )?(?:patch(?:es)?|updates|support|fixes) (?:(?:for|to) (?:[^.]|\.\d){1,80}? )?(?:will|is going to|are going to) (?:end|stop|cease)(?=\s+(?:on|in|by|after|at|from|with)\b|\s*[.,;]|\s*$)|\b(?:will )?stop(?:s|ped)? receiving (?:security )?(?:patches|updates|fixes)\b/i, ['will end', 'will stop', 'will cease', 'going to', 'stop receiving', 'stops receiving', 'stopped receiving']);
 // "… will not be deprecated", "is no longer being deprecated": a deprecation called off.
 const CALLED_OFF = /\b(?:(?:will|is|are|was|were) not|no longer) (?:be |being )?$/i;
 export const DEPRECATION_CALLED_OFF = 'says a deprecation will not happen';
-const ROLLED_BACK = /\b(?:was|were|has been|have been) (?:rolled back|reverted)\b/i;
+const ROLLED_BACK = cue(/\b(?:was|were|has been|have been) (?:rolled back|reverted)\b/i, ['rolled back', 'reverted']);
 const WILL_HAVE = /\bwill have (?:ended|reached|passed|been)\b/i;
 // "The end of patch and support date for TensorFlow 2.15 was moved to March 31": a date, not contents.
 const DATE_MOVED = cue(/\b(?:dates?|end of (?:patch and )?(?:support|availability))\b(?:[^.]|\.\d){0,80}?\b(?:was|were|has been|have been|is|are|will be) (?:moved|changed|extended|postponed|pushed back|brought forward|updated|delayed)\b|\bwe are (?:extending|postponing|moving|delaying) the (?:end of|date)\b/i, ['date', 'end of', 'we are extending', 'we are postponing', 'we are moving', 'we are delaying']);
