@@ -59,7 +59,16 @@ describe('Redis failover', () => {
     const failedOverAt = Date.now();
 
     const wanted = new Set(jobs.map((j) => j.events?.[0]?.title ?? ''));
-    await waitFor(() => [...wanted].every((t) => titles().includes(t)), 'every delivery to arrive after the failover', 60_000);
+    await waitFor(() => [...wanted].every((t) => titles().includes(t)), 'every delivery to arrive after the failover', 60_000).catch(async (err: unknown) => {
+      // Once seen in CI (1 run in 6): say which deliveries are missing and where their jobs are.
+      const missing = [...wanted].filter((t) => !titles().includes(t));
+      const deliver = service.deps.queues.deliver;
+      const counts = await deliver.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children');
+      const failed = (await deliver.getFailed(0, 20)).map((j) => `${j.id}: ${j.failedReason} (attempts ${j.attemptsMade})`);
+      const metrics = (await (await fetch(`${url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('release_radar_stage_consuming') || l.startsWith('release_radar_workers_replaced_total'));
+      console.log(`DEBUG missing ${missing.length}: ${missing.slice(0, 10).join(', ')} | deliver ${JSON.stringify(counts)} | failed ${JSON.stringify(failed)} | ${metrics.join(' | ')}`);
+      throw err;
+    });
     await waitFor(async () => {
       const c = await service.deps.queues.deliver.getJobCounts('waiting', 'active', 'delayed');
       return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0;
