@@ -113,20 +113,34 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
     out.push({ entryId: entry.id, noteId, note, unread, events, ...(options.explain ? { reading } : {}) });
   }
   // Across the notes of one entry too: a line's exact release makes its bare line redundant.
-  const lineOf = (n: ExtractedNote, e: ReleaseEvent): string => `${n.note.product ?? ''}|${e.kind}|${e.framework}`;
-  const versions = new Map<string, string[]>();
+  const lines = new LineVersions();
+  for (const n of out) for (const e of n.events) lines.add(`${n.note.product ?? ''}|${e.kind}`, e);
   for (const n of out) {
-    for (const e of n.events) {
-      if (!e.framework || !e.version) continue;
-      const line = lineOf(n, e);
-      const list = versions.get(line);
-      if (list) list.push(e.version);
-      else versions.set(line, [e.version]);
-    }
+    const redundant = (e: ReleaseEvent): boolean => lines.moreSpecific(`${n.note.product ?? ''}|${e.kind}`, e) !== null;
+    if (n.events.some(redundant)) n.events = n.events.filter((e) => !redundant(e));
   }
-  const moreSpecificIn = (n: ExtractedNote, e: ReleaseEvent): boolean => !!(e.framework && e.version) && (versions.get(lineOf(n, e)) ?? []).some((v) => v.startsWith(`${e.version}.`));
-  for (const n of out) if (n.events.some((e) => moreSpecificIn(n, e))) n.events = n.events.filter((e) => !moreSpecificIn(n, e));
   return out;
+}
+
+/**
+ * The versions said of each framework line, to find one more specific than a bare line ("2.6.0"
+ * beside "2.6"). `scope` says what else must match (the kind; the product, across notes).
+ */
+class LineVersions {
+  private readonly byLine = new Map<string, string[]>();
+
+  add(scope: string, item: { framework: string | null; version: string | null }): void {
+    if (!item.framework || !item.version) return;
+    const line = `${scope}|${item.framework}`;
+    const list = this.byLine.get(line);
+    if (list) list.push(item.version);
+    else this.byLine.set(line, [item.version]);
+  }
+
+  moreSpecific(scope: string, item: { framework: string | null; version: string | null }): string | null {
+    if (!item.framework || !item.version) return null;
+    return this.byLine.get(`${scope}|${item.framework}`)?.find((v) => v.startsWith(`${item.version}.`)) ?? null;
+  }
 }
 
 const eventKey = (e: Pick<ReleaseEvent, 'kind' | 'framework' | 'version' | 'release'>): string => `${e.kind}|${e.framework ?? ''}|${e.version ?? ''}|${e.release ?? ''}`;
@@ -137,18 +151,11 @@ export function readNoteEvents(note: Note, entry: FeedEntry, source: string, not
   // containers are available" … "Introduced containers for PyTorch 2.6.0"), is one event: the most
   // specific version.
   if (reading.findings.length === 1 && reading.findings[0]) return [toEvent(reading.findings[0], note, noteId, entry, source)];
-  const byLine = new Map<string, string[]>();
-  for (const f of reading.findings) {
-    if (!f.framework || !f.version) continue;
-    const line = `${f.kind}|${f.framework}`;
-    const list = byLine.get(line);
-    if (list) list.push(f.version);
-    else byLine.set(line, [f.version]);
-  }
-  const moreSpecific = (f: Finding): string | null => (f.framework && f.version ? ((byLine.get(`${f.kind}|${f.framework}`) ?? []).find((v) => v.startsWith(`${f.version}.`)) ?? null) : null);
+  const lines = new LineVersions();
+  for (const f of reading.findings) lines.add(f.kind, f);
   const merged = new Map<string, Finding>();
   for (const found of reading.findings) {
-    const specific = moreSpecific(found);
+    const specific = lines.moreSpecific(found.kind, found);
     const f = specific ? { ...found, version: specific } : found;
     // Statements of one note that name different releases stay apart.
     const key = `${f.kind}|${f.framework ?? ''}|${f.version ?? ''}|${f.release ?? note.release ?? ''}`;
