@@ -287,9 +287,10 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
     const elliptical = ellipticalMentions(text, byName, carry, spans);
     if (elliptical.length > 0) byName = [...byName, ...elliptical].sort((a, b) => a.start - b.start);
   }
-  // "The Base CUDA 12.4 images now use CUDA 12.4.1": a patch release of a Base line is a CUDA patch release.
   // "The sglang containers pin torch to 2.5.1": beside another framework, torch is a package it bundles.
-  if (byName.some((m) => m.framework === 'pytorch' && /^torch$/i.test(m.name)) && byName.some((m) => m.framework !== 'pytorch' && m.framework !== 'python' && m.role === 'subject')) byName = byName.map((m) => (m.framework === 'pytorch' && /^torch$/i.test(m.name) ? { ...m, role: 'library' } : m));
+  const isTorch = (m: FrameworkMention): boolean => m.framework === 'pytorch' && /^torch$/i.test(m.name);
+  if (byName.some(isTorch) && byName.some((m) => m.framework !== 'pytorch' && m.framework !== 'python' && m.role === 'subject')) byName = byName.map((m) => (isTorch(m) ? { ...m, role: 'library' } : m));
+  // "The Base CUDA 12.4 images now use CUDA 12.4.1": a patch release of a Base line is a CUDA patch release.
   const line = only?.versions.length === 1 ? (only.versions[0] ?? '') : '';
   if (only && /^\d+\.\d+$/.test(line) && hints[CUDA_HINT]) {
     // The patch it goes to: after "to" when the statement says "from … to …", else the last one named.

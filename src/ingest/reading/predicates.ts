@@ -30,11 +30,11 @@ export interface PredicateReading {
 // costlier pattern. The reader runs on every statement of every changed document.
 interface Cue {
   re: RegExp;
-  hints: string[];
+  /** Its hints' number in words.ts. */
   id: number;
 }
 function cue(re: RegExp, hints: string[]): Cue {
-  return { re, hints, id: registerHints(hints) };
+  return { re, id: registerHints(hints) };
 }
 
 /** A text and which cues its words can trigger (by cue id); only those run their pattern. */

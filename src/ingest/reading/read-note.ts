@@ -101,14 +101,22 @@ const OWN_VERSION = new RegExp(String.raw`^(?:from\s+)?(${VERSION_LIST})`, 'i');
 export interface NoteScope {
   contextMentions: (context: string) => Mentions;
   contextWords: (context: string) => Words;
+  /** The release a lead-in names ("The following changes are in the M131 release:"), or null. */
+  contextRelease: (context: string) => string | null;
 }
 
 export function noteScope(): NoteScope {
   const mentions = new Map<string, Mentions>();
   const cues = new Map<string, Words>();
+  const releases = new Map<string, string | null>();
+  const releaseOf = (c: string): string | null => {
+    const m = RELEASE_LEAD_IN.exec(c);
+    return (m?.[1] ?? m?.[2])?.toUpperCase() ?? null;
+  };
   return {
     contextMentions: (c) => mentions.get(c) ?? (mentions.set(c, findMentions(c)), mentions.get(c) as Mentions),
     contextWords: (c) => cues.get(c) ?? (cues.set(c, words(c)), cues.get(c) as Words),
+    contextRelease: (c) => (releases.has(c) ? (releases.get(c) ?? null) : (releases.set(c, releaseOf(c)), releases.get(c) ?? null)),
   };
 }
 
@@ -204,8 +212,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
     if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
   }
   const named = RELEASE_INCLUDES.exec(s.text);
-  const ledIn = s.context ? RELEASE_LEAD_IN.exec(s.context) : null;
-  const release = (named?.[1] ?? ledIn?.[1] ?? ledIn?.[2])?.toUpperCase() ?? null;
+  const release = named?.[1]?.toUpperCase() ?? (s.context ? scope.contextRelease(s.context) : null);
   if (named && named[0].length < s.text.length) {
     // "The M127 release includes fixes for …": what it includes is the statement; the release is its label.
     const inner = readStatement({ ...s, text: s.text.slice(named[0].length) }, noteType, title, isHeading, scope, splitClauses);
