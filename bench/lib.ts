@@ -90,6 +90,13 @@ export async function median(runs: number, fn: () => Promise<void>): Promise<num
   return percentile(times, 50);
 }
 
+/** Runs `fn` and adds how long it took, in ms, to `into`. */
+export async function timeInto(into: number[], fn: () => Promise<unknown>): Promise<void> {
+  const t = performance.now();
+  await fn();
+  into.push(performance.now() - t);
+}
+
 /**
  * Medians of `runs` interleaved timings of a baseline and a subject: interleaved so that a machine
  * that gets busier or quieter during the bench moves both alike, and in alternating order (baseline
@@ -99,18 +106,13 @@ export async function median(runs: number, fn: () => Promise<void>): Promise<num
 export async function pairedMedians(runs: number, baseline: () => Promise<unknown>, subject: () => Promise<unknown>): Promise<{ baseline: number; subject: number }> {
   const a: number[] = [];
   const b: number[] = [];
-  const time = async (fn: () => Promise<unknown>, into: number[]): Promise<void> => {
-    const t = performance.now();
-    await fn();
-    into.push(performance.now() - t);
-  };
   for (let i = 0; i < runs; i++) {
     if (i % 2 === 0) {
-      await time(baseline, a);
-      await time(subject, b);
+      await timeInto(a, baseline);
+      await timeInto(b, subject);
     } else {
-      await time(subject, b);
-      await time(baseline, a);
+      await timeInto(b, subject);
+      await timeInto(a, baseline);
     }
   }
   return { baseline: percentile(a, 50), subject: percentile(b, 50) };

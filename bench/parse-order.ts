@@ -2,25 +2,13 @@
 // the same build timed baseline-first, alternating (what `npm run bench` does), and with a full
 // garbage collection before every timed run. Three rounds of nine pairs each; prints one line per
 // round and mode. Needs `node --expose-gc` (`npm run bench:order`).
-import Parser from 'rss-parser';
-import { extractEntries } from '../src/ingest/extract.js';
-import { parseFeed } from '../src/ingest/feed.js';
-import { feedOf, percentile } from './lib.js';
+import { percentile, timeInto } from './lib.js';
+import { parsePair } from './parser.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc (npm run bench:order)');
 
-const big = feedOf(10);
-const bare = new Parser();
-const baseline = (): Promise<unknown> => bare.parseString(big);
-const read = async (): Promise<void> => {
-  const { entries } = await parseFeed(big);
-  await extractEntries(entries, { source: 'bench' });
-};
-for (let i = 0; i < 3; i++) {
-  await baseline();
-  await read();
-}
+const { baseline, read } = await parsePair();
 
 type Step = 'gc' | 'baseline' | 'subject';
 async function mode(name: string, order: (i: number) => Step[]): Promise<void> {
@@ -32,9 +20,7 @@ async function mode(name: string, order: (i: number) => Step[]): Promise<void> {
         gc?.();
         continue;
       }
-      const t = performance.now();
-      await (step === 'baseline' ? baseline() : read());
-      (step === 'baseline' ? a : b).push(performance.now() - t);
+      await (step === 'baseline' ? timeInto(a, baseline) : timeInto(b, read));
     }
   }
   const ma = percentile(a, 50);
