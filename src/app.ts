@@ -46,6 +46,8 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
   const clock = options.clock ?? (() => new Date());
   const health = new RedisHealth(logger, clock);
   health.watchMain(redis);
+  const metrics = options.metrics ?? createMetrics();
+  health.onRevived = () => metrics.redisRevived.inc();
   const prefix = env.QUEUE_PREFIX;
   const { slack, email } = createNotifiers(env, logger);
   return {
@@ -79,7 +81,7 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
     email,
     clock,
     logger,
-    metrics: options.metrics ?? createMetrics(),
+    metrics,
     publicUrl: env.PUBLIC_URL ?? null,
     fetch: { ...options.fetch, allowPrivate: env.ALLOW_PRIVATE_SOURCES },
   };

@@ -14,6 +14,7 @@ export interface Metrics {
   unreadStatements: Gauge<'source'>;
   exposedInstances: Gauge<'team' | 'line' | 'state'>;
   redisUp: Gauge;
+  redisRevived: Counter;
   configMismatch: Gauge;
   uncertainRetries: Counter<'channel' | 'resolution'>;
   slackHistoryLookup: Gauge;
@@ -37,6 +38,7 @@ export function createMetrics(withDefaults = true): Metrics {
     unreadStatements: new Gauge({ name: 'release_radar_unread_statements', help: 'Statements of the last parsed document of each source whose kind the parser did not understand', labelNames: ['source'], registers: [registry] }),
     configMismatch: new Gauge({ name: 'release_radar_config_mismatch', help: 'Live processes on this Redis prefix whose configuration differs from this one (a rolling deploy, a forgotten process)', registers: [registry] }),
     redisUp: new Gauge({ name: 'release_radar_redis_up', help: '1 when Redis answered the last scrape, 0 when it was unreachable', registers: [registry] }),
+    redisRevived: new Counter({ name: 'release_radar_redis_connections_revived_total', help: 'Redis connections (main, queues, workers) that ioredis had closed for good without being asked to, and that were connected again (a connect cancelled by a Sentinel failover)', registers: [registry] }),
     uncertainRetries: new Counter({ name: 'release_radar_uncertain_retries_total', help: 'Retries of a delivery whose earlier attempt had an unknown outcome, by how they ended: found (Slack history had it; not posted again), not-found (posted), resent-unchecked (history lookup refused: may duplicate), resent-same-message-id (email)', labelNames: ['channel', 'resolution'], registers: [registry] }),
     slackHistoryLookup: new Gauge({ name: 'release_radar_slack_history_lookup_available', help: '1 when the last Slack history lookup worked (effectively-once), 0 when Slack refused it (a missing history scope: at-least-once)', registers: [registry] }),
     stageConsuming: new Gauge({ name: 'release_radar_stage_consuming', help: "1 while this process's canary jobs are taken by the stage's workers in time, 0 when one waited past CANARY_DEADLINE_MS (workers silently stopped consuming)", labelNames: ['stage'], registers: [registry] }),

@@ -24,6 +24,86 @@ export function describeRedis(target: RedisTarget): string {
 
 const credentials = (target: RedisTarget): RedisOptions => ({ ...(target.REDIS_USERNAME ? { username: target.REDIS_USERNAME } : {}), ...(target.REDIS_PASSWORD ? { password: target.REDIS_PASSWORD } : {}) });
 
+/** What a revived connection reports (event 'revived'), for the log and /metrics. */
+export interface Revival {
+  /** The error that ended the connection, as ioredis gave it. */
+  reason: string;
+  /** How many revivals in a row, without a ready connection in between. */
+  attempt: number;
+}
+
+/**
+ * A connection that does not stay closed unless it was closed on purpose.
+ *
+ * ioredis gives up on a connection for good (status "end", every later command fails with
+ * "Connection is closed") when a connect attempt is cancelled while it runs. With Sentinel that
+ * happens in a failover: the FailoverDetector of the previous connection, still subscribed to
+ * +switch-master, cancels the connect that is just asking a sentinel for the master (ioredis 5.x,
+ * SentinelConnector.connect throws CONNECTION_CLOSED when `connecting` turned false). It was seen
+ * as one failover run in 15 that never delivered again, and BullMQ's worker connections, made with
+ * duplicate(), can end the same way: a worker that silently stops consuming.
+ *
+ * So a close we did not ask for (quit() or disconnect() without reconnect) is followed by a new
+ * connect, after the delay the connection's own retryStrategy gives; a retryStrategy that returns
+ * no number (a probe that must fail fast) keeps ioredis' behaviour. Copies made with duplicate()
+ * are resilient too, and report their revivals through the original's 'revived' event.
+ */
+export class ResilientRedis extends Redis {
+  private closedOnPurpose: boolean;
+  private revivals: number;
+  private lastError: string;
+
+  /** `url` (redis://…), when given, wins over the same settings in `options`, as in ioredis. */
+  constructor(options: RedisOptions, url?: string) {
+    // ioredis skips an undefined argument.
+    super(url as string, options);
+    this.closedOnPurpose = false;
+    this.revivals = 0;
+    this.lastError = '';
+    this.on('error', (err: Error) => {
+      this.lastError = err.message;
+    });
+    this.on('ready', () => {
+      this.revivals = 0;
+    });
+    this.on('end', () => this.reviveUnlessClosedOnPurpose());
+  }
+
+  override connect(callback?: () => void): Promise<void> {
+    this.closedOnPurpose = false;
+    return super.connect(callback);
+  }
+
+  override disconnect(reconnect = false): void {
+    if (!reconnect) this.closedOnPurpose = true;
+    super.disconnect(reconnect);
+  }
+
+  // quit() and every other command pass here; QUIT is a close on purpose.
+  override sendCommand(...args: Parameters<Redis['sendCommand']>): ReturnType<Redis['sendCommand']> {
+    if (args[0].name === 'quit') this.closedOnPurpose = true;
+    return super.sendCommand(...args);
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): ResilientRedis {
+    const copy = new ResilientRedis({ ...this.options, ...override });
+    copy.on('revived', (revival: Revival) => this.emit('revived', revival));
+    return copy;
+  }
+
+  private reviveUnlessClosedOnPurpose(): void {
+    if (this.closedOnPurpose) return;
+    const delay = this.options.retryStrategy?.(++this.revivals);
+    if (typeof delay !== 'number') return;
+    const revival: Revival = { reason: this.lastError || 'Connection is closed', attempt: this.revivals };
+    setTimeout(() => {
+      if (this.closedOnPurpose || this.status !== 'end') return;
+      this.emit('revived', revival);
+      this.connect().catch(() => undefined); // a failed attempt ends again and comes back here
+    }, delay).unref();
+  }
+}
+
 /**
  * One connection to wherever Redis is. After a Sentinel failover the old master turns replica and
  * answers READONLY: reconnect (ioredis asks the sentinels for the new master) and resend.
@@ -33,7 +113,7 @@ const credentials = (target: RedisTarget): RedisOptions => ({ ...(target.REDIS_U
  */
 function connect(target: RedisTarget, options: RedisOptions): Redis {
   if (target.REDIS_SENTINELS) {
-    return new Redis({
+    return new ResilientRedis({
       ...options,
       ...credentials(target),
       sentinels: target.REDIS_SENTINELS,
@@ -54,7 +134,7 @@ function connect(target: RedisTarget, options: RedisOptions): Redis {
     });
     return cluster as unknown as Redis;
   }
-  return new Redis(target.REDIS_URL, options);
+  return new ResilientRedis(options, target.REDIS_URL);
 }
 
 /** What to do, by what went wrong: an absent Redis, or one that answers but refuses us. */

@@ -14,6 +14,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactText } from '../redact.js';
+import type { Revival } from './connection.js';
 
 const CONNECTION_ERROR = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EPIPE|EAI_AGAIN|Connection is closed|connect ETIMEDOUT|Stream isn't writeable|Socket closed|MaxRetriesPerRequest|Reached the max retries|LOADING/i;
 const REFUSING_ERROR = /\bOOM\b|MISCONF|READONLY|NOREPLICAS|NOAUTH|WRONGPASS|NOPERM|-ERR max number of clients/i;
@@ -63,6 +64,8 @@ export class RedisHealth {
   private probeTimer: NodeJS.Timeout | null = null;
   /** Set when the process closes its connections on purpose: a deliberate close is no outage. */
   private stopped = false;
+  /** Called for each revived connection (the service counts them in /metrics). */
+  onRevived: ((revival: Revival) => void) | null = null;
 
   constructor(
     private readonly logger: Logger,
@@ -82,6 +85,12 @@ export class RedisHealth {
     connection.on('close', () => this.connectionError(new Error('Connection is closed'), 'main'));
     connection.on('ready', () => {
       if (this.state === 'down') this.recover();
+    });
+    // ResilientRedis: this connection or one of its copies (worker connections) was ended by
+    // ioredis without being asked to, and connects again.
+    connection.on('revived', (revival: Revival) => {
+      this.onRevived?.(revival);
+      this.logger.warn({ event: 'redis-connection-revived', reason: redactText(revival.reason), attempt: revival.attempt }, 'a Redis connection was closed for good by the client library without being asked to (a connect cancelled by a failover); connecting it again');
     });
   }
 
