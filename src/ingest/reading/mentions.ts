@@ -38,8 +38,8 @@ export interface Mentions {
   os: string | null;
 }
 
-export const VERSION = String.raw`v?\d+(?:\.\d+){1,2}(?:[.-]?(?:rc|beta|alpha|post|dev)\.?\d*)?`;
-const LIST_SEPARATOR = String.raw`\s*(?:,\s*and|,\s*or|,|and|or|/|through|to)\s*`;
+export const VERSION = String.raw`v?\d+(?:\.\d+){1,3}(?:[.-]?(?:rc|beta|alpha|post|dev)\.?\d*)?`;
+const LIST_SEPARATOR = String.raw`\s*(?:,\s*and|,\s*or|,|and|or|/|through|to|→|->)\s*`;
 export const VERSION_LIST = String.raw`(?:${VERSION}|\d+\.x)(?:${LIST_SEPARATOR}(?:${VERSION}|\d+\.x))*`;
 
 // Each name has its own pattern; a statement runs only the patterns of the names its words hint at
@@ -50,7 +50,7 @@ const CUDA_HINT = registerHints(['cuda', 'image added']);
 const PYTHON_HINT = registerHints(['python']);
 const OS_HINT = registerHints(['debian', 'ubuntu']);
 // Examples, past states and alternatives (asideSpans): each kind of aside by the words it cannot be without.
-const EXAMPLE_HINT = registerHints(['example', 'e g']);
+const EXAMPLE_HINT = registerHints(['example', 'e g', 'such as']);
 const PAST_HINT = registerHints(['previously']);
 const INSTEAD_HINT = registerHints(['instead']);
 const CONDITION_HINT = registerHints(['when', 'once', 'as soon as']);
@@ -61,6 +61,8 @@ const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorfl
 // After a name: qualifiers, then an optional version list with its scope.
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w))*\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
+// "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5": a line, then the patch releases it moved between.
+const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
 // "vLLM is now 0.9.2 in …", "The PyTorch version in the PyTorch 2.6 images is now 2.6.1": the version a framework is at now.
 const IS_NOW_AT = new RegExp(String.raw`^(?:\s+version)?(?:\s+(?:in|of|for)\s+(?:the\s+)?(?:[^.]|\.\d){0,60}?)?\s+(?:is|are) now (?:at )?(?:version )?(${VERSION})(?=\s*(?:[,;)]|\.(?!\d))|\s*$|\s+(?:in|for|on|across|throughout)\b)`, 'i');
@@ -73,7 +75,8 @@ export function expandVersions(list: string): { versions: string[]; from: string
   const versions: string[] = [];
   let from: string | null = null;
   let target = false;
-  const parts = list.split(/\s*(,\s*and|,\s*or|,|\band\b|\bor\b|\/|\bthrough\b|\bto\b)\s*/);
+  // "2.19.0 → 2.19.1": an arrow says "to".
+  const parts = list.replace(/\s*(?:→|->)\s*/g, ' to ').split(/\s*(,\s*and|,\s*or|,|\band\b|\bor\b|\/|\bthrough\b|\bto\b)\s*/);
   for (let i = 0; i < parts.length; i += 2) {
     const v = (parts[i] ?? '').replace(/^v(?=\d)/, '');
     const sep = parts[i - 1];
@@ -119,6 +122,8 @@ export function asideSpans(text: string, hints: Hints = hintsOf(text)): { start:
     add(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, 'example');
     add(/\bfor example\b[^.]*\.?/gi, 'example');
     add(/\be\.g\.,?[^.;)]*/gi, 'example');
+    // "Image family names that don't specify a CUDA version, such as common-gpu, will …"
+    add(/\bsuch as\b(?:[^.;,]|\.\d)*/gi, 'example');
   }
   if (hints[PAST_HINT]) add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
   if (hints[INSTEAD_HINT]) add(INSTEAD_OF, 'past');
@@ -139,7 +144,7 @@ function roleAt(text: string, start: number, end: number, spans: ReturnType<type
 
 // "CUDA 12.4 VM images", "CUDA 11.3 Debian-10 image", "New image added: CUDA 10.1", "common CUDA 9.2 image":
 // CUDA-only images are Base images, their version the CUDA version.
-const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)/gi;
+const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)|\b(?:images?|containers?|dlcs?|image lines?) for cuda\s+(\d+(?:\.\d+)?)\b(?!\s*(?:and|or|,)\s+(?:pytorch|tensorflow|jax)\b)/gi;
 
 function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
   const out: FrameworkMention[] = [];
@@ -153,8 +158,14 @@ function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof aside
       const after = (framework === 'base' ? AFTER_BASE : AFTER_NAME).exec(text.slice(start + m[0].length));
       const list = after?.[1] ?? (after?.[2] ? cudaFromCompact(after[2]) : undefined);
       const isNow = list || QUALIFIED_BEFORE.test(text.slice(Math.max(0, start - 6), start)) ? null : IS_NOW_AT.exec(text.slice(start + m[0].length));
-      const parsed = list ? expandVersions(list) : isNow?.[1] ? { versions: [isNow[1]], from: null, target: true } : { versions: [], from: null, target: false };
-      const end = start + m[0].length + (isNow?.[0].length ?? after?.[0].length ?? 0);
+      let parsed = list ? expandVersions(list) : isNow?.[1] ? { versions: [isNow[1]], from: null, target: true } : { versions: [], from: null, target: false };
+      let end = start + m[0].length + (isNow?.[0].length ?? after?.[0].length ?? 0);
+      const line = parsed.versions.length === 1 ? parsed.versions[0] : undefined;
+      const moved = line && !parsed.target ? LINE_FROM_TO.exec(text.slice(end)) : null;
+      if (moved?.[2] && moved[2].replace(/^v/, '').startsWith(`${line}.`)) {
+        parsed = { versions: [moved[2]], from: moved[1] ?? null, target: true };
+        end += moved[0].length;
+      }
       // "Bumped PyTorch to 2.12.1", "upgraded to TensorFlow 2.15.1": the version an upgrade goes to.
       const viaTo = (after ? /\b[Tt]o\b(?:\s+[Vv]ersion|\s+[A-Z][A-Za-z]{1,5}\b)?\s*:?\s*$/.test(after[0].slice(0, after[0].length - (list?.length ?? 0))) : false) || (parsed.versions.length > 0 && UPGRADED_TO_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
       out.push({
@@ -175,7 +186,7 @@ function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof aside
     for (const m of allMatches(CUDA_IMAGE, text)) {
       // "PyTorch 1.6 CUDA 11 images" are PyTorch images, not Base images.
       if (out.some((x) => x.framework !== 'base' && x.framework !== 'python' && x.start < m.index)) continue;
-      const v = m[1] ?? m[2] ?? m[3];
+      const v = m[1] ?? m[2] ?? m[3] ?? m[4];
       // "the CUDA 13.2 Base image line": one Base mention, with the version the CUDA words give it.
       const near = out.findIndex((x) => x.framework === 'base' && Math.abs(x.start - m.index) < 12);
       if (near >= 0 && (out[near]?.versions.length ?? 0) > 0) continue;
@@ -256,6 +267,18 @@ function ellipticalMentions(text: string, named: FrameworkMention[], carry: Carr
   return out;
 }
 
+const WITH_SINCE = /\b(?:with|built (?:on|with)|including)\b(?:[^.;]|\.\d)*$/i;
+/** Mentions after "with …" that follows another framework's line: components of that line. */
+function builtWith(text: string, mentions: FrameworkMention[]): FrameworkMention[] {
+  let line: FrameworkMention | null = null;
+  return mentions.map((m) => {
+    if (m.role !== 'subject' || m.framework === 'python') return m;
+    if (line && line.framework !== m.framework && line.versions.length > 0 && WITH_SINCE.test(text.slice(line.end, m.start))) return { ...m, role: 'library' };
+    line ??= m;
+    return m;
+  });
+}
+
 /**
  * `hints` is hintsOf(text), when the caller has it already. `carry` is the framework an earlier
  * clause of the same sentence named, for a clause that names only a version ("and 2.14 images").
@@ -290,6 +313,8 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
   // "The sglang containers pin torch to 2.5.1": beside another framework, torch is a package it bundles.
   const isTorch = (m: FrameworkMention): boolean => m.framework === 'pytorch' && /^torch$/i.test(m.name);
   if (byName.some(isTorch) && byName.some((m) => m.framework !== 'pytorch' && m.framework !== 'python' && m.role === 'subject')) byName = byName.map((m) => (isTorch(m) ? { ...m, role: 'library' } : m));
+  // "Hugging Face TGI 3.3.7 DLCs are now available, with CUDA 12.8 and PyTorch 2.7": what a line is built with.
+  if (byName.length > 1) byName = builtWith(text, byName);
   // "The Base CUDA 12.4 images now use CUDA 12.4.1": a patch release of a Base line is a CUDA patch release.
   const line = only?.versions.length === 1 ? (only.versions[0] ?? '') : '';
   if (only && /^\d+\.\d+$/.test(line) && hints[CUDA_HINT]) {

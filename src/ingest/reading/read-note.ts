@@ -67,11 +67,16 @@ function isInstruction(text: string): boolean {
 
 const noEvent = (s: Statement, reason: NoEventReason): StatementReading => ({ text: s.text, context: s.context, mentions: [], predicate: null, dropped: [], findings: [], noEvent: reason, unread: false });
 
+const CUDA_HEADING = /^CUDA\s+(\d+\.\d+)(?=\s*(?:[—–(]|-\s|$))/i;
+
 /** Mentions in an entry title ("PyTorch 2.12 — 2026-07-02", "AWS DLCs for PyTorch 2.6 Training"). */
 export function titleSubject(entry: EntryContext | undefined): FrameworkMention | null {
   if (entry?.subject !== undefined) return entry.subject;
   if (!entry?.title) return null;
   const subjects = findMentions(entry.title).frameworks.filter((m) => m.role === 'subject' && m.framework !== 'python');
+  // "CUDA 13.0 — 2026-09-15": a changelog section of a CUDA-only (Base) line.
+  const cudaLine = subjects.length === 0 ? CUDA_HEADING.exec(entry.title) : null;
+  if (cudaLine?.[1]) return { framework: 'base', name: cudaLine[0], start: 0, end: cudaLine[0].length, versions: [cudaLine[1]], fromVersion: null, upgradeTarget: false, scope: 'exact', role: 'subject', via: 'name' };
   // One framework, possibly named twice ("PyTorch 2.13 — … PyTorch images"): its versioned mention.
   if (new Set(subjects.map((m) => m.framework)).size !== 1) return null;
   const subject = subjects.find((m) => m.versions.length > 0) ?? subjects[0] ?? null;
