@@ -273,7 +273,8 @@ function builtWith(text: string, mentions: FrameworkMention[]): FrameworkMention
   let line: FrameworkMention | null = null;
   return mentions.map((m) => {
     if (m.role !== 'subject' || m.framework === 'python') return m;
-    if (line && line.framework !== m.framework && line.versions.length > 0 && WITH_SINCE.test(text.slice(line.end, m.start))) return { ...m, role: 'library' };
+    // (A window before the mention, not all text since the line: a sentence naming a line thousands of times stays linear.)
+    if (line && line.framework !== m.framework && line.versions.length > 0 && WITH_SINCE.test(text.slice(Math.max(line.end, m.start - 160), m.start))) return { ...m, role: 'library' };
     line ??= m;
     return m;
   });
