@@ -47,7 +47,8 @@ export function buildDeps(env: Env, config: AppConfig, logger: Logger, options: 
   const health = new RedisHealth(logger, clock);
   health.watchMain(redis);
   const metrics = options.metrics ?? createMetrics();
-  health.onRevived = () => metrics.redisRevived.inc();
+  // ResilientRedis: the main connection and its copies (queues', workers') report revivals here.
+  redis.on('revived', () => metrics.redisRevived.inc());
   const prefix = env.QUEUE_PREFIX;
   const { slack, email } = createNotifiers(env, logger);
   return {

@@ -40,7 +40,7 @@ export interface Revival {
  * happens in a failover: the FailoverDetector of the previous connection, still subscribed to
  * +switch-master, cancels the connect that is just asking a sentinel for the master (ioredis 5.x,
  * SentinelConnector.connect throws CONNECTION_CLOSED when `connecting` turned false). It was seen
- * as one failover run in 15 that never delivered again, and BullMQ's worker connections, made with
+ * as one failover run in twelve that never delivered again, and BullMQ's worker connections, made with
  * duplicate(), can end the same way: a worker that silently stops consuming.
  *
  * So a close we did not ask for (quit() or disconnect() without reconnect) is followed by a new
@@ -63,8 +63,10 @@ export class ResilientRedis extends Redis {
     this.on('error', (err: Error) => {
       this.lastError = err.message;
     });
+    // A ready connection starts over: the next revival counts from 1 and reports its own error.
     this.on('ready', () => {
       this.revivals = 0;
+      this.lastError = '';
     });
     this.on('end', () => this.reviveUnlessClosedOnPurpose());
   }

@@ -64,8 +64,6 @@ export class RedisHealth {
   private probeTimer: NodeJS.Timeout | null = null;
   /** Set when the process closes its connections on purpose: a deliberate close is no outage. */
   private stopped = false;
-  /** Called for each revived connection (the service counts them in /metrics). */
-  onRevived: ((revival: Revival) => void) | null = null;
 
   constructor(
     private readonly logger: Logger,
@@ -89,7 +87,6 @@ export class RedisHealth {
     // ResilientRedis: this connection or one of its copies (worker connections) was ended by
     // ioredis without being asked to, and connects again.
     connection.on('revived', (revival: Revival) => {
-      this.onRevived?.(revival);
       this.logger.warn({ event: 'redis-connection-revived', reason: redactText(revival.reason), attempt: revival.attempt }, 'a Redis connection was closed for good by the client library without being asked to (a connect cancelled by a failover); connecting it again');
     });
   }

@@ -9,6 +9,8 @@ import { createRedis, ResilientRedis, type Revival } from '../../src/queue/conne
 import { cancelNextConnect, nextStatus } from '../helpers/cancel-connect.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { REDIS_URL, deletePrefix, uniquePrefix, waitFor } from '../helpers/redis.js';
+import { startDocumentServer } from '../helpers/servers.js';
+import { startTestService, writeConfig } from '../helpers/service.js';
 
 describe('ResilientRedis', () => {
   const later = cleanupAfterEach();
@@ -118,5 +120,27 @@ describe('ResilientRedis', () => {
     await queue.add('after', {});
     await waitFor(() => done.includes('after'), 'a job after every worker connection was ended', 20_000);
     expect(copies.every((c) => c.status === 'ready')).toBe(true);
+  });
+
+  it('the running service counts a revival of its main connection in /metrics and keeps answering', async () => {
+    const prefix = uniquePrefix('revived');
+    later(() => deletePrefix(prefix));
+    const docs = await startDocumentServer();
+    later(() => docs.close());
+    docs.serve('/feed.xml', '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>t</id><updated>2026-12-01T00:00:00Z</updated></feed>');
+    const configDir = await writeConfig([{ id: 'dlvm', kind: 'feed', url: `${docs.url}/feed.xml`, every: '1h' }], [{ id: 'torch', name: 'Torch', slack: { channels: ['#torch'] }, subscriptions: [{ frameworks: ['all'], deliver: 'immediate' }] }]);
+    const service = await startTestService({ prefix, configDir, service: { http: true } });
+    later(() => service.close());
+    const url = service.http?.url ?? '';
+    const revived = async (): Promise<string | undefined> => /^release_radar_redis_connections_revived_total (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1];
+    expect(await revived()).toBe('0');
+    const main = service.deps.redis;
+    cancelNextConnect(main);
+    await nextStatus(main, 'end');
+    await nextStatus(main, 'ready');
+    expect(await revived()).toBe('1');
+    expect(await service.deps.redis.ping()).toBe('PONG');
+    // Redis health followed the close and the recovery: the service reports itself healthy again.
+    await waitFor(async () => (await fetch(`${url}/healthz`)).status === 200, '/healthz to pass after the revival');
   });
 });
