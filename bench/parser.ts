@@ -1,9 +1,11 @@
-// parse_vs_rss_parser and event_loop_block_2mb_feed: the cost of reading release notes by meaning.
+// parse_vs_rss_parser, event_loop_block_2mb_feed and reader_hostile_text_growth: the cost of reading
+// release notes by meaning, and how it grows on hostile text.
 import { performance } from 'node:perf_hooks';
 import Parser from 'rss-parser';
 import { extractEntries } from '../src/ingest/extract.js';
 import { parseFeed } from '../src/ingest/feed.js';
-import { feedOf, pairedMedians, round, type Measurement } from './lib.js';
+import { hostilePieces, readAsNote, repeated } from '../test/helpers/hostile.js';
+import { feedOf, feedXml, pairedMedians, round, type Measurement } from './lib.js';
 
 /**
  * The pair parse_vs_rss_parser times, warmed up: bare rss-parser `parseString` and our whole
@@ -69,3 +71,36 @@ export async function eventLoopBench(): Promise<Measurement> {
   return { name: 'event_loop_block_2mb_feed', value: round(ours), unit: 'ms', baseline: round(baseline), ratio: round(ours / baseline), goal: { of: 'value', op: '<=', limit: 50 } };
 }
 
+
+/**
+ * reader_hostile_text_growth: how reading time grows with the length of hostile text (pieces that
+ * once made a pattern backtrack, repeated in one statement; test/fixtures/dev/hostile-repeats.txt).
+ * For each piece, time at 64 KB over time at 16 KB (linear reading gives about 4, quadratic 16);
+ * the figure is the worst piece's, against the same growth for ordinary notes (the DLVM feed's
+ * text run together into one statement) measured alongside.
+ */
+export async function hostileGrowthBench(): Promise<Measurement> {
+  const growth = async (piece: string): Promise<number> => {
+    const small = repeated(piece, 16 * 1024);
+    const large = repeated(piece, 64 * 1024);
+    readAsNote(small);
+    const { baseline: t16, subject: t64 } = await pairedMedians(5, () => Promise.resolve(readAsNote(small)), () => Promise.resolve(readAsNote(large)));
+    return t64 / Math.max(t16, 0.01);
+  };
+  const ordinary = feedXml.replace(/<[^>]+>|&[#\w]+;/g, ' ').replace(/\s+/g, ' ').slice(0, 4096);
+  const baseline = await growth(ordinary);
+  let worst = { piece: '', growth: 0 };
+  for (const piece of hostilePieces()) {
+    const g = await growth(piece);
+    if (g > worst.growth) worst = { piece, growth: g };
+  }
+  return {
+    name: 'reader_hostile_text_growth',
+    value: round(worst.growth),
+    unit: 'x (64 KB / 16 KB)',
+    baseline: round(baseline),
+    ratio: round(worst.growth / baseline),
+    goal: { of: 'ratio', op: '<=', limit: 2 },
+    note: `worst of ${hostilePieces().length} hostile pieces: ${JSON.stringify(worst.piece)}; ordinary notes grow ${round(baseline)}x; medians of 5 interleaved runs`,
+  };
+}

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { fanoutBench } from './fanout.js';
 import { machineLoad, sleep, summarise, type Measurement, type Result } from './lib.js';
-import { eventLoopBench, parseBench } from './parser.js';
+import { eventLoopBench, hostileGrowthBench, parseBench } from './parser.js';
 import { pipelineLatencyBench } from './pipeline.js';
 import { processBenches } from './process.js';
 import { slackThroughputBench } from './slack.js';
@@ -16,6 +16,7 @@ import { slackThroughputBench } from './slack.js';
 const BENCHES: [string, () => Promise<Measurement | Measurement[]>][] = [
   ['parse_vs_rss_parser', parseBench],
   ['event_loop_block_2mb_feed', eventLoopBench],
+  ['reader_hostile_text_growth', hostileGrowthBench],
   ['fanout_vs_addbulk', fanoutBench],
   ['pipeline_latency_p99_vs_bullmq', pipelineLatencyBench],
   ['slack_1000_channels_throughput', slackThroughputBench],

@@ -196,8 +196,9 @@ function buildNote(raw: RawNote): Note {
     }
   }
   const release = label ? (RELEASE_LABEL.exec(label)?.[1]?.toUpperCase() ?? null) : null;
-  const statements: Statement[] = [];
-  collectStatements(nodes, null, statements);
+  const collected: Statement[] = [];
+  collectStatements(nodes, null, collected);
+  const statements = collected.flatMap(inPieces);
   const textParts = [label, ...statements.map((s) => s.text)].filter((t): t is string => !!t);
   return {
     product: raw.product,
@@ -208,6 +209,30 @@ function buildNote(raw: RawNote): Note {
     statements,
     text: textParts.join('\n'),
   };
+}
+
+/**
+ * The longest statement read as one. Real notes stay far below it (the longest paragraph in all
+ * of Google's all-products feed is about 6.8 KB); a longer one is read in pieces cut at a sentence
+ * end, else at a clause or word break. The reader's patterns look around each mention, so a
+ * statement naming a framework thousands of times (hostile feed text) cost time growing with the
+ * square of its length; in pieces it grows linearly, and every piece is still read.
+ */
+export const MAX_STATEMENT_CHARS = 8 * 1024;
+
+function inPieces(s: Statement): Statement[] {
+  if (s.text.length <= MAX_STATEMENT_CHARS) return [s];
+  const pieces: string[] = [];
+  let rest = s.text;
+  while (rest.length > MAX_STATEMENT_CHARS) {
+    const window = rest.slice(0, MAX_STATEMENT_CHARS);
+    const cut = [/[.!?]\s(?=\S)(?!.*[.!?]\s\S)/s, /[;,]\s(?!.*[;,]\s)/s, /\s(?!.*\s)/s].map((re) => re.exec(window)).find((m) => m !== null && m.index > MAX_STATEMENT_CHARS / 2);
+    const end = cut ? cut.index + cut[0].length : MAX_STATEMENT_CHARS;
+    pieces.push(rest.slice(0, end).trim());
+    rest = rest.slice(end);
+  }
+  if (rest.trim()) pieces.push(rest.trim());
+  return pieces.map((text) => ({ text, context: s.context, codes: s.codes.filter((c) => text.includes(c)) }));
 }
 
 // The walk below uses domutils on the parsed nodes directly: wrapping every node in a Cheerio

@@ -4,7 +4,7 @@ import { readStatement } from '../../src/ingest/reading/read-note.js';
 import { extractEntry } from '../../src/ingest/extract.js';
 import { parseFeed, FeedParseError } from '../../src/ingest/feed.js';
 import { parseImageFamily } from '../../src/ingest/image-family.js';
-import { productKey, productTitles, splitNotes } from '../../src/ingest/notes.js';
+import { MAX_STATEMENT_CHARS, productKey, productTitles, splitNotes } from '../../src/ingest/notes.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 const entry = (html: string) => ({ id: 'tag:x#Day', title: 'Day', publishedAt: '2025-01-01T08:00:00.000Z', url: 'https://example.test/notes#Day', html });
@@ -29,6 +29,26 @@ describe('entry → notes', () => {
       ['Details', null],
       ['More.', 'Details'],
     ]);
+  });
+
+  it('a paragraph longer than any real one is read in pieces cut at sentence ends, none lost', () => {
+    const sentence = 'PyTorch 2.4 images with CUDA 12.4 and TensorFlow 2.16 images with CUDA 12.3 are now available. ';
+    const paragraph = sentence.repeat(Math.ceil((2.5 * MAX_STATEMENT_CHARS) / sentence.length)).trim();
+    const [note] = splitNotes(`<h3>Feature</h3><p>${paragraph}</p>`);
+    const pieces = note?.statements ?? [];
+    expect(pieces.length).toBe(3);
+    for (const p of pieces) {
+      expect(p.text.length).toBeLessThanOrEqual(MAX_STATEMENT_CHARS);
+      expect(p.text.endsWith('available.')).toBe(true);
+    }
+    expect(pieces.map((p) => p.text).join(' ')).toBe(paragraph);
+    // Without a sentence end, at a comma; without any break, at the limit.
+    const [commas] = splitNotes(`<h3>Feature</h3><p>${'PyTorch 2.4, '.repeat(2000)}</p>`);
+    expect(commas?.statements.length).toBe(4);
+    expect(commas?.statements.every((p) => p.text.endsWith('PyTorch 2.4,'))).toBe(true);
+    expect(commas?.statements.map((p) => p.text).join(' ')).toBe('PyTorch 2.4, '.repeat(2000).trim());
+    const [solid] = splitNotes(`<h3>Feature</h3><p>${'x'.repeat(3 * MAX_STATEMENT_CHARS)}</p>`);
+    expect(solid?.statements.map((p) => p.text.length)).toEqual([MAX_STATEMENT_CHARS, MAX_STATEMENT_CHARS, MAX_STATEMENT_CHARS]);
   });
 
   it('maps "Change" and unknown headings, and decodes entities', () => {

@@ -59,7 +59,9 @@ const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 
 const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
 // After a name: qualifiers, then an optional version list with its scope.
-const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w))*\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
+// At most six qualifiers: "PyTorch" is itself one ("Hugging Face PyTorch Inference 2.2"), so an
+// unbounded chain from each mention of a name repeated thousands of times read quadratically.
+const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w)){0,6}\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
 // "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5": a line, then the patch releases it moved between.
 const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');

@@ -44,8 +44,11 @@ const INVENTORY = /^(?:(?:(?:example |available |supported )?(?:image |container
 // A bare component and its version ("CUDA 12.4.1", "cuDNN 9.1.0.70+cuda12.4", "NCCL 2.23.4-1",
 // "CUDA 13.2.1 with Python 3.13.12", "TorchServe version: 0.12.0"): what an image is, not a
 // change. Only when nothing else in it says a change.
+// Each piece can match a given text in one way only: a version whose digits could be split
+// between the dotted part and the suffix ("2.16" as ".1" + "6") made a list of them backtrack
+// exponentially when the statement is not such a list (hostile feed text, found by a review).
 const NAME = String.raw`[A-Za-z][\w.+/-]*(?: [A-Za-z][\w.+/-]*){0,3}`;
-const NUMBER = String.raw`v?\d+(?:\.\d+)+[\w.+-]*`;
+const NUMBER = String.raw`v?\d+(?:\.\d+)+(?:(?:[A-Za-z_+-]|\.(?!\d))[\w.+-]*)?`;
 const COMPONENT_ITEM = new RegExp(String.raw`^${NAME}(?: version)?:? ${NUMBER}(?:,? (?:with|and|\+|on) ${NAME} ${NUMBER})*(?: \([^)]{0,80}\))?\.?$`, 'i');
 // Present state, said of the images: "Python 3.12 is supported (in the containers)", "The
 // containers support ARM64 instance types", "These DLCs continue to deliver …". Describes; no change.
