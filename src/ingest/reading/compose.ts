@@ -3,7 +3,7 @@
 // ones; one framework line named twice is its most specific version), and what a statement with no
 // subject, or with no understood kind, becomes. Pure.
 import type { EventKind, Framework } from '../../domain/events.js';
-import type { FrameworkMention, Mentions } from './mentions.js';
+import { namesItsOwnLine, type FrameworkMention, type Mentions } from './mentions.js';
 import type { PredicateReading } from './predicates.js';
 import { allMatches } from './scan.js';
 
@@ -28,7 +28,7 @@ const PYTHON_SUBJECT_KINDS = new Set<EventKind>(['end-of-support-reached', 'depr
 // "PyTorch has been removed from Theia IDE images": the images a change lands in are its subject.
 const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
 // "vLLM 0.6 containers with PyTorch 2.4": a framework named after "with" is what the subject bundles.
-const BUNDLED_BEFORE = /\b(?:with|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b[^.;:]*$/i;
+const BUNDLED_BEFORE = /\b(?:(?<!\b(?:along|together|starting|beginning|alongside) )with|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b[^.;:]*$/i;
 
 function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[] {
   if (mentions.length < 2 || !/image|container/i.test(text)) return mentions;
@@ -73,7 +73,7 @@ export function chooseSubjects(text: string, mentions: Mentions, kind: EventKind
   const nonPython = subjects.filter((m) => m.framework !== 'python');
   subjects = drop(subjects, (m) => m.framework !== 'python' || (nonPython.length === 0 && kind !== null && PYTHON_SUBJECT_KINDS.has(kind) && m.start < 40 && m.versions.length > 0), 'Python is a dependency here');
   const lead = subjects[0];
-  subjects = drop(subjects, (m) => m === lead || m.framework === lead?.framework || !BUNDLED_BEFORE.test(text.slice(lead?.end ?? 0, m.start)), 'bundled by the subject ("with …")');
+  subjects = drop(subjects, (m) => m === lead || m.framework === lead?.framework || !BUNDLED_BEFORE.test(text.slice(lead?.end ?? 0, m.start)) || namesItsOwnLine(text, m), 'bundled by the subject ("with …")');
   subjects = landsIn(text, subjects);
   // "Added PyTorch 1.6 images … to add to our TensorFlow Enterprise builds": when some framework is
   // named with a version, bare mentions of others are asides.
@@ -84,7 +84,7 @@ export function chooseSubjects(text: string, mentions: Mentions, kind: EventKind
   return { subjects, dropped };
 }
 
-export function composeFindings(text: string, mentions: Mentions, predicate: PredicateReading, subjects: FrameworkMention[], release: string | null = null): Finding[] {
+export function composeFindings(text: string, mentions: Mentions, predicate: PredicateReading, chosenSubjects: FrameworkMention[], release: string | null = null): Finding[] {
   const kind: EventKind = predicate.kind ?? 'other';
   const imageFamilies = mentions.images.map((f) => f.name);
   // One shape for every finding (no object spread: this runs for every statement of a document).
@@ -101,7 +101,10 @@ export function composeFindings(text: string, mentions: Mentions, predicate: Pre
     text,
     release,
   });
-  if (subjects.length === 0) return [finding(kind, null, null, null, mentions.cuda), ...predicate.also.map((k) => finding(k, null, null, null, mentions.cuda))];
+  if (chosenSubjects.length === 0) return [finding(kind, null, null, null, mentions.cuda), ...predicate.also.map((k) => finding(k, null, null, null, mentions.cuda))];
+  // "Deprecated: PyTorch 2.1 → 2.4": what ends is the version it came from; the other replaces it.
+  const ends = kind === 'deprecation' || kind === 'end-of-support-reached';
+  const subjects = !ends ? chosenSubjects : chosenSubjects.map((m) => (m.fromVersion && m.upgradeTarget ? { ...m, versions: [m.fromVersion], fromVersion: null, upgradeTarget: false } : m));
   const single = subjects.length === 1 ? subjects[0] : undefined;
   if (single && single.versions.length <= 1) {
     // One framework, at most one version: what the general case below comes to, without its maps.

@@ -65,6 +65,8 @@ const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w)){0,6}\s*:
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
 // "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5": a line, then the patch releases it moved between.
 const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
+const LINE_UPGRADE_VERB = /\b(?:upgraded|updated|bumped|moved)\b/i;
+const UPGRADE_VERB_BEFORE = /\b(?:upgrad|updat|bump|mov)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
 // "vLLM is now 0.9.2 in …", "The PyTorch version in the PyTorch 2.6 images is now 2.6.1": the version a framework is at now.
 const IS_NOW_AT = new RegExp(String.raw`^(?:\s+version)?(?:\s+(?:in|of|for)\s+(?:the\s+)?(?:[^.]|\.\d){0,60}?)?\s+(?:is|are) now (?:at )?(?:version )?(${VERSION})(?=\s*(?:[,;)]|\.(?!\d))|\s*$|\s+(?:in|for|on|across|throughout)\b)`, 'i');
@@ -108,7 +110,7 @@ const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|be
 // clause saying when, not what changes. (Not "When using X images, …": there X is what a problem is about.)
 const CONDITION = /^(?:when|once|as soon as)\b(?:[^,;.]|\.\d){1,120}?\b(?:becomes?|is|are) (?:generally )?(?:available|released|published|launched)\b(?:[^,;.]|\.\d)*,(?!\s*(?:they|it|these|those|this|its|their)\b)/gi;
 const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi');
-const ALTERNATIVE = new RegExp(String.raw`\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
+const ALTERNATIVE = new RegExp(String.raw`(?:→|->)\s*(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
 
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
@@ -124,8 +126,12 @@ export function asideSpans(text: string, hints: Hints = hintsOf(text)): { start:
     add(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, 'example');
     add(/\bfor example\b[^.]*\.?/gi, 'example');
     add(/\be\.g\.,?[^.;)]*/gi, 'example');
-    // "Image family names that don't specify a CUDA version, such as common-gpu, will …"
-    add(/\bsuch as\b(?:[^.;,]|\.\d)*/gi, 'example');
+    // "Image family names that don't specify a CUDA version, such as common-gpu, will …": an
+    // example set off by commas, or one naming no version. "Frameworks such as PyTorch 2.4 and
+    // TensorFlow 2.16 have reached end of support" names its subjects that way.
+    for (const m of allMatches(/(,\s*)?\bsuch as\b((?:[^.;,]|\.\d)*)(,)?/gi, text)) {
+      if ((m[1] && m[3]) || !/\d\.\d/.test(m[2] ?? '')) spans.push({ start: m.index, end: m.index + m[0].length, role: 'example' });
+    }
   }
   if (hints[PAST_HINT]) add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
   if (hints[INSTEAD_HINT]) add(INSTEAD_OF, 'past');
@@ -145,8 +151,9 @@ function roleAt(text: string, start: number, end: number, spans: ReturnType<type
 }
 
 // "CUDA 12.4 VM images", "CUDA 11.3 Debian-10 image", "New image added: CUDA 10.1", "common CUDA 9.2 image":
-// CUDA-only images are Base images, their version the CUDA version.
-const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)|\b(?:images?|containers?|dlcs?|image lines?) for cuda\s+(\d+(?:\.\d+)?)\b(?!\s*(?:and|or|,)\s+(?:pytorch|tensorflow|jax)\b)/gi;
+// CUDA-only images are Base images, their version the CUDA version. ("Images for CUDA 12.8 and Ray
+// 2.47", "containers for CUDA 12.8 with PyTorch 2.7": the CUDA of another framework's images.)
+const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)|\b(?:images?|containers?|dlcs?|image lines?) for cuda\s+(\d+(?:\.\d+)?)(?![\d]|\.\d)(?!\s*(?:and|or|,|with)\s+(?:[A-Za-z][\w-]*\s+){1,3}v?\d)/gi;
 
 function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
   const out: FrameworkMention[] = [];
@@ -164,7 +171,10 @@ function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof aside
       let end = start + m[0].length + (isNow?.[0].length ?? after?.[0].length ?? 0);
       const line = parsed.versions.length === 1 ? parsed.versions[0] : undefined;
       const moved = line && !parsed.target ? LINE_FROM_TO.exec(text.slice(end)) : null;
-      if (moved?.[2] && moved[2].replace(/^v/, '').startsWith(`${line}.`)) {
+      // Only an upgrade moves a line ("Upgraded the … 2.8 family from 2.8.4 to 2.8.5"); without one,
+      // "PyTorch 2.4 images from 2.4.0 to 2.4.1 might fail" names the releases a problem affects.
+      const upgraded = moved && (LINE_UPGRADE_VERB.test(moved[0]) || UPGRADE_VERB_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
+      if (upgraded && moved[2] && moved[2].replace(/^v/, '').startsWith(`${line}.`)) {
         parsed = { versions: [moved[2]], from: moved[1] ?? null, target: true };
         end += moved[0].length;
       }
@@ -269,14 +279,26 @@ function ellipticalMentions(text: string, named: FrameworkMention[], carry: Carr
   return out;
 }
 
-const WITH_SINCE = /\b(?:with|built (?:on|with)|including)\b(?:[^.;]|\.\d)*$/i;
+// "along with", "together with", "starting with" join lines; they do not say what one is built with.
+const WITH_SINCE = /\b(?:(?<!\b(?:along|together|starting|beginning|alongside) )with|built (?:on|with)|including)\b(?:[^.;]|\.\d)*$/i;
+// A mention that is a line of its own: named with its image noun or its own components ("…
+// and TensorFlow 2.16 images with CUDA 12.3"), or introduced as new images ("including new
+// containers for vLLM 0.11").
+const OWN_LINE_AFTER = /^\s*(?:v?\d[\w.]*\s+)?(?:(?:gpu|cpu|tpu|training|inference|serving)\s+)*(?:images?|containers?|dlcs?|image famil(?:y|ies))\b|^\s*(?:v?\d[\w.]*\s+)?with\b/i;
+const OWN_LINE_BEFORE = /\b(?:(?:images?|containers?|dlcs?) for|new)\s+$/i;
+/** Whether a mention after "with …" is a line of its own rather than a component of the line before. */
+export function namesItsOwnLine(text: string, m: FrameworkMention): boolean {
+  return OWN_LINE_AFTER.test(text.slice(m.end, m.end + 60)) || OWN_LINE_BEFORE.test(text.slice(Math.max(0, m.start - 30), m.start));
+}
+
 /** Mentions after "with …" that follows another framework's line: components of that line. */
 function builtWith(text: string, mentions: FrameworkMention[]): FrameworkMention[] {
   let line: FrameworkMention | null = null;
   return mentions.map((m) => {
     if (m.role !== 'subject' || m.framework === 'python') return m;
     // (A window before the mention, not all text since the line: a sentence naming a line thousands of times stays linear.)
-    if (line && line.framework !== m.framework && line.versions.length > 0 && WITH_SINCE.test(text.slice(Math.max(line.end, m.start - 160), m.start))) return { ...m, role: 'library' };
+    const component = line && line.framework !== m.framework && line.versions.length > 0 && WITH_SINCE.test(text.slice(Math.max(line.end, m.start - 160), m.start));
+    if (component && !namesItsOwnLine(text, m)) return { ...m, role: 'library' };
     line ??= m;
     return m;
   });
