@@ -216,9 +216,12 @@ function buildNote(raw: RawNote): Note {
  * of Google's all-products feed is about 6.8 KB); a longer one is read in pieces cut at a sentence
  * end, else at a clause or word break. The reader's patterns look around each mention, so a
  * statement naming a framework thousands of times (hostile feed text) cost time growing with the
- * square of its length; in pieces it grows linearly, and every piece is still read.
+ * square of its length; in pieces it grows linearly, and every piece is still read. A piece after
+ * the first is read with the statement's opening as its lead-in (unless the statement has one),
+ * so that "The following images are deprecated: a, b, …" still says what its later items are.
  */
-export const MAX_STATEMENT_CHARS = 8 * 1024;
+export const MAX_STATEMENT_CHARS = 16 * 1024;
+const OPENING_CHARS = 300;
 
 function inPieces(s: Statement): Statement[] {
   if (s.text.length <= MAX_STATEMENT_CHARS) return [s];
@@ -232,7 +235,10 @@ function inPieces(s: Statement): Statement[] {
     rest = rest.slice(end);
   }
   if (rest.trim()) pieces.push(rest.trim());
-  return pieces.map((text) => ({ text, context: s.context, codes: s.codes.filter((c) => text.includes(c)) }));
+  // The opening: up to its first colon ("The following … are deprecated:"), else its first words.
+  const colon = s.text.indexOf(':');
+  const opening = colon > 0 && colon < OPENING_CHARS ? s.text.slice(0, colon + 1) : s.text.slice(0, OPENING_CHARS).replace(/\s+\S*$/, '');
+  return pieces.map((text, i) => ({ text, context: i === 0 ? s.context : (s.context ?? opening), codes: s.codes.filter((c) => text.includes(c)) }));
 }
 
 // The walk below uses domutils on the parsed nodes directly: wrapping every node in a Cheerio

@@ -43,10 +43,13 @@ describe('entry → notes', () => {
     }
     expect(pieces.map((p) => p.text).join(' ')).toBe(paragraph);
     // Without a sentence end, at a comma; without any break, at the limit.
-    const [commas] = splitNotes(`<h3>Feature</h3><p>${'PyTorch 2.4, '.repeat(2000)}</p>`);
+    const list = `The following images are deprecated: ${'PyTorch 2.4, '.repeat(4000).trim()}`;
+    const [commas] = splitNotes(`<h3>Feature</h3><p>${list}</p>`);
     expect(commas?.statements.length).toBe(4);
-    expect(commas?.statements.every((p) => p.text.endsWith('PyTorch 2.4,'))).toBe(true);
-    expect(commas?.statements.map((p) => p.text).join(' ')).toBe('PyTorch 2.4, '.repeat(2000).trim());
+    expect(commas?.statements.slice(0, -1).every((p) => p.text.endsWith('PyTorch 2.4,'))).toBe(true);
+    expect(commas?.statements.map((p) => p.text).join(' ')).toBe(list);
+    // Later pieces are read with the statement's opening as their lead-in.
+    expect(commas?.statements.map((p) => p.context)).toEqual([null, 'The following images are deprecated:', 'The following images are deprecated:', 'The following images are deprecated:']);
     const [solid] = splitNotes(`<h3>Feature</h3><p>${'x'.repeat(3 * MAX_STATEMENT_CHARS)}</p>`);
     expect(solid?.statements.map((p) => p.text.length)).toEqual([MAX_STATEMENT_CHARS, MAX_STATEMENT_CHARS, MAX_STATEMENT_CHARS]);
   });

@@ -64,9 +64,9 @@ const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorfl
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w)){0,6}\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
 // "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5": a line, then the patch releases it moved between.
-const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
-const LINE_UPGRADE_VERB = /\b(?:upgraded|updated|bumped|moved)\b/i;
-const UPGRADE_VERB_BEFORE = /\b(?:upgrad|updat|bump|mov)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
+const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
+const LINE_UPGRADE_VERB = /\b(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)\b/i;
+const UPGRADE_VERB_BEFORE = /\b(?:upgrad|updat|bump|mov|patch|refresh|rebuil)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
 // "vLLM is now 0.9.2 in …", "The PyTorch version in the PyTorch 2.6 images is now 2.6.1": the version a framework is at now.
 const IS_NOW_AT = new RegExp(String.raw`^(?:\s+version)?(?:\s+(?:in|of|for)\s+(?:the\s+)?(?:[^.]|\.\d){0,60}?)?\s+(?:is|are) now (?:at )?(?:version )?(${VERSION})(?=\s*(?:[,;)]|\.(?!\d))|\s*$|\s+(?:in|for|on|across|throughout)\b)`, 'i');
@@ -153,7 +153,7 @@ function roleAt(text: string, start: number, end: number, spans: ReturnType<type
 // "CUDA 12.4 VM images", "CUDA 11.3 Debian-10 image", "New image added: CUDA 10.1", "common CUDA 9.2 image":
 // CUDA-only images are Base images, their version the CUDA version. ("Images for CUDA 12.8 and Ray
 // 2.47", "containers for CUDA 12.8 with PyTorch 2.7": the CUDA of another framework's images.)
-const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)|\b(?:images?|containers?|dlcs?|image lines?) for cuda\s+(\d+(?:\.\d+)?)(?![\d]|\.\d)(?!\s*(?:and|or|,|with)\s+(?:[A-Za-z][\w-]*\s+){1,3}v?\d)/gi;
+const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)|\b(?:images?|containers?|dlcs?|image lines?) for cuda\s+(\d+(?:\.\d+)?)(?![\d]|\.\d)(?!\s*(?:and|or|,|with)\s+(?:pytorch|tensorflow|jax|ray|xgboost|vllm|sglang|scikit-learn|sklearn|spark|pyspark|hugging face(?: \w+)?|tgi|tei|mxnet|rapids|R)\s+v?\d)/gi;
 
 function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
   const out: FrameworkMention[] = [];
@@ -285,6 +285,7 @@ const WITH_SINCE = /\b(?:(?<!\b(?:along|together|starting|beginning|alongside) )
 // and TensorFlow 2.16 images with CUDA 12.3"), or introduced as new images ("including new
 // containers for vLLM 0.11").
 const OWN_LINE_AFTER = /^\s*(?:v?\d[\w.]*\s+)?(?:(?:gpu|cpu|tpu|training|inference|serving)\s+)*(?:images?|containers?|dlcs?|image famil(?:y|ies))\b|^\s*(?:v?\d[\w.]*\s+)?with\b/i;
+const PACKAGED_AFTER = /^(?:[^.;,]|\.\d){0,40}?\b(?:pre-?installed|installed|included|bundled)\b/i;
 const OWN_LINE_BEFORE = /\b(?:(?:images?|containers?|dlcs?) for|new)\s+$/i;
 /** Whether a mention after "with …" is a line of its own rather than a component of the line before. */
 export function namesItsOwnLine(text: string, m: FrameworkMention): boolean {
@@ -299,6 +300,8 @@ function builtWith(text: string, mentions: FrameworkMention[]): FrameworkMention
     // (A window before the mention, not all text since the line: a sentence naming a line thousands of times stays linear.)
     const component = line && line.framework !== m.framework && line.versions.length > 0 && WITH_SINCE.test(text.slice(Math.max(line.end, m.start - 160), m.start));
     if (component && !namesItsOwnLine(text, m)) return { ...m, role: 'library' };
+    // "PyTorch 2.4 images are now available, along with vLLM 0.6.3 and Ray 2.35 preinstalled".
+    if (line && line.framework !== m.framework && PACKAGED_AFTER.test(text.slice(m.end, m.end + 60))) return { ...m, role: 'library' };
     line ??= m;
     return m;
   });
