@@ -104,7 +104,9 @@ export function composeFindings(text: string, mentions: Mentions, predicate: Pre
   if (chosenSubjects.length === 0) return [finding(kind, null, null, null, mentions.cuda), ...predicate.also.map((k) => finding(k, null, null, null, mentions.cuda))];
   // "Deprecated: PyTorch 2.1 → 2.4": what ends is the version it came from; the other replaces it.
   const ends = kind === 'deprecation' || kind === 'end-of-support-reached';
-  const subjects = !ends ? chosenSubjects : chosenSubjects.map((m) => (m.fromVersion && m.upgradeTarget ? { ...m, versions: [m.fromVersion], fromVersion: null, upgradeTarget: false } : m));
+  // "Deprecated: TensorFlow 2.13 → TensorFlow 2.16": the line after the arrow replaces it.
+  const replacement = (m: FrameworkMention): boolean => /(?:→|->)\s*$/.test(text.slice(Math.max(0, m.start - 4), m.start));
+  const subjects = !ends ? chosenSubjects : chosenSubjects.filter((m) => !replacement(m) || chosenSubjects.every(replacement)).map((m) => (m.fromVersion && m.upgradeTarget ? { ...m, versions: [m.fromVersion], fromVersion: null, upgradeTarget: false } : m));
   const single = subjects.length === 1 ? subjects[0] : undefined;
   if (single && single.versions.length <= 1) {
     // One framework, at most one version: what the general case below comes to, without its maps.

@@ -64,7 +64,7 @@ const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorfl
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w)){0,6}\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
 // "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5": a line, then the patch releases it moved between.
-const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
+const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:(?:image\s+)?famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
 const LINE_UPGRADE_VERB = /\b(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)\b/i;
 const UPGRADE_VERB_BEFORE = /\b(?:upgrad|updat|bump|mov|patch|refresh|rebuil)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
@@ -110,7 +110,7 @@ const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|be
 // clause saying when, not what changes. (Not "When using X images, …": there X is what a problem is about.)
 const CONDITION = /^(?:when|once|as soon as)\b(?:[^,;.]|\.\d){1,120}?\b(?:becomes?|is|are) (?:generally )?(?:available|released|published|launched)\b(?:[^,;.]|\.\d)*,(?!\s*(?:they|it|these|those|this|its|their)\b)/gi;
 const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi');
-const ALTERNATIVE = new RegExp(String.raw`(?:→|->)\s*(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
+const ALTERNATIVE = new RegExp(String.raw`(?<=\bmigrat\w* from\b(?:[^.;]|\.\d){1,120}?)\bto\b${TO_CLAUSE_END}|(?:→|->)\s*(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
 
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
@@ -281,15 +281,25 @@ function ellipticalMentions(text: string, named: FrameworkMention[], carry: Carr
 
 // "along with", "together with", "starting with" join lines; they do not say what one is built with.
 const WITH_SINCE = /\b(?:(?<!\b(?:along|together|starting|beginning|alongside) )with|built (?:on|with)|including)\b(?:[^.;]|\.\d)*$/i;
-// A mention that is a line of its own: named with its image noun or its own components ("…
-// and TensorFlow 2.16 images with CUDA 12.3"), or introduced as new images ("including new
-// containers for vLLM 0.11").
-const OWN_LINE_AFTER = /^\s*(?:v?\d[\w.]*\s+)?(?:(?:gpu|cpu|tpu|training|inference|serving)\s+)*(?:images?|containers?|dlcs?|image famil(?:y|ies))\b|^\s*(?:v?\d[\w.]*\s+)?with\b/i;
+// A mention that is a line of its own: named with its image noun ("… and TensorFlow 2.16 images
+// with CUDA 12.3", but not "with PyTorch 2.4 containers as their base"), with its own components
+// in a list of lines ("PyTorch 2.7 with CUDA 12.8 and vLLM 0.9 with CUDA 12.8", but not "built
+// with PyTorch 2.4 with CUDA 12.4"), or introduced as new images ("including new containers for
+// vLLM 0.11"; but "new PyTorch 2.8 support" is support for it).
+const OWN_LINE_NOUN_AFTER = /^\s*(?:v?\d[\w.]*\s+)?(?:(?:gpu|cpu|tpu|training|inference|serving)\s+)*(?:images?|containers?|dlcs?|image famil(?:y|ies))\b(?!\s+as\s+(?:their|its|the)\s+base\b)/i;
+const OWN_WITH_AFTER = /^\s*(?:v?\d[\w.]*\s+)?with\b/i;
+const SUPPORT_AFTER = /^\s*(?:v?\d[\w.]*\s+)?support\b/i;
+const COMPOSED_BEFORE = /\b(?:built (?:with|on)|based on|on top of|includes?|including|which include|with)\s+(?:the\s+)?(?:new\s+)?$/i;
 const PACKAGED_AFTER = /^(?:[^.;,]|\.\d){0,40}?\b(?:pre-?installed|installed|included|bundled)\b/i;
 const OWN_LINE_BEFORE = /\b(?:(?:images?|containers?|dlcs?) for|new)\s+$/i;
 /** Whether a mention after "with …" is a line of its own rather than a component of the line before. */
 export function namesItsOwnLine(text: string, m: FrameworkMention): boolean {
-  return OWN_LINE_AFTER.test(text.slice(m.end, m.end + 60)) || OWN_LINE_BEFORE.test(text.slice(Math.max(0, m.start - 30), m.start));
+  const after = text.slice(m.end, m.end + 60);
+  const before = text.slice(Math.max(0, m.start - 30), m.start);
+  if (SUPPORT_AFTER.test(after)) return false;
+  if (OWN_LINE_NOUN_AFTER.test(after)) return true;
+  if (OWN_WITH_AFTER.test(after)) return !COMPOSED_BEFORE.test(before);
+  return OWN_LINE_BEFORE.test(before);
 }
 
 /** Mentions after "with …" that follows another framework's line: components of that line. */
