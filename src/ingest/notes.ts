@@ -223,14 +223,26 @@ function buildNote(raw: RawNote): Note {
 export const MAX_STATEMENT_CHARS = 16 * 1024;
 const OPENING_CHARS = 300;
 
+/**
+ * Where to cut `window`: after its last mark of `marks` followed by white space (after its last
+ * white space when `marks` is empty), if that is in its second half. Scanned from the end: a
+ * pattern that looked ahead for "no later mark" read the window once per mark.
+ */
+function lastBreak(window: string, marks: string): number | null {
+  for (let i = window.length - 2; i > window.length / 2; i--) {
+    const space = /\s/.test(window.charAt(i + 1));
+    if (marks === '' ? /\s/.test(window.charAt(i)) : space && marks.includes(window.charAt(i))) return i + (marks === '' ? 1 : 2);
+  }
+  return null;
+}
+
 function inPieces(s: Statement): Statement[] {
   if (s.text.length <= MAX_STATEMENT_CHARS) return [s];
   const pieces: string[] = [];
   let rest = s.text;
   while (rest.length > MAX_STATEMENT_CHARS) {
     const window = rest.slice(0, MAX_STATEMENT_CHARS);
-    const cut = [/[.!?]\s(?=\S)(?!.*[.!?]\s\S)/s, /[;,]\s(?!.*[;,]\s)/s, /\s(?!.*\s)/s].map((re) => re.exec(window)).find((m) => m !== null && m.index > MAX_STATEMENT_CHARS / 2);
-    const end = cut ? cut.index + cut[0].length : MAX_STATEMENT_CHARS;
+    const end = lastBreak(window, '.!?') ?? lastBreak(window, ';,') ?? lastBreak(window, '') ?? MAX_STATEMENT_CHARS;
     pieces.push(rest.slice(0, end).trim());
     rest = rest.slice(end);
   }

@@ -112,6 +112,12 @@ export class ResilientRedis extends Redis {
  *
  * A Cluster connection is returned typed as Redis: ioredis' Cluster speaks the same commands, and
  * every key we use shares the hash-tagged prefix's slot, so multi-key scripts stay on one node.
+ * It is not a ResilientRedis, and needs not be: the race above is in ioredis' SentinelConnector,
+ * which a Cluster does not use. Its node connections are made never to reconnect on their own
+ * (ioredis 5 ConnectionPool: retryStrategy null, a lost node is found again through MOVED and a
+ * slots refresh), and the Cluster itself reconnects after any close it did not ask for, as long
+ * as clusterRetryStrategy returns a delay (the default always does; we return none only for a
+ * probe that must fail fast).
  */
 function connect(target: RedisTarget, options: RedisOptions): Redis {
   if (target.REDIS_SENTINELS) {

@@ -110,7 +110,10 @@ const TO_CLAUSE_END = String.raw`(?:[^.;,]|\.\d)*?(?=[,;]|\.(?!\d)|\b(?:until|be
 // clause saying when, not what changes. (Not "When using X images, …": there X is what a problem is about.)
 const CONDITION = /^(?:when|once|as soon as)\b(?:[^,;.]|\.\d){1,120}?\b(?:becomes?|is|are) (?:generally )?(?:available|released|published|launched)\b(?:[^,;.]|\.\d)*,(?!\s*(?:they|it|these|those|this|its|their)\b)/gi;
 const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END}`, 'gi');
-const ALTERNATIVE = new RegExp(String.raw`(?<=\bmigrat\w* from\b(?:[^.;]|\.\d){1,120}?)\bto\b${TO_CLAUSE_END}|(?:→|->)\s*(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
+// "You can migrate from X to Y": Y is offered. Its own pattern, run only on statements saying "migrat…".
+const MIGRATE_FROM_TO = new RegExp(String.raw`\bmigrat\w* from\b(?:[^.;]|\.\d){1,120}?\b(to\b${TO_CLAUSE_END})`, 'gi');
+const MIGRATE_HINT = registerHints(['migrat']);
+const ALTERNATIVE = new RegExp(String.raw`(?:→|->)\s*(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
 
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
@@ -136,6 +139,7 @@ export function asideSpans(text: string, hints: Hints = hintsOf(text)): { start:
   if (hints[PAST_HINT]) add(/\b(?:it|they) (?:was|were|had been) previously\b[^.;]*/gi, 'past');
   if (hints[INSTEAD_HINT]) add(INSTEAD_OF, 'past');
   if (hints[ALTERNATIVE_HINT]) add(ALTERNATIVE, 'alternative');
+  if (hints[MIGRATE_HINT]) for (const m of allMatches(MIGRATE_FROM_TO, text)) spans.push({ start: m.index + m[0].length - (m[1]?.length ?? 0), end: m.index + m[0].length, role: 'alternative' });
   if (hints[CONDITION_HINT]) add(CONDITION, 'condition');
   return spans;
 }
