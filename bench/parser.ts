@@ -90,7 +90,8 @@ export async function hostileGrowthBench(): Promise<Measurement> {
   const ordinary = feedXml.replace(/<[^>]+>|&[#\w]+;/g, ' ').replace(/\s+/g, ' ').slice(0, 4096);
   const baseline = await growth(ordinary);
   let worst = { piece: '', growth: 0 };
-  for (const piece of hostilePieces()) {
+  const pieces = hostilePieces();
+  for (const piece of pieces) {
     const g = await growth(piece);
     if (g > worst.growth) worst = { piece, growth: g };
   }
@@ -101,6 +102,6 @@ export async function hostileGrowthBench(): Promise<Measurement> {
     baseline: round(baseline),
     ratio: round(worst.growth / baseline),
     goal: { of: 'ratio', op: '<=', limit: 2 },
-    note: `worst of ${hostilePieces().length} hostile pieces: ${JSON.stringify(worst.piece)}; ordinary notes grow ${round(baseline)}x; medians of 5 interleaved runs`,
+    note: `worst of ${pieces.length} hostile pieces: ${JSON.stringify(worst.piece)}; ordinary notes grow ${round(baseline)}x; medians of 5 interleaved runs`,
   };
 }

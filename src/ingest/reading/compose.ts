@@ -3,7 +3,7 @@
 // ones; one framework line named twice is its most specific version), and what a statement with no
 // subject, or with no understood kind, becomes. Pure.
 import type { EventKind, Framework } from '../../domain/events.js';
-import { namesItsOwnLine, type FrameworkMention, type Mentions } from './mentions.js';
+import { BUILT_WITH, namesItsOwnLine, type FrameworkMention, type Mentions } from './mentions.js';
 import type { PredicateReading } from './predicates.js';
 import { allMatches } from './scan.js';
 
@@ -28,7 +28,7 @@ const PYTHON_SUBJECT_KINDS = new Set<EventKind>(['end-of-support-reached', 'depr
 // "PyTorch has been removed from Theia IDE images": the images a change lands in are its subject.
 const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
 // "vLLM 0.6 containers with PyTorch 2.4": a framework named after "with" is what the subject bundles.
-const BUNDLED_BEFORE = /\b(?:(?<!\b(?:along|together|starting|beginning|alongside) )with|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b[^.;:]*$/i;
+const BUNDLED_BEFORE = new RegExp(String.raw`\b(?:${BUILT_WITH}|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b[^.;:]*$`, 'i');
 
 function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[] {
   if (mentions.length < 2 || !/image|container/i.test(text)) return mentions;
@@ -102,9 +102,9 @@ export function composeFindings(text: string, mentions: Mentions, predicate: Pre
     release,
   });
   if (chosenSubjects.length === 0) return [finding(kind, null, null, null, mentions.cuda), ...predicate.also.map((k) => finding(k, null, null, null, mentions.cuda))];
-  // "Deprecated: PyTorch 2.1 → 2.4": what ends is the version it came from; the other replaces it.
+  // What ends is the version before an arrow: "Deprecated: PyTorch 2.1 → 2.4" (one mention, from
+  // 2.1 to 2.4) and "Deprecated: TensorFlow 2.13 → TensorFlow 2.16" (the line after it replaces it).
   const ends = kind === 'deprecation' || kind === 'end-of-support-reached';
-  // "Deprecated: TensorFlow 2.13 → TensorFlow 2.16": the line after the arrow replaces it.
   const replacement = (m: FrameworkMention): boolean => /(?:→|->)\s*$/.test(text.slice(Math.max(0, m.start - 4), m.start));
   const subjects = !ends ? chosenSubjects : chosenSubjects.filter((m) => !replacement(m) || chosenSubjects.every(replacement)).map((m) => (m.fromVersion && m.upgradeTarget ? { ...m, versions: [m.fromVersion], fromVersion: null, upgradeTarget: false } : m));
   const single = subjects.length === 1 ? subjects[0] : undefined;

@@ -64,8 +64,9 @@ const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorfl
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w)){0,6}\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
 // "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5": a line, then the patch releases it moved between.
-const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:(?:image\s+)?famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
-const LINE_UPGRADE_VERB = /\b(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)\b/i;
+const LINE_MOVE_VERB = String.raw`(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)`;
+const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:(?:image\s+)?famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:${LINE_MOVE_VERB}\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
+const LINE_UPGRADE_VERB = new RegExp(String.raw`\b${LINE_MOVE_VERB}\b`, 'i');
 const UPGRADE_VERB_BEFORE = /\b(?:upgrad|updat|bump|mov|patch|refresh|rebuil)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
 // "vLLM is now 0.9.2 in …", "The PyTorch version in the PyTorch 2.6 images is now 2.6.1": the version a framework is at now.
@@ -283,8 +284,10 @@ function ellipticalMentions(text: string, named: FrameworkMention[], carry: Carr
   return out;
 }
 
-// "along with", "together with", "starting with" join lines; they do not say what one is built with.
-const WITH_SINCE = /\b(?:(?<!\b(?:along|together|starting|beginning|alongside) )with|built (?:on|with)|including)\b(?:[^.;]|\.\d)*$/i;
+// "with" that says what a line is built with: not "along with", "together with", "starting with",
+// which join lines. Shared with compose.ts, which drops what the subject bundles.
+export const BUILT_WITH = String.raw`(?<!\b(?:along|together|starting|beginning|alongside) )with`;
+const WITH_SINCE = new RegExp(String.raw`\b(?:${BUILT_WITH}|built (?:on|with)|including)\b(?:[^.;]|\.\d)*$`, 'i');
 // A mention that is a line of its own: named with its image noun ("… and TensorFlow 2.16 images
 // with CUDA 12.3", but not "with PyTorch 2.4 containers as their base"), with its own components
 // in a list of lines ("PyTorch 2.7 with CUDA 12.8 and vLLM 0.9 with CUDA 12.8", but not "built
@@ -312,10 +315,11 @@ function builtWith(text: string, mentions: FrameworkMention[]): FrameworkMention
   return mentions.map((m) => {
     if (m.role !== 'subject' || m.framework === 'python') return m;
     // (A window before the mention, not all text since the line: a sentence naming a line thousands of times stays linear.)
-    const component = line && line.framework !== m.framework && line.versions.length > 0 && WITH_SINCE.test(text.slice(Math.max(line.end, m.start - 160), m.start));
+    const afterOtherLine = line !== null && line.framework !== m.framework;
+    const component = afterOtherLine && line !== null && line.versions.length > 0 && WITH_SINCE.test(text.slice(Math.max(line.end, m.start - 160), m.start));
     if (component && !namesItsOwnLine(text, m)) return { ...m, role: 'library' };
     // "PyTorch 2.4 images are now available, along with vLLM 0.6.3 and Ray 2.35 preinstalled".
-    if (line && line.framework !== m.framework && PACKAGED_AFTER.test(text.slice(m.end, m.end + 60))) return { ...m, role: 'library' };
+    if (afterOtherLine && PACKAGED_AFTER.test(text.slice(m.end, m.end + 60))) return { ...m, role: 'library' };
     line ??= m;
     return m;
   });

@@ -147,8 +147,8 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
     // "Pinned image versions will not receive new images", "Existing instances stop receiving new
     // images until …": how instances or pinned versions behave, not an image line that ends.
     const clause = text.slice(0, ended.index).split(/[.;]\s/).pop() ?? '';
-    const namesLine = mentions.frameworks.some((m) => lineOfImages(m) && m.start < ended.index && m.start >= ended.index - clause.length);
-    if (OWN_COPIES.test(clause) && !namesLine) return found('other', ended[0], 'says instances or pinned versions do not get new images (a behaviour, not an end)');
+    const namesLine = (): boolean => mentions.frameworks.some((m) => lineOfImages(m) && m.start < ended.index && m.start >= ended.index - clause.length);
+    if (OWN_COPIES.test(clause) && !namesLine()) return found('other', ended[0], 'says instances or pinned versions do not get new images (a behaviour, not an end)');
     return found('deprecation', ended[0], 'says updates or support will end');
   }
   if ((cue = first(SECURITY, t))) return found('security-update', cue, 'fixes vulnerabilities');
@@ -196,7 +196,7 @@ function readText(t: Words, own: boolean, noteType: NoteType, mentions: Mentions
   const intoImages = own && has(INTO_IMAGES, t);
   // "Added Python 3.11 support", "Added CUDA 12.4 support": support for a dependency, not a new image.
   // "Support for NVIDIA Blackwell GPUs was added to images for CUDA 12.8": new hardware, not new images.
-  const hardwareAdded = HARDWARE_SUPPORT.test(text) && /^support for\b/i.test(text);
+  const hardwareAdded = /^support for\b/i.test(text) && HARDWARE_SUPPORT.test(text);
   if (hardwareAdded && (cue = first(AVAILABLE, t))) return found('other', cue, 'support for new hardware (a feature)');
   if ((cue = first(AVAILABLE, t, reported())) && !intoImages && !(has(DEPENDENCY_SUPPORT, t) && /^add/i.test(cue))) {
     const lineSubject = mentions.frameworks.some((m) => m.role === 'subject' && m.framework !== 'python');
@@ -272,7 +272,6 @@ function sameFrameworkTwice(mentions: Mentions): boolean {
   return false;
 }
 
-/** "R images now use R 4.5.1": a framework's images, then (after the verb at `verbAt`) a version of that framework. */
 /**
  * The version right after the name: "TensorFlow Serving 2.16.1" is another product of the family,
  * and "transformers 4.46.1" the package a Hugging Face line bundles.
@@ -282,10 +281,10 @@ function namedRightBeforeItsVersion(text: string, m: FrameworkMention): boolean 
   return /^\s+v?\d/.test(text.slice(m.start + m.name.length, m.start + m.name.length + 3)) && !/^transformers$/i.test(m.name);
 }
 
+/** "R images now use R 4.5.1": a framework's images, then (after the verb at `verbAt`) a version of that framework. */
 function lineThenItsVersion(text: string, mentions: Mentions, verbAt: number): boolean {
   const line = mentions.frameworks.find((m) => m.role === 'subject' && m.versions.length === 0 && m.end <= verbAt && m.framework !== 'python' && m.framework !== 'other');
-  const itsOwn = (m: FrameworkMention): boolean => namedRightBeforeItsVersion(text, m);
-  return line !== undefined && mentions.frameworks.some((m) => m.role === 'subject' && m.framework === line.framework && m.start > verbAt && m.versions.some((v) => /^\d+\.\d+\.\d+/.test(v)) && itsOwn(m));
+  return line !== undefined && mentions.frameworks.some((m) => m.role === 'subject' && m.framework === line.framework && m.start > verbAt && m.versions.some((v) => /^\d+\.\d+\.\d+/.test(v)) && namedRightBeforeItsVersion(text, m));
 }
 
 /** "TensorFlow 2.15 containers now use TensorFlow 2.15.1": a line, then a patch release of that same line. */
@@ -318,8 +317,8 @@ export function readPredicate(text: string, context: string | null, noteType: No
   // "Known issue: … fails to import", "Fixed a deprecation warning …") says what it says when that
   // is an end, a problem or a fix ("Fixed …"; a sub-heading "Bug Fixes" sorts a digest).
   if (noteType === 'libraries') {
-    const fixed = context === null ? FIX_HEAD.exec(text) : null;
-    if (fixed && /^fixed\b/i.test(text)) return { kind: 'fix', cue: fixed[0], why: 'starts by fixing something (a Libraries note outside a digest)', also: [], from: 'statement' };
+    const fixed = context === null ? /^fixed\b/i.exec(text) : null;
+    if (fixed) return { kind: 'fix', cue: fixed[0], why: 'starts by fixing something (a Libraries note outside a digest)', also: [], from: 'statement' };
     const own = context === null ? readText(t, true, noteType, mentions) : null;
     if (own && (own.kind === 'deprecation' || own.kind === 'known-issue' || own.kind === 'end-of-support-reached')) return own;
     return { kind: 'dependency-update', cue: null, why: 'a client-library digest (Libraries note)', also: [], from: 'statement' };
