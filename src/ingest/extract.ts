@@ -113,6 +113,7 @@ export function extractEntry(entry: FeedEntry, options: ExtractOptions): Extract
     out.push({ entryId: entry.id, noteId, note, unread, events, ...(options.explain ? { reading } : {}) });
   }
   // Across the notes of one entry too: a line's exact release makes its bare line redundant.
+  if (out.reduce((sum, n) => sum + n.events.length, 0) < 2) return out;
   const lines = new LineVersions();
   for (const n of out) for (const e of n.events) lines.add(`${n.note.product ?? ''}|${e.kind}`, e);
   for (const n of out) {
@@ -150,6 +151,7 @@ export function readNoteEvents(note: Note, entry: FeedEntry, source: string, not
   // One line said twice in a note, once as its line and once as its exact release ("PyTorch 2.6
   // containers are available" … "Introduced containers for PyTorch 2.6.0"), is one event: the most
   // specific version.
+  if (reading.findings.length === 0) return [];
   if (reading.findings.length === 1 && reading.findings[0]) return [toEvent(reading.findings[0], note, noteId, entry, source)];
   const lines = new LineVersions();
   for (const f of reading.findings) lines.add(f.kind, f);
@@ -162,7 +164,9 @@ export function readNoteEvents(note: Note, entry: FeedEntry, source: string, not
     const prev = merged.get(key);
     merged.set(key, prev ? mergeFindings(prev, f) : f);
   }
-  return [...merged.values()].map((f) => toEvent(f, note, noteId, entry, source));
+  const events: ReleaseEvent[] = [];
+  for (const f of merged.values()) events.push(toEvent(f, note, noteId, entry, source));
+  return events;
 }
 
 function mergeFindings(a: Finding, b: Finding): Finding {

@@ -97,7 +97,14 @@ export async function parseFeed(xml: string): Promise<ParsedFeed> {
   refuseDtd(text);
   const atom = await readAtom(text);
   if (atom.kind === 'malformed') throw new FeedParseError(`not a readable Atom/RSS feed: ${atom.reason}`);
-  if (atom.kind === 'atom') return { title: atom.title || null, entries: atom.entries.flatMap(atomEntry) };
+  if (atom.kind === 'atom') {
+    const entries: FeedEntry[] = [];
+    for (const e of atom.entries) {
+      const entry = atomEntry(e);
+      if (entry) entries.push(entry);
+    }
+    return { title: atom.title || null, entries };
+  }
   return readWithRssParser(text);
 }
 
@@ -125,14 +132,14 @@ export async function readWithRssParser(text: string): Promise<ParsedFeed> {
 }
 
 /** An Atom entry as rss-parser would give it: no id, no entry; a date that does not read is an error. */
-function atomEntry(e: AtomEntry): FeedEntry[] {
+function atomEntry(e: AtomEntry): FeedEntry | null {
   const id = e.id || e.link || e.title;
-  if (!id) return [];
+  if (!id) return null;
   let publishedAt: string | null = null;
   if (e.date) {
     const at = new Date(e.date);
     if (Number.isNaN(at.getTime())) throw new FeedParseError(`not a readable Atom/RSS feed: entry ${id} has a date that does not read ("${e.date.slice(0, 40)}")`);
     publishedAt = at.toISOString();
   }
-  return [{ id, title: e.title || '', publishedAt, url: e.link, html: e.content || e.summary || '' }];
+  return { id, title: e.title || '', publishedAt, url: e.link, html: e.content || e.summary || '' };
 }

@@ -198,8 +198,15 @@ function buildNote(raw: RawNote): Note {
   const release = label ? (RELEASE_LABEL.exec(label)?.[1]?.toUpperCase() ?? null) : null;
   const collected: Statement[] = [];
   collectStatements(nodes, null, collected);
-  const statements = collected.flatMap(inPieces);
-  const textParts = [label, ...statements.map((s) => s.text)].filter((t): t is string => !!t);
+  // (A loop, not flatMap: every note passes here, and flatMap with one array per statement was
+  // the costliest line of splitting notes.)
+  const statements: Statement[] = [];
+  const textParts: string[] = label ? [label] : [];
+  for (const s of collected) {
+    if (s.text.length <= MAX_STATEMENT_CHARS) statements.push(s);
+    else statements.push(...inPieces(s));
+  }
+  for (const s of statements) if (s.text) textParts.push(s.text);
   return {
     product: raw.product,
     type: noteTypeOf(raw.heading),

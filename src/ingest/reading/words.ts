@@ -57,7 +57,9 @@ interface Layout {
   edgeTarget: Int32Array;
   /** Per node: 1 if a prefix hint ends there, 2 if a one-letter hint does. */
   endsHere: Uint8Array;
-  prefixIds: number[][];
+  /** Node n's prefix hints: prefixIds[firstPrefix[n]] … prefixIds[firstPrefix[n + 1] − 1] (flat, like the edges). */
+  firstPrefix: Int32Array;
+  prefixIds: Int32Array;
   wordIds: number[][];
 }
 
@@ -100,7 +102,10 @@ export class HintTrie {
     const edgeTarget = new Int32Array(edges);
     const root = new Int32Array(SYMBOLS);
     const endsHere = new Uint8Array(n);
+    const firstPrefix = new Int32Array(n + 1);
+    const prefixIds = new Int32Array(this.nodes.reduce((sum, b) => sum + b.prefixIds.length, 0));
     let e = 0;
+    let p = 0;
     this.nodes.forEach((b, i) => {
       firstEdge[i] = e;
       for (const [symbol, target] of [...b.children].sort((x, y) => x[0] - y[0])) {
@@ -109,33 +114,34 @@ export class HintTrie {
         if (i === 0) root[symbol] = target;
       }
       endsHere[i] = (b.prefixIds.length > 0 ? 1 : 0) | (b.wordIds.length > 0 ? 2 : 0);
+      firstPrefix[i] = p;
+      for (const id of b.prefixIds) prefixIds[p++] = id;
     });
     firstEdge[n] = e;
-    this.layout = { root, firstEdge, edgeSymbol, edgeTarget, endsHere, prefixIds: this.nodes.map((b) => b.prefixIds), wordIds: this.nodes.map((b) => b.wordIds) };
+    firstPrefix[n] = p;
+    this.layout = { root, firstEdge, edgeSymbol, edgeTarget, endsHere, firstPrefix, prefixIds, wordIds: this.nodes.map((b) => b.wordIds) };
     return this.layout;
   }
 
   /** Every hint found in the text: from each word's start, down the trie as far as the text goes. */
   find(text: string): Hints {
     const out = new Uint8Array(this.count);
-    const { root, firstEdge, edgeSymbol, edgeTarget, endsHere, prefixIds, wordIds } = this.laidOut();
+    const layout = this.laidOut();
+    const { endsHere, firstPrefix, prefixIds, wordIds } = layout;
     // "İ" lowercases to two characters ("i" and a combining dot): only then is a lowercased copy needed.
     const lower = text.includes('\u0130') ? text.toLowerCase() : text;
     const n = lower.length;
-    // (Never read past the end: charCodeAt there is NaN, and a NaN in this loop makes it slow.)
-    const symbolAt = (k: number): number => (k < n ? symbolOf(lower.charCodeAt(k)) : -1);
-    const child = (node: number, symbol: number): number => {
-      if (node === 0) return root[symbol] ?? 0;
-      for (let k = firstEdge[node] ?? 0, last = firstEdge[node + 1] ?? 0; k < last; k++) {
-        const at = edgeSymbol[k] ?? 0;
-        if (at === symbol) return edgeTarget[k] ?? 0;
-        if (at > symbol) return 0;
-      }
-      return 0;
-    };
+    // The text's symbols, once, in a buffer kept between calls (find runs to its end without
+    // yielding, so calls never overlap): the walk below reads most characters more than once.
+    // symbols[n] is −1, so a walk stops at the end without a bounds check. (No closures here:
+    // this runs on every statement, and two per call were a tenth of what reading allocates.)
+    if (symbolBuffer.length <= n) symbolBuffer = new Int8Array(Math.max(n + 1, symbolBuffer.length * 2));
+    const symbols = symbolBuffer;
+    for (let k = 0; k < n; k++) symbols[k] = symbolOf(lower.charCodeAt(k));
+    symbols[n] = -1;
     let i = 0;
     while (i < n) {
-      while (i < n && symbolAt(i) < 0) i++;
+      while (i < n && (symbols[i] ?? -1) < 0) i++;
       if (i >= n) break;
       const wordStart = i;
       let node = 0;
@@ -143,28 +149,42 @@ export class HintTrie {
       let firstWordEnd = -1;
       // Down the trie from this word's start, across the words after it while a phrase goes on.
       walk: for (;;) {
-        for (let s = symbolAt(j); s >= 0; s = symbolAt(++j)) {
-          node = child(node, s);
+        for (let s = symbols[j] ?? -1; s >= 0; s = symbols[++j] ?? -1) {
+          node = childOf(layout, node, s);
           if (node === 0) break walk;
-          if ((endsHere[node] ?? 0) & 1) for (const id of prefixIds[node] ?? []) out[id] = 1;
+          if ((endsHere[node] ?? 0) & 1) for (let k = firstPrefix[node] ?? 0, last = firstPrefix[node + 1] ?? 0; k < last; k++) out[prefixIds[k] ?? 0] = 1;
         }
         // The text's word ends here.
         if (firstWordEnd < 0) {
           firstWordEnd = j;
           if (j - wordStart === 1 && (endsHere[node] ?? 0) & 2) for (const id of wordIds[node] ?? []) out[id] = 1;
         }
-        while (j < n && symbolAt(j) < 0) j++;
+        while (j < n && (symbols[j] ?? -1) < 0) j++;
         if (j >= n) break;
-        node = child(node, BREAK);
+        node = childOf(layout, node, BREAK);
         if (node === 0) break;
       }
       // The next word: after this one (where the walk saw it end, or further when the walk stopped inside it).
       i = firstWordEnd >= 0 ? firstWordEnd : j;
-      while (i < n && symbolAt(i) >= 0) i++;
+      while (i < n && (symbols[i] ?? -1) >= 0) i++;
     }
     return out;
   }
 }
+
+/** Node `node`'s child on `symbol`, or 0 (the root's children are a table, the others a short sorted list). */
+function childOf(layout: Layout, node: number, symbol: number): number {
+  if (node === 0) return layout.root[symbol] ?? 0;
+  const { firstEdge, edgeSymbol, edgeTarget } = layout;
+  for (let k = firstEdge[node] ?? 0, last = firstEdge[node + 1] ?? 0; k < last; k++) {
+    const at = edgeSymbol[k] ?? 0;
+    if (at === symbol) return edgeTarget[k] ?? 0;
+    if (at > symbol) return 0;
+  }
+  return 0;
+}
+
+let symbolBuffer = new Int8Array(4096);
 
 /**
  * The one trie every reading module adds its hints to, at module load (before anything is read;
