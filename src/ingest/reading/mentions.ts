@@ -157,8 +157,13 @@ function roleAt(text: string, start: number, end: number, spans: ReturnType<type
 
 // "CUDA 12.4 VM images", "CUDA 11.3 Debian-10 image", "New image added: CUDA 10.1", "common CUDA 9.2 image":
 // CUDA-only images are Base images, their version the CUDA version. ("Images for CUDA 12.8 and Ray
-// 2.47", "containers for CUDA 12.8 with PyTorch 2.7": the CUDA of another framework's images.)
-const CUDA_IMAGE = /\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)|\b(?:images?|containers?|dlcs?|image lines?) for cuda\s+(\d+(?:\.\d+)?)(?![\d]|\.\d)(?!\s*(?:and|or|,|with)\s+(?:pytorch|tensorflow|jax|ray|xgboost|vllm|sglang|scikit-learn|sklearn|spark|pyspark|hugging face(?: \w+)?|tgi|tei|mxnet|rapids|R)\s+v?\d)/gi;
+// 2.47", "containers for CUDA 12.8 with PyTorch Training 2.7": the CUDA of another framework's
+// images, any framework of the lexicon, with up to two words before its version.)
+const OTHER_FRAMEWORK_NAME = FRAMEWORK_NAMES.filter((n) => n.framework !== 'base' && n.framework !== 'python').map((n) => n.pattern).join('|');
+const CUDA_IMAGE = new RegExp(
+  String.raw`\b(?:common|base)\s+(?:\w+\s+)?images?\s+with\s+cuda\s+(\d+(?:\.\d+)?)|\bcuda\s+(\d+(?:\.\d+)?(?:\.x)?)\s+(?:(?:vm|debian-\d+|gpu|base|container)\s+)*(?:images?|environments?|containers?|image lines?)\b|\bimage added:\s*cuda\s+(\d+(?:\.\d+)?)|\b(?:images?|containers?|dlcs?|image lines?) for cuda\s+(\d+(?:\.\d+)?)(?![\d]|\.\d)(?!\s*(?:and|or|,|with)\s+(?:${OTHER_FRAMEWORK_NAME})(?:\s+[\w()]+){0,2}?\s+v?\d)`,
+  'gi',
+);
 
 function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof asideSpans>): FrameworkMention[] {
   const out: FrameworkMention[] = [];

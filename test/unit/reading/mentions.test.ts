@@ -21,6 +21,16 @@ describe('mentions', () => {
     expect(brief('R 4.3 and Theia images')).toEqual(['r 4.3 subject', 'other subject']);
   });
 
+  it('reads images for a CUDA version as Base images, unless another framework of the lexicon follows with its version', () => {
+    expect(brief('Images for CUDA 12.8 are available.')).toEqual(['base 12.8 subject']);
+    expect(brief('Images for CUDA 12.8 with cuDNN 9.1 are available.')).toEqual(['base 12.8 subject']);
+    expect(brief('Images for CUDA 12.8 and Ubuntu 24.04 are available.')).toEqual(['base 12.8 subject']);
+    // Any framework the lexicon knows, with up to two words before its version (not a hand list beside it).
+    expect(brief('New containers for CUDA 12.8 with PyTorch Training 2.7 are available.')).toEqual(['pytorch 2.7 subject']);
+    expect(brief('Images for CUDA 12.8 with WhisperX 3.1 are available.')).toEqual(['other 3.1 subject']);
+    expect(brief('Images for CUDA 12.8 and Ray 2.47 are available.')).toEqual(['ray 2.47 subject']);
+  });
+
   it('reads image and container names by their grammar', () => {
     expect(brief('', ['us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310'])).toEqual(['pytorch 2.4 subject']);
     expect(brief('see pytorch-2-4-cu124-debian-11-py310')).toEqual(['pytorch 2.4 subject']);
