@@ -409,6 +409,23 @@ describe('reading release-note language', () => {
     expect(read(feature('PyTorch 2.4 containers are now available.', 'M125 release'))).toEqual(['new-image pytorch 2.4 M125']);
   });
 
+  it('a later sentence of a paragraph that reports a change of another kind is news too, about the paragraph\'s line', () => {
+    expect(read('<h3>Fixed</h3><p>Fixed a bug where jobs failed in the PyTorch 2.8 GPU containers. Upgraded cuDNN to 9.10.2 in the same containers.</p>')).toEqual(['fix pytorch 2.8', 'dependency-update pytorch 2.8']);
+    expect(read('<h3>Breaking</h3><p>TensorFlow 2.14 containers have reached end of support. The images will be deleted from Artifact Registry on April 1, 2027.</p>')).toEqual(['end-of-support-reached tensorflow 2.14', 'deprecation tensorflow 2.14']);
+    // Sentences that explain, give an example or a workaround add nothing.
+    expect(read(feature('TensorFlow Enterprise 2.9 is now available. Note that this TensorFlow Enterprise version does not include Long Term Version Support.'))).toEqual(['new-image tensorflow 2.9']);
+    expect(read(feature('TensorFlow 2.18 images are deprecated. For example, both tf-2-18-cpu and tf2-2-18-cpu are available until then.'))).toEqual(['deprecation tensorflow 2.18']);
+    expect(read('<h3>Issue</h3><p>PyTorch 2.7 jobs can time out on TPU. There is no workaround available at this time.</p>')).toEqual(['known-issue pytorch 2.7']);
+  });
+
+  it('images added, offered or no longer supported are read as such', () => {
+    expect(read(feature('Added PyTorch 2.9 images with CUDA 12.8 in the <code>pytorch-2-9-cu128-ubuntu-2204-py312</code> image family.'))).toEqual(['new-image pytorch 2.9']);
+    expect(read(feature('Added JRE to R images.'))).toEqual(['dependency-update r -']);
+    expect(read(feature('Vertex AI now provides prebuilt prediction containers for TensorFlow 2.19 and scikit-learn 1.6.'))).toEqual(['new-image tensorflow 2.19', 'new-image scikit-learn 1.6']);
+    expect(read('<h3>Breaking</h3><p>Python 3.9 is no longer supported on Deep Learning VM Images.</p>')).toEqual(['end-of-support-reached python 3.9']);
+    expect(read('<h3>Breaking</h3><p>PyTorch 2.4 is no longer supported on A100 GPUs.</p>')).not.toContain('end-of-support-reached pytorch 2.4');
+  });
+
   it('a statement that names a framework but says nothing understood still reaches its subscribers, as other', () => {
     expect(read(feature('PyTorch 2.4 containers: a note about their layout on disk.'))).toEqual(['other pytorch 2.4']);
   });

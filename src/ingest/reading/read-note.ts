@@ -7,7 +7,7 @@ import type { Framework } from '../../domain/events.js';
 import type { Note, Statement } from '../notes.js';
 import { chooseSubjects, composeFindings, type Finding } from './compose.js';
 import { expandVersions, findMentions, VERSION_LIST, type CarriedLine, type FrameworkMention, type Mentions } from './mentions.js';
-import { DEPRECATION_CALLED_OFF, readPredicate, words, type PredicateReading, type Words } from './predicates.js';
+import { DEPRECATION_CALLED_OFF, mayStateAnEndOrSecurity, readPredicate, words, type PredicateReading, type Words } from './predicates.js';
 import { hintsOf, registerHints, type Hints } from './words.js';
 
 export type NoEventReason = 'lead-in' | 'pointer' | 'sub-heading' | 'inventory' | 'table header' | 'past state' | 'nothing changed' | 'empty';
@@ -267,6 +267,44 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   return { text: s.text, context: s.context, mentions: mentions.frameworks, predicate, dropped, findings, noEvent: null, unread: predicate.kind === null };
 }
 
+// Where a statement's sentences meet: after . ! or ? (not a version's or an abbreviation's dot
+// inside a word), before a capital letter.
+const SENTENCE_BREAK = /(?<=[a-z0-9)\]][.!?])\s+(?=[A-Z])/;
+
+/**
+ * "Fixed a bug in the PyTorch 2.8 containers. Upgraded cuDNN to 9.10.2 in the same containers.",
+ * "TensorFlow 2.14 containers have reached end of support. The images will be deleted on …": a
+ * paragraph read whole states the kind its strongest words say; a later sentence that states a
+ * change of another kind, on its own, is news too. Its findings are added, about the paragraph's
+ * framework line when the sentence names none ("the same containers", "the images"). Only a
+ * sentence that reports a change of its own counts: one that says an end (deprecation, end of
+ * support) or a security fix, or one that opens with what was done ("Upgraded …", "Fixed …").
+ * Sentences that explain, give an example or a workaround ("Note that this version does not
+ * include …", "For example, both … are available", "There is no workaround") add nothing, and
+ * neither does one of the paragraph's own kind or of kind "other".
+ */
+const LATER_SENTENCE_KINDS = new Set(['deprecation', 'end-of-support-reached', 'security-update']);
+const REPORTS_A_CHANGE = /^(?:upgraded|updated|bumped|added|removed|dropped|fixed|patched|resolved|installed|refreshed|rebuilt|pinned)\b/i;
+function withLaterSentences(s: Statement, whole: StatementReading, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading {
+  const kind = whole.predicate?.kind;
+  if (whole.noEvent !== null || kind == null || kind === 'other' || whole.findings.length === 0 || !SENTENCE_BREAK.test(s.text)) return whole;
+  const sentences = s.text.split(SENTENCE_BREAK);
+  const kinds = new Set(whole.findings.map((f) => f.kind));
+  const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python') ?? null;
+  const added: Finding[] = [];
+  for (const sentence of sentences.slice(1)) {
+    const reportsAChange = REPORTS_A_CHANGE.test(sentence);
+    if (!reportsAChange && !mayStateAnEndOrSecurity(hintsOf(sentence))) continue;
+    const r = readStatement({ ...s, text: sentence }, noteType, title, false, scope, false);
+    const later = r.predicate?.kind;
+    if (r.noEvent !== null || later == null || later === 'other' || kinds.has(later) || r.findings.length === 0) continue;
+    if (!LATER_SENTENCE_KINDS.has(later) && !reportsAChange) continue;
+    kinds.add(later);
+    for (const f of r.findings) added.push({ ...f, ...(f.framework === null && line ? { framework: line.framework, version: line.version, scope: line.scope } : {}), text: fullText(s) });
+  }
+  return added.length === 0 ? whole : { ...whole, findings: [...whole.findings, ...added] };
+}
+
 export function readNote(note: Note, entry?: EntryContext): NoteReading {
   const title = titleSubject(entry);
   const leadIns = new Set(note.statements.map((s) => s.context).filter((c): c is string => c !== null));
@@ -276,7 +314,8 @@ export function readNote(note: Note, entry?: EntryContext): NoteReading {
   const statements: StatementReading[] = note.statements.map((s) => {
     // (Most notes have no lead-in: no string hashed for the look-up.)
     if (leadIns.size > 0 && s.text.endsWith(':') && leadIns.has(s.text)) return noEvent(s, 'lead-in');
-    return readStatement(s, note.type, title, headings.size > 0 && headings.has(s.text), scope);
+    const isHeading = headings.size > 0 && headings.has(s.text);
+    return withLaterSentences(s, readStatement(s, note.type, title, isHeading, scope), note.type, title, scope);
   });
   const findings: Finding[] = [];
   for (const r of statements) for (const f of r.findings) findings.push(f);
