@@ -418,6 +418,10 @@ describe('reading release-note language', () => {
     expect(read('<h3>Issue</h3><p>PyTorch 2.7 jobs can time out on TPU. There is no workaround available at this time.</p>')).toEqual(['known-issue pytorch 2.7']);
   });
 
+  it('an image named in an example, even by a registry path full of dots, is not the statement\'s subject', () => {
+    expect(read(feature('You can pull any container by its full path, for example <code>docker pull us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-6.py310</code>.'))).not.toContain('other pytorch 2.6');
+  });
+
   it('images added, offered or no longer supported are read as such', () => {
     expect(read(feature('Added PyTorch 2.9 images with CUDA 12.8 in the <code>pytorch-2-9-cu128-ubuntu-2204-py312</code> image family.'))).toEqual(['new-image pytorch 2.9']);
     expect(read(feature('Added JRE to R images.'))).toEqual(['dependency-update r -']);

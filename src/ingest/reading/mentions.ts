@@ -128,7 +128,8 @@ export function asideSpans(text: string, hints: Hints = hintsOf(text)): { start:
   };
   if (hints[EXAMPLE_HINT]) {
     add(/\(\s*(?:for example|e\.g\.)[^)]*\)/gi, 'example');
-    add(/\bfor example\b[^.]*\.?/gi, 'example');
+    // (To the sentence's end: a dot inside a word, as in a registry path, does not end it.)
+    add(/\bfor example\b(?:[^.]|\.(?=\S))*\.?/gi, 'example');
     add(/\be\.g\.,?[^.;)]*/gi, 'example');
     // "Image family names that don't specify a CUDA version, such as common-gpu, will …": an
     // example set off by commas, or one naming no version. "Frameworks such as PyTorch 2.4 and
