@@ -38,11 +38,12 @@ export function pastMoment(name: string, now: Date, text: string): Date {
   return at;
 }
 
-export async function loadAll(): Promise<{ env: Env; config: AppConfig }> {
+/** The environment and the config (from `configDir` when given, else $CONFIG_DIR). */
+export async function loadAll(configDir?: string): Promise<{ env: Env; config: AppConfig }> {
   const env = loadEnv();
   // Secrets of the environment are known before the config is read: its errors are redacted too.
   registerSecrets(configuredSecrets(env, null));
-  const config = await loadConfig(env.CONFIG_DIR);
+  const config = await loadConfig(configDir ?? env.CONFIG_DIR);
   registerSecrets(configuredSecrets(env, config));
   return { env, config };
 }

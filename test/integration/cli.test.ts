@@ -83,6 +83,10 @@ describe('release-radar CLI', () => {
     expect(err.stderr).toContain('teams.yaml: teams[0].timezone: not an IANA time zone');
     const ok = await run('node', [BIN, 'validate'], { env: { ...process.env, CONFIG_DIR: path.resolve('config') } });
     expect(ok.stdout).toBe('configuration is valid: 4 source(s), 2 team(s)\n');
+    // --config, as preview and backtest take it, wins over $CONFIG_DIR.
+    const byOption = (await run('node', [BIN, 'validate', '--config', dir], { env: { ...process.env, CONFIG_DIR: path.resolve('config') } }).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(byOption.code).toBe(2);
+    expect(byOption.stderr).toContain('teams.yaml: teams[0].timezone: not an IANA time zone');
   });
 
   it('what people type: human dates, numbers that match nothing, an empty dead-letter list, a loopback source', async () => {

@@ -13,8 +13,9 @@ export function registerDataCommands(program: Command): void {
   program
     .command('validate')
     .description('check the config files and the values of the environment variables, connecting to nothing (doctor also checks that Redis, sources, Slack and SMTP answer)')
-    .action(async () => {
-      const { env, config } = await loadAll();
+    .option('--config <dir>', 'a config directory instead of $CONFIG_DIR (as preview and backtest take)')
+    .action(async (opts: { config?: string }) => {
+      const { env, config } = await loadAll(opts.config);
       // Addresses that are private by their very name are refused at poll time unless allowed: say so now.
       const warnings = [...config.warnings];
       if (!env.ALLOW_PRIVATE_SOURCES) {
