@@ -6,6 +6,7 @@
 // Prints the median reading time of the DLVM feed ×10 (parseFeed + notes + reading + events) per root.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { percentile } from './lib.js';
 
 const args = process.argv.slice(2);
 const rounds = Number(args.find((a) => /^\d+$/.test(a)) ?? 40);
@@ -28,5 +29,4 @@ for (let i = 0; i < rounds; i++) {
     times[j]?.push(performance.now() - start);
   }
 }
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)] ?? NaN;
-roots.forEach((root, k) => console.log(`${root}: ${median(times[k] ?? []).toFixed(1)} ms (median of ${rounds})`));
+roots.forEach((root, k) => console.log(`${root}: ${percentile(times[k] ?? [], 50).toFixed(1)} ms (median of ${rounds})`));

@@ -243,8 +243,8 @@ function lastBreak(window: string, marks: string): number | null {
   return null;
 }
 
+/** A statement longer than MAX_STATEMENT_CHARS, in pieces (buildNote keeps shorter ones whole). */
 function inPieces(s: Statement): Statement[] {
-  if (s.text.length <= MAX_STATEMENT_CHARS) return [s];
   const pieces: string[] = [];
   let rest = s.text;
   while (rest.length > MAX_STATEMENT_CHARS) {

@@ -310,10 +310,6 @@ function lineAndItsPatch(text: string, mentions: Mentions): boolean {
 }
 
 /**
- * `contextWords` lets a note read its lead-in's words once for all its list items (a per-note
- * cache, created by the caller: nothing is kept between notes).
- */
-/**
  * Whether a text's words could state an end (end of support, an announced end, a deprecation) or
  * a security fix: the cues' hints, without running their patterns (the reader asks this of the
  * later sentences of a paragraph before it reads them).
@@ -322,6 +318,10 @@ export function mayStateAnEndOrSecurity(hints: Hints): boolean {
   return hints[EOS.id] === 1 || hints[END_ANNOUNCED.id] === 1 || hints[DEPRECATION.id] === 1 || hints[SECURITY.id] === 1;
 }
 
+/**
+ * `contextWords` lets a note read its lead-in's words once for all its list items (a per-note
+ * cache, created by the caller: nothing is kept between notes).
+ */
 export function readPredicate(text: string, context: string | null, noteType: NoteType, mentions: Mentions, contextWords?: (context: string) => Words, hints?: Hints): PredicateReading {
   const t = words(text, hints);
   // A client-library digest is a dependency update whatever its items say: its sub-headings

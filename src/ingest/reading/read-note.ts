@@ -3,7 +3,7 @@
 // `other` event (about its framework, if it names one) and is counted as unread, so subscribers
 // see it and the operator can see what the reader does not know yet. `parse --explain` prints
 // this reading.
-import type { Framework } from '../../domain/events.js';
+import type { EventKind, Framework } from '../../domain/events.js';
 import type { Note, Statement } from '../notes.js';
 import { chooseSubjects, composeFindings, type Finding } from './compose.js';
 import { expandVersions, findMentions, VERSION_LIST, type CarriedLine, type FrameworkMention, type Mentions } from './mentions.js';
@@ -271,6 +271,11 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
 // inside a word), before a capital letter.
 const SENTENCE_BREAK = /(?<=[a-z0-9)\]][.!?])\s+(?=[A-Z])/;
 
+// Kinds a later sentence of a paragraph adds whatever its first word, and the words that open one
+// reporting a change of its own (see withLaterSentences).
+const LATER_SENTENCE_KINDS = new Set<EventKind>(['deprecation', 'end-of-support-reached', 'security-update']);
+const REPORTS_A_CHANGE = /^(?:upgraded|updated|bumped|added|removed|dropped|fixed|patched|resolved|installed|refreshed|rebuilt|pinned)\b/i;
+
 /**
  * "Fixed a bug in the PyTorch 2.8 containers. Upgraded cuDNN to 9.10.2 in the same containers.",
  * "TensorFlow 2.14 containers have reached end of support. The images will be deleted on …": a
@@ -283,12 +288,11 @@ const SENTENCE_BREAK = /(?<=[a-z0-9)\]][.!?])\s+(?=[A-Z])/;
  * include …", "For example, both … are available", "There is no workaround") add nothing, and
  * neither does one of the paragraph's own kind or of kind "other".
  */
-const LATER_SENTENCE_KINDS = new Set(['deprecation', 'end-of-support-reached', 'security-update']);
-const REPORTS_A_CHANGE = /^(?:upgraded|updated|bumped|added|removed|dropped|fixed|patched|resolved|installed|refreshed|rebuilt|pinned)\b/i;
 function withLaterSentences(s: Statement, whole: StatementReading, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading {
   const kind = whole.predicate?.kind;
-  if (whole.noEvent !== null || kind == null || kind === 'other' || whole.findings.length === 0 || !SENTENCE_BREAK.test(s.text)) return whole;
+  if (whole.noEvent !== null || kind == null || kind === 'other' || whole.findings.length === 0) return whole;
   const sentences = s.text.split(SENTENCE_BREAK);
+  if (sentences.length < 2) return whole;
   const kinds = new Set(whole.findings.map((f) => f.kind));
   const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python') ?? null;
   const added: Finding[] = [];
