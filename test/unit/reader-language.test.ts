@@ -418,6 +418,33 @@ describe('reading release-note language', () => {
     expect(read('<h3>Issue</h3><p>PyTorch 2.7 jobs can time out on TPU. There is no workaround available at this time.</p>')).toEqual(['known-issue pytorch 2.7']);
   });
 
+  it('a paragraph whose sentences tell different news is read sentence by sentence', () => {
+    // The strongest words are in the second sentence, which names its own line: each sentence alone.
+    expect(read(feature('TensorFlow 2.21 containers are now available. JAX images have been upgraded to JAX 0.8.2.'))).toEqual(['new-image tensorflow 2.21', 'patch-update jax 0.8.2']);
+    // The second opens with what was done and names no line, nor points back at one: about no framework.
+    expect(read('<h3>Changed</h3><p>cuDNN was upgraded to 9.11 in the TensorFlow 2.20 images. Fixed a crash of the Jupyter proxy on some VMs.</p>')).toEqual(['dependency-update tensorflow 2.20', 'fix - -']);
+    // A second sentence that follows from the first, or describes what the images hold, does not decide the kind.
+    expect(read('<h3>Announcement</h3><p>Support for TensorFlow 2.17 containers will end on March 3, 2027. After that date, the containers stay available but no longer receive security patches.</p>')).toEqual(['deprecation tensorflow 2.17']);
+    expect(read(feature('JAX 0.8 images are now available. The images include CUDA 12.9 and NCCL 2.27 preinstalled.'))).toEqual(['new-image jax 0.8']);
+    // A line in capitals ends a sentence like any other word.
+    expect(read(feature('Images for Ray 2.50 are now available on Vertex AI. You can no longer create clusters that run Ray 2.40.'))).toEqual(['new-image ray 2.50', 'deprecation ray 2.40']);
+    // An example that shows the change still belongs to its sentence: the whole paragraph decides.
+    expect(read(feature('Added the Python version to the PyTorch 2.10 image family names. For example, pytorch-2-10-cu128 is renamed pytorch-2-10-cu128-py312.'))).toEqual(['rename pytorch 2.10']);
+  });
+
+  it('more ways of saying a launch, an upgrade, an end and a rename', () => {
+    expect(read(feature("We've released JAX 0.9 containers for TPU."))).toEqual(['new-image jax 0.9']);
+    expect(read('<h3>Changed</h3><p>The SGLang serving image rolls forward to SGLang 0.5.3.</p>')).toEqual(['patch-update sglang 0.5.3']);
+    expect(read('<h3>Deprecated</h3><p>Support for PyTorch 2.6 images ends on May 1, 2027.</p>')).toEqual(['deprecation pytorch 2.6']);
+    expect(read("<h3>Deprecated</h3><p>TensorFlow 2.16 images have moved to maintenance mode and won't receive new patch versions.</p>")).toEqual(['deprecation tensorflow 2.16']);
+    expect(read('<h3>Changed</h3><p>Managed notebooks in Workbench are now called Workbench instances.</p>')).toEqual(['rename - -']);
+    expect(read(feature('Vertex AI Workbench now offers an image with Python 3.14.'))).toEqual(['new-image python 3.14']);
+    // Python said first, the framework only where it ends.
+    expect(read('<h3>Breaking</h3><p>Python 3.9 is no longer available in new PyTorch container images.</p>')).toEqual(['deprecation python 3.9']);
+    // The ", and" of a list ("PyTorch, JAX, and XGBoost") does not split a sentence in two.
+    expect(read(feature('Spark 4.1 ML images are now available with PyTorch, JAX, and XGBoost preinstalled.'))).toEqual(['new-image spark 4.1']);
+  });
+
   it('an image named in an example, even by a registry path full of dots, is not the statement\'s subject', () => {
     expect(read(feature('You can pull any container by its full path, for example <code>docker pull us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-6.py310</code>.'))).not.toContain('other pytorch 2.6');
   });

@@ -25,6 +25,8 @@ export interface Finding {
 /** Kinds Python can be the subject of: a Python version stops (or starts) being offered. */
 const PYTHON_SUBJECT_KINDS = new Set<EventKind>(['end-of-support-reached', 'deprecation', 'new-image']);
 
+const PYTHON_IMAGES_BEFORE = /\b(?:images?|containers?|runtimes?)\s+(?:for|with)\s+$/i;
+
 // "PyTorch has been removed from Theia IDE images": the images a change lands in are its subject.
 const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
 // "vLLM 0.6 containers with PyTorch 2.4": a framework named after "with" is what the subject bundles.
@@ -40,6 +42,16 @@ function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[]
     if (inside.size > 0) return mentions.filter((x) => inside.has(x.framework));
   }
   return mentions;
+}
+
+/** Whether a mention sits inside "in/to/from … images" (where a change lands). */
+function insideLandsIn(text: string, m: FrameworkMention): boolean {
+  if (!/image|container/i.test(text)) return false;
+  for (const at of allMatches(LANDS_IN, text)) {
+    const start = at.index + at[0].indexOf(at[1] ?? '');
+    if (m.start >= start && m.start < at.index + at[0].length) return true;
+  }
+  return false;
 }
 
 /** One framework line named twice ("TensorFlow 2.13 images … 2.13.2", "2.9.1 patch release for 2.9 images"): its most specific version. */
@@ -70,8 +82,18 @@ export function chooseSubjects(text: string, mentions: Mentions, kind: EventKind
   // An image name read by its grammar repeats what the words already said.
   const named = new Set(subjects.filter((m) => m.via === 'name').map((m) => m.framework));
   subjects = drop(subjects, (m) => m.via === 'name' || !named.has(m.framework) || subjects.some((n) => n.via === 'name' && n.framework === m.framework && n.versions.length === 0), 'repeats a named framework');
-  const nonPython = subjects.filter((m) => m.framework !== 'python');
-  subjects = drop(subjects, (m) => m.framework !== 'python' || (nonPython.length === 0 && kind !== null && PYTHON_SUBJECT_KINDS.has(kind) && m.start < 40 && m.versions.length > 0), 'Python is a dependency here');
+  let nonPython = subjects.filter((m) => m.framework !== 'python');
+  // "Python 3.10 is no longer available in new TensorFlow container images": Python, said first,
+  // is what ends; the framework names only the images where it does.
+  const python = subjects.find((m) => m.framework === 'python' && m.versions.length > 0 && m.start < 40);
+  if (python && kind !== null && PYTHON_SUBJECT_KINDS.has(kind) && nonPython.length > 0 && nonPython.every((m) => m.start > python.end && insideLandsIn(text, m))) {
+    subjects = drop(subjects, (m) => m.framework === 'python', 'where the Python change lands ("in … images")');
+    nonPython = [];
+  }
+  // Python is the subject when the statement opens with it, or names it as what images or a
+  // runtime are of ("… now offers a runtime with Python 3.13").
+  const pythonLine = (m: FrameworkMention): boolean => m.start < 40 || PYTHON_IMAGES_BEFORE.test(text.slice(Math.max(0, m.start - 40), m.start));
+  subjects = drop(subjects, (m) => m.framework !== 'python' || (nonPython.length === 0 && kind !== null && PYTHON_SUBJECT_KINDS.has(kind) && m.versions.length > 0 && pythonLine(m)), 'Python is a dependency here');
   const lead = subjects[0];
   subjects = drop(subjects, (m) => m === lead || m.framework === lead?.framework || !BUNDLED_BEFORE.test(text.slice(lead?.end ?? 0, m.start)) || namesItsOwnLine(text, m), 'bundled by the subject ("with …")');
   subjects = landsIn(text, subjects);

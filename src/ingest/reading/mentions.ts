@@ -45,6 +45,11 @@ export const VERSION_LIST = String.raw`(?:${VERSION}|\d+\.x)(?:${LIST_SEPARATOR}
 // Each name has its own pattern; a statement runs only the patterns of the names its words hint at
 // (most statements name no framework at all, and few name more than two). Used through allMatches.
 const NAMES = FRAMEWORK_NAMES.map((n) => ({ framework: n.framework, re: new RegExp(`(?<![\\w/.-])(?:${n.pattern})(?![\\w-])`, n.caseSensitive ? 'g' : 'gi'), hint: registerHints(n.hints) }));
+/** Whether a text's words may name a framework (other than Python): its names' hints, without running their patterns. */
+export function mayNameAFramework(hints: Hints): boolean {
+  for (const n of NAMES) if (n.framework !== 'python' && hints[n.hint] === 1) return true;
+  return false;
+}
 const CUDA_HINT = registerHints(['cuda', 'image added']);
 // The CUDA, Python and OS a statement states: each pattern below needs its word at a word start.
 const PYTHON_HINT = registerHints(['python']);

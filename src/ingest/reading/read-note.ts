@@ -6,7 +6,7 @@
 import type { EventKind, Framework } from '../../domain/events.js';
 import type { Note, Statement } from '../notes.js';
 import { chooseSubjects, composeFindings, type Finding } from './compose.js';
-import { expandVersions, findMentions, VERSION_LIST, type CarriedLine, type FrameworkMention, type Mentions } from './mentions.js';
+import { expandVersions, findMentions, mayNameAFramework, VERSION_LIST, type CarriedLine, type FrameworkMention, type Mentions } from './mentions.js';
 import { DEPRECATION_CALLED_OFF, mayStateAnEndOrSecurity, readPredicate, words, type PredicateReading, type Words } from './predicates.js';
 import { hintsOf, registerHints, type Hints } from './words.js';
 
@@ -148,6 +148,20 @@ const ELIDED = /\b(?:is|are|was|were|has been|have been)\.?$/i;
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
 const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\s+(?=[A-Za-z0-9])/;
 
+// "PyTorch, TensorFlow, and XGBoost": the ", and" before a list's last item joins names, not
+// clauses (a date's ", 2027, and …" does not make a list).
+const LIST_ITEM_BEFORE = /,\s*(?:[A-Za-z][\w./+-]*\s+){0,2}[A-Za-z][\w./+-]*$/;
+const CLAUSE_BREAKS = new RegExp(CLAUSE_BREAK.source, 'g');
+
+/** The first ", and" / "; " / ", but" … that joins two clauses (not the last items of a list). */
+function clauseBreak(text: string): RegExpExecArray | null {
+  CLAUSE_BREAKS.lastIndex = 0;
+  for (let m = CLAUSE_BREAKS.exec(text); m; m = CLAUSE_BREAKS.exec(text)) {
+    if (m[0].startsWith(';') || !LIST_ITEM_BEFORE.test(text.slice(Math.max(0, m.index - 80), m.index))) return m;
+  }
+  return null;
+}
+
 /**
  * "TensorFlow 2.20 images are now available, and TensorFlow 2.14 images are deprecated": two
  * statements in one sentence, each with its own framework and kind. Read apart when:
@@ -157,7 +171,7 @@ const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\
  * Anything less (an aside, a reason, a recommendation) stays part of one statement, read whole.
  */
 function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading | null {
-  const at = CLAUSE_BREAK.exec(s.text);
+  const at = clauseBreak(s.text);
   if (!at) return null;
   const parts = [s.text.slice(0, at.index), s.text.slice(at.index + at[0].length)].map((t) => ({ ...s, text: t.trim() }));
   const [first, second] = parts;
@@ -268,45 +282,101 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
 }
 
 // Where a statement's sentences meet: after . ! or ? (not a version's or an abbreviation's dot
-// inside a word), before a capital letter.
-const SENTENCE_BREAK = /(?<=[a-z0-9)\]][.!?])\s+(?=[A-Z])/;
+// inside a word: "e.g. The", "U.S. Army"), before a capital letter. A word in capitals ends a
+// sentence as well as any other ("… for CPU and GPU. The …", "… on Vertex AI. You …").
+const SENTENCE_BREAK = /(?<=(?:[a-z0-9)\]]|[A-Za-z][A-Z])[.!?])\s+(?=[A-Z])/;
 
-// Kinds a later sentence of a paragraph adds whatever its first word, and the words that open one
-// reporting a change of its own (see withLaterSentences).
+// Kinds a later sentence of a paragraph states whatever its first word, and the words that open one
+// reporting a change of its own (see bySentence).
 const LATER_SENTENCE_KINDS = new Set<EventKind>(['deprecation', 'end-of-support-reached', 'security-update']);
 const REPORTS_A_CHANGE = /^(?:upgraded|updated|bumped|added|removed|dropped|fixed|patched|resolved|installed|refreshed|rebuilt|pinned)\b/i;
+// A sentence that says what follows from the one before ("After that date, the images remain
+// available but no longer receive security patches"): the consequence of its news, not news.
+const CONSEQUENCE = /^(?:after (?:that|this|the) (?:date|day|point|release)|after then|from (?:that|this) (?:date|day|point) on|at that (?:date|point|time)|thereafter|once (?:that|this) (?:happens|date)|until (?:then|that date)|as a result|this means)\b/i;
+// What an image (just announced) is made of, said in the present: "The containers include CUDA
+// 12.8", "The images come with PyTorch preinstalled". A description, not a change (unless "now").
+const DESCRIBES_CONTENTS = /^(?:the|these|this|both|all|each)\s+(?:[\w.-]+\s+){0,3}?(?:images?|containers?|runtimes?|dlcs?|vms?)\s+(?:also\s+)?(?:include|includes|contain|contains|come with|comes with|ship with|ships with|bundle|bundles|provide|provides|have|has|are built on|is built on)\b/i;
+// A sentence that points back at the paragraph's images: "the same containers", "these images",
+// "the images", "it". Only such a sentence is about the paragraph's framework line when it names
+// none ("… on some images" is not).
+const REFERS_BACK = /\b(?:the same|these|those|this|that|its|their)\b(?:\s+[\w.-]+){0,3}?\s+(?:images?|containers?|image famil(?:y|ies)|versions?|runtimes?|dlcs?|lines?)\b|^(?:the\s+)(?:[\w.-]+\s+){0,3}?(?:images?|containers?|image famil(?:y|ies)|runtimes?|dlcs?)\b|^(?:it|they)\b/i;
+
+// A sentence that explains the one before: "Note that this TensorFlow Enterprise version does not
+// include Long Term Version Support", "This change was made to improve size".
+const EXPLAINS = /^(?:note that|note:|please note|keep in mind|be aware|this (?:change|update|release|fix) (?:was made|is|helps|means|makes|lets|allows)|(?:this|that) is because)\b/i;
 
 /**
- * "Fixed a bug in the PyTorch 2.8 containers. Upgraded cuDNN to 9.10.2 in the same containers.",
- * "TensorFlow 2.14 containers have reached end of support. The images will be deleted on …": a
- * paragraph read whole states the kind its strongest words say; a later sentence that states a
- * change of another kind, on its own, is news too. Its findings are added, about the paragraph's
- * framework line when the sentence names none ("the same containers", "the images"). Only a
- * sentence that reports a change of its own counts: one that says an end (deprecation, end of
- * support) or a security fix, or one that opens with what was done ("Upgraded …", "Fixed …").
- * Sentences that explain, give an example or a workaround ("Note that this version does not
- * include …", "For example, both … are available", "There is no workaround") add nothing, and
- * neither does one of the paragraph's own kind or of kind "other".
+ * A paragraph of several sentences, read with its sentences. Read whole, a paragraph states the
+ * kind its strongest words say, wherever they are; that is what joins a framework named in one
+ * sentence to the kind said in another, or to an example that shows it ("Added the CUDA version
+ * to the TensorFlow 2.12 image names. For example, tf-2-12-gpu is renamed tf-2-12-cu118."). The
+ * sentences, each read alone, correct it where the kind came from a later sentence:
+ * - that reports news of its own (it opens with what was done, "Fixed …", or names the framework
+ *   line it is about): "PyTorch 2.12 containers are now available. XGBoost containers have been
+ *   upgraded to XGBoost 3.1.1." is a new image and a patch update, not two patch updates; each
+ *   sentence is read alone;
+ * - that only explains, describes or follows from the first ("After that date, the images …",
+ *   "The images include PyTorch preinstalled", "Note that …"): the first sentence says the kind.
+ * Later sentences that report news add their findings when of another kind: a sentence that says
+ * an end (deprecation, end of support) or a security fix, opens with what was done, or names its
+ * own framework line. A later sentence naming no framework is about the paragraph's line only when
+ * it points back at it ("the same containers", "these images"; not "on some images").
  */
-function withLaterSentences(s: Statement, whole: StatementReading, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading {
+function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading {
   const kind = whole.predicate?.kind;
   if (whole.noEvent !== null || kind == null || kind === 'other' || whole.findings.length === 0) return whole;
   const sentences = s.text.split(SENTENCE_BREAK);
   if (sentences.length < 2) return whole;
-  const kinds = new Set(whole.findings.map((f) => f.kind));
   const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python') ?? null;
-  const added: Finding[] = [];
-  for (const sentence of sentences.slice(1)) {
-    const reportsAChange = REPORTS_A_CHANGE.test(sentence);
-    if (!reportsAChange && !mayStateAnEndOrSecurity(hintsOf(sentence))) continue;
-    const r = readStatement({ ...s, text: sentence }, noteType, title, false, scope, false);
-    const later = r.predicate?.kind;
-    if (r.noEvent !== null || later == null || later === 'other' || kinds.has(later) || r.findings.length === 0) continue;
-    if (!LATER_SENTENCE_KINDS.has(later) && !reportsAChange) continue;
-    kinds.add(later);
-    for (const f of r.findings) added.push({ ...f, ...(f.framework === null && line ? { framework: line.framework, version: line.version, scope: line.scope } : {}), text: fullText(s) });
+  const readAlone = (sentence: string): StatementReading => readStatement({ ...s, text: sentence }, noteType, title, false, scope, false);
+  const says = (r: StatementReading): boolean => r.noEvent === null && r.predicate?.kind != null && r.predicate.kind !== 'other' && r.findings.length > 0;
+  const namesItsLine = (r: StatementReading): boolean => r.mentions.some((m) => m.role === 'subject' && m.framework !== 'python' && m.end > m.start);
+  const notNews = (sentence: string): boolean => CONSEQUENCE.test(sentence) || DESCRIBES_CONTENTS.test(sentence) || EXPLAINS.test(sentence);
+  const withLine = (r: StatementReading, sentence: string): Finding[] => {
+    const refersBack = line !== null && REFERS_BACK.test(sentence);
+    return r.findings.map((f) => ({ ...f, ...(f.framework === null && refersBack && line ? { framework: line.framework, version: line.version, scope: line.scope } : {}), text: fullText(s) }));
+  };
+
+  // Which sentence the whole reading's kind came from (its cue), when the statement's own words decided.
+  const cue = whole.predicate?.from === 'statement' ? whole.predicate.cue : null;
+  const cueAt = cue ? s.text.indexOf(cue) : -1;
+  let cueSentence = -1;
+  for (let i = 0, start = 0; i < sentences.length && cueAt >= 0; i++) {
+    start = s.text.indexOf(sentences[i] ?? '', start);
+    if (start <= cueAt) cueSentence = i;
   }
-  return added.length === 0 ? whole : { ...whole, findings: [...whole.findings, ...added] };
+  let findings = whole.findings;
+  let laterFrom = 1;
+  if (cueSentence > 0) {
+    const cueText = sentences[cueSentence] ?? '';
+    const first = readAlone(sentences[0] ?? '');
+    if (says(first) && notNews(cueText)) {
+      findings = withLine(first, sentences[0] ?? '');
+    } else if (says(first) && !/^(?:for example|e\.g\.|for instance)\b/i.test(cueText)) {
+      const at = readAlone(cueText);
+      if (says(at) && (REPORTS_A_CHANGE.test(cueText) || namesItsLine(at))) findings = withLine(first, sentences[0] ?? '');
+    }
+    if (findings !== whole.findings) laterFrom = 1;
+  }
+  const kinds = new Set(findings.map((f) => f.kind));
+  const added: Finding[] = [];
+  for (let i = laterFrom; i < sentences.length; i++) {
+    const sentence = sentences[i] ?? '';
+    if (notNews(sentence)) continue;
+    const reportsAChange = REPORTS_A_CHANGE.test(sentence);
+    const hints = hintsOf(sentence);
+    // (Cheap checks first: most later sentences neither open with a change, nor may say an end or a
+    // security fix, nor name a framework.)
+    if (!reportsAChange && !mayStateAnEndOrSecurity(hints) && !mayNameAFramework(hints)) continue;
+    const r = readAlone(sentence);
+    const later = r.predicate?.kind;
+    if (!says(r) || later == null || kinds.has(later)) continue;
+    if (!LATER_SENTENCE_KINDS.has(later) && !reportsAChange && !namesItsLine(r)) continue;
+    kinds.add(later);
+    added.push(...withLine(r, sentence));
+  }
+  if (findings === whole.findings && added.length === 0) return whole;
+  return { ...whole, findings: [...findings, ...added] };
 }
 
 export function readNote(note: Note, entry?: EntryContext): NoteReading {
@@ -319,7 +389,7 @@ export function readNote(note: Note, entry?: EntryContext): NoteReading {
     // (Most notes have no lead-in: no string hashed for the look-up.)
     if (leadIns.size > 0 && s.text.endsWith(':') && leadIns.has(s.text)) return noEvent(s, 'lead-in');
     const isHeading = headings.size > 0 && headings.has(s.text);
-    return withLaterSentences(s, readStatement(s, note.type, title, isHeading, scope), note.type, title, scope);
+    return bySentence(s, readStatement(s, note.type, title, isHeading, scope), note.type, title, scope);
   });
   const findings: Finding[] = [];
   for (const r of statements) for (const f of r.findings) findings.push(f);
