@@ -1,6 +1,9 @@
 // Tolerant reading of the dates on supported-versions pages: "August 4, 2028", "Aug 4, 2028",
-// "Jul 1, 2024", the real typo "Ju1 11, 2026", "Not applicable (N/A)", "To be determined", ISO.
-// What cannot be read is reported, never guessed silently.
+// "Jul 1, 2024", "4 August 2028", "August 4th, 2028", "2028-08-04", "2028/08/04", the real typo
+// "Ju1 11, 2026", "Not applicable (N/A)", "To be determined", "—". Footnote marks after a date
+// ("July 11, 2026*", "July 11, 2026 [1]", "July 11, 2026²") are not part of it; words after it
+// ("July 11, 2026 (extended)") are read past, and said in a note. What cannot be read is
+// reported, never guessed silently.
 export type DateReading =
   | { status: 'date'; iso: string; note?: string }
   | { status: 'not-applicable' }
@@ -9,25 +12,55 @@ export type DateReading =
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
+// A dash alone, or words that say there is no such date.
+const NOT_APPLICABLE = /^(?:not applicable|n\/a|na|none|no end date|not set|[-–—]+)(?![\w/])/i;
+const TO_BE_DETERMINED = /^(?:to be (?:determined|announced|confirmed)|tbd|tba|tbc|not yet (?:determined|announced|set|known)|unknown|pending)(?!\w)/i;
+// Footnote marks: *, †, ‡, §, superscript digits, "[1]", "(1)" (a bracketed number of one or two digits).
+const FOOTNOTES = /(?:\s*(?:[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,2}\]|\(\d{1,2}\)))+$/;
+
+const TIME_ZONE = /^\(?(?:UTC|GMT|[A-Z]{1,2}[SD]?T)\)?$/;
+
+const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})/;
+const MONTH_DAY_YEAR = /^([A-Za-z][A-Za-z0-9]{2,8})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})(?!\d)/;
+const DAY_MONTH_YEAR = /^(\d{1,2})(?:st|nd|rd|th)? (?:of )?([A-Za-z][A-Za-z0-9]{2,8})\.?,? (\d{4})(?!\d)/;
+
 export function readDate(raw: string): DateReading {
   const text = raw.replace(/\s+/g, ' ').trim();
-  if (/^(?:not applicable|n\/a|na|-|—)\b/i.test(text)) return { status: 'not-applicable' };
-  if (/^(?:to be determined|tbd|tba|to be announced)\b/i.test(text)) return { status: 'to-be-determined' };
-  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (m) return validated(Number(m[1]), Number(m[2]), Number(m[3]), raw);
-  m = /^([A-Za-z][A-Za-z0-9]{2,8})\.? (\d{1,2}),? (\d{4})$/.exec(text);
+  if (NOT_APPLICABLE.test(text)) return { status: 'not-applicable' };
+  if (TO_BE_DETERMINED.test(text)) return { status: 'to-be-determined' };
+  const bare = text.replace(FOOTNOTES, '');
+  let reading: DateReading | null = null;
+  let length = 0;
+  let m = ISO.exec(bare);
   if (m) {
-    const word = (m[1] ?? '').toLowerCase();
-    // OCR-like typos seen on the real page: digit 1 for letter l ("Ju1"), 0 for o ("0ct").
-    const fixed = word.replace(/1/g, 'l').replace(/0/g, 'o');
-    const month = MONTHS.findIndex((mm) => fixed.startsWith(mm)) + 1;
-    if (month > 0 && (fixed.length <= 4 || fullMonthMatches(fixed, month))) {
-      const reading = validated(Number(m[3]), month, Number(m[2]), raw);
-      if (reading.status === 'date' && fixed !== word) return { ...reading, note: `read "${text}" as ${reading.iso} (typo in the month)` };
-      return reading;
-    }
+    reading = validated(Number(m[1]), Number(m[2]), Number(m[3]), raw);
+    length = m[0].length;
+  } else if ((m = MONTH_DAY_YEAR.exec(bare) ?? null)) {
+    reading = named(m[1] ?? '', Number(m[2]), Number(m[3]), text, raw);
+    length = m[0].length;
+  } else if ((m = DAY_MONTH_YEAR.exec(bare) ?? null)) {
+    reading = named(m[2] ?? '', Number(m[1]), Number(m[3]), text, raw);
+    length = m[0].length;
   }
+  if (!reading || reading.status !== 'date') return reading ?? { status: 'unreadable', raw: text };
+  const rest = bare.slice(length).trim();
+  // "Aug 18, 2027 PT": a time zone after the day changes nothing for a date.
+  if (rest === '' || TIME_ZONE.test(rest)) return reading;
+  // "July 11, 2026 (extended from January 11, 2026)": the date first, then words about it.
+  if (/^[(,;–—-]/.test(rest)) return { ...reading, note: `${reading.note ? `${reading.note}; ` : ''}read "${text}" as ${reading.iso} (words after the date left out)` };
   return { status: 'unreadable', raw: text };
+}
+
+/** A date whose month is a word: "Aug", "August", "Sept", or the page's typos ("Ju1" for "Jul"). */
+function named(monthWord: string, day: number, year: number, text: string, raw: string): DateReading | null {
+  const word = monthWord.toLowerCase();
+  // OCR-like typos seen on the real page: digit 1 for letter l ("Ju1"), 0 for o ("0ct").
+  const fixed = word.replace(/1/g, 'l').replace(/0/g, 'o');
+  const month = MONTHS.findIndex((mm) => fixed.startsWith(mm)) + 1;
+  if (month === 0 || !(fixed.length <= 4 || fullMonthMatches(fixed, month))) return null;
+  const reading = validated(year, month, day, raw);
+  if (reading.status === 'date' && fixed !== word) return { ...reading, note: `read "${text}" as ${reading.iso} (typo in the month)` };
+  return reading;
 }
 
 const FULL = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];

@@ -47,22 +47,45 @@ export const hasPlaceholder = (name: string): boolean => /<var>|\b[A-Z][A-Z_]{3,
 export const FAMILY_IN_TEXT =
   /\b(?:(?:base|pytorch|tf2?|jax|r)-(?:cpu|gpu|tpu|cu\d{2,3})(?:\.\d+-\d+(?:-\d+)?)?\.py\d{2,3}|(?:common|tf2?|tensorflow|pytorch|r|jax|xgboost|chainer|mxnet|rapids|theia)(?:-(?:[a-z0-9]+|<var>[A-Z_]+<\/var>|[A-Z_]{4,}))+)\b/g;
 
-// DLC: <framework>-<accelerator>[.<major>-<minor>[-<patch>]].py<XY>
+// DLC: <name>-<accelerator>[.<major>-<minor>[-<patch>]][.<package>.<major>-<minor>…][.<os><version>][.py<XY>]
+//   pytorch-cu124.2-4.py310, tf-cpu.2-17.py310, base-cu124.py310,
+//   huggingface-text-generation-inference-cu124.3-3.ubuntu2204.py311,
+//   huggingface-pytorch-training-cu121.2-3.transformers.4-42.ubuntu2204.py310.
 // Vertex AI's prediction containers leave the Python out (pytorch-gpu.2-4).
-const CONTAINER = /^(base|pytorch|tf2?|jax|r)-(cpu|gpu|tpu|cu\d{2,3})(?:\.(\d+)-(\d+)(?:-(\d+))?)?(?:\.py(\d)(\d+))?$/;
-const CONTAINER_FRAMEWORK: Record<string, Framework> = { base: 'base', pytorch: 'pytorch', tf: 'tensorflow', tf2: 'tensorflow', jax: 'jax', r: 'r' };
+const CONTAINER = /^([a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*?)-(cpu|gpu|tpu|cu\d{2,3})(?:\.(\d+)-(\d+)(?:-(\d+))?)?((?:\.[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*\.\d+-\d+(?:-\d+)?)*)(?:\.(ubuntu|debian)(\d{2,4}))?(?:\.py(\d)(\d+))?$/;
+const CONTAINER_FRAMEWORK: [RegExp, Framework][] = [
+  // A Hugging Face container names the framework it is built on too ("huggingface-pytorch-…"): it is a Hugging Face line.
+  [/^(?:huggingface|hf)-|^text-(?:generation|embeddings)-inference\b/, 'huggingface'],
+  [/^base$/, 'base'],
+  [/^pytorch$/, 'pytorch'],
+  [/^(?:tf2?|tensorflow)$/, 'tensorflow'],
+  [/^jax$/, 'jax'],
+  [/^r$/, 'r'],
+  [/^(?:pytorch-)?vllm\b/, 'vllm'],
+  [/^sglang\b/, 'sglang'],
+  [/^ray\b/, 'ray'],
+  [/^xgboost\b/, 'xgboost'],
+  [/^(?:sklearn|scikit-learn)\b/, 'scikit-learn'],
+  [/^(?:py)?spark\b/, 'spark'],
+];
 
 function parseContainer(name: string): ImageFamily | null {
   const m = CONTAINER.exec(name);
   if (!m) return null;
-  const [, prefix = '', acc = '', major, minor, patch, pyMajor, pyMinor] = m;
-  const framework = CONTAINER_FRAMEWORK[prefix] ?? null;
+  const [, prefix = '', acc = '', major, minor, patch, packages = '', osName, osVersion, pyMajor, pyMinor] = m;
+  const framework = CONTAINER_FRAMEWORK.find(([re]) => re.test(prefix))?.[1] ?? null;
+  // Only a name of a known line is a container image ("my-app-gpu.1-2" is not ours to read).
+  if (!framework) return null;
   const cuda = /^cu\d+$/.test(acc) ? cudaFromCompact(acc.slice(2)) : null;
   const accelerator = cuda ? 'gpu' : (acc as 'cpu' | 'gpu' | 'tpu');
-  const version = framework === 'base' ? cuda : major && minor ? [major, minor, patch].filter(Boolean).join('.') : null;
+  // A Hugging Face training or inference container is named after the framework under it first
+  // ("huggingface-pytorch-training-cu121.2-3.transformers.4-42"): its own line is the Transformers version.
+  const transformers = framework === 'huggingface' ? /\.transformers\.(\d+)-(\d+)(?:-(\d+))?/.exec(packages) : null;
+  const version = framework === 'base' ? cuda : transformers ? transformers.slice(1).filter(Boolean).join('.') : major && minor ? [major, minor, patch].filter(Boolean).join('.') : null;
   // tf-cpu alone is not a container name: it needs a version or a Python.
   if (!major && !pyMajor) return null;
-  return { name, framework, version, cuda, python: pyMajor ? `${pyMajor}.${pyMinor ?? ''}` : null, os: null, accelerator };
+  const os = osName && osVersion ? (osName === 'ubuntu' && osVersion.length === 4 ? `Ubuntu ${osVersion.slice(0, 2)}.${osVersion.slice(2)}` : `${osName === 'debian' ? 'Debian' : 'Ubuntu'} ${osVersion}`) : null;
+  return { name, framework, version, cuda, python: pyMajor ? `${pyMajor}.${pyMinor ?? ''}` : null, os, accelerator };
 }
 
 export function parseImageFamily(name: string): ImageFamily | null {

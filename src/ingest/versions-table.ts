@@ -7,7 +7,8 @@ import type { Framework } from '../domain/events.js';
 import type { LifecycleLine } from '../domain/lifecycle.js';
 import { cleanText } from './notes.js';
 import { isoOrNull, readDate, type DateReading } from './dates.js';
-import { familyName, parseImageFamily } from './image-family.js';
+import { cudaFromCompact, familyName, parseImageFamily, type ImageFamily } from './image-family.js';
+import { FRAMEWORK_NAMES } from './reading/lexicon.js';
 
 export interface VersionRow {
   key: string;
@@ -45,39 +46,71 @@ export class TableShapeError extends Error {
   }
 }
 
-type Column = 'version' | 'patch' | 'accelerator' | 'eop' | 'eoa' | 'family';
-const REQUIRED: Column[] = ['version', 'accelerator', 'eop', 'eoa'];
+type Column = 'framework' | 'version' | 'patch' | 'accelerator' | 'eop' | 'eoa' | 'family';
 
-function columnOf(header: string): Column | null {
-  const h = header.toLowerCase();
-  if (/end of patch|end-of-patch|end of support/.test(h)) return 'eop';
-  if (/end of availability|end-of-availability/.test(h)) return 'eoa';
-  if (/accelerator/.test(h)) return 'accelerator';
-  if (/patch version/.test(h)) return 'patch';
-  if (/framework version|^version$|^ml framework/.test(h)) return 'version';
-  if (/image family|container|image name|family/.test(h)) return 'family';
+/**
+ * What a header says its column holds. Google's wording ("End of patch and support date", "Supported
+ * accelerators", "Image family name") and the variants a page could use for the same thing ("End of
+ * support", "Patch support ends", "Available until", "Processor", "Container image", "Framework").
+ */
+export function columnOf(header: string): Column | null {
+  const h = header.toLowerCase().replace(/\s+/g, ' ').trim();
+  // (Not "end of life": on these pages that is the upstream project's date, e.g. Python's.)
+  if (/\bend[- ]of[- ](?:patch|support)\b|\b(?:patch|support)(?: and support)?(?: end| ends| until)\b|\bsupported until\b/.test(h)) return 'eop';
+  if (/\bend[- ]of[- ]availability\b|\bavailab(?:le|ility) (?:until|end|ends)\b|\bremoval date\b/.test(h)) return 'eoa';
+  if (/\baccelerators?\b|\bprocessors?\b|\bhardware\b|\bcompute\b|^(?:cpu ?\/ ?gpu|gpu ?\/ ?cpu|device)s?$/.test(h)) return 'accelerator';
+  if (/\bpatch version\b|\blatest (?:patch|version)\b|\bcurrent version\b/.test(h)) return 'patch';
+  if (/\bimage famil|\bcontainers?\b|\bimage (?:name|uri|path|url)s?\b|\bfamily\b|^images?$|\bregistry path\b|\buri\b/.test(h)) return 'family';
+  if (/^(?:ml )?frameworks?$/.test(h)) return 'framework';
+  if (/\bframework version\b|^versions?$|^ml framework\b|^(?:framework|runtime|image) versions?\b|\bversion\b/.test(h)) return 'version';
   return null;
 }
 
-function frameworkOfSection(section: string): Framework {
-  const s = section.toLowerCase();
-  if (/pytorch/.test(s)) return 'pytorch';
-  if (/tensorflow/.test(s)) return 'tensorflow';
-  if (/\bbase\b|cuda|common/.test(s)) return 'base';
-  if (/\br\b/.test(s)) return 'r';
-  if (/jax/.test(s)) return 'jax';
-  return 'other';
+/** A table needs its end dates and something that names each row's line. */
+const REQUIRED_DATES: Column[] = ['eop', 'eoa'];
+const NAMING: Column[] = ['version', 'framework', 'family'];
+
+// Framework names, as the lexicon of release notes knows them (so a page section "Hugging Face
+// TGI" or a row "vLLM 0.11" reads like a note that names them). Python is left out: in a row
+// label it is what the image runs on ("2.4 (Python 3.10)"), not the line.
+const NAMES = FRAMEWORK_NAMES.filter((n) => n.framework !== 'python').map((n) => ({ framework: n.framework, re: new RegExp(String.raw`(?<![\w.-])(?:${n.pattern})(?![\w])`, n.caseSensitive ? '' : 'i') }));
+
+/** The framework a section heading, a framework cell or a row label names first, or null. */
+export function frameworkNamedIn(text: string): Framework | null {
+  // Words in parentheses say what the line runs on ("(Python 3.10 / Ubuntu 22.04)"), not which it is.
+  const outside = text.replace(/\([^)]*\)/g, (m) => ' '.repeat(m.length));
+  let best: { framework: Framework; at: number } | null = null;
+  for (const n of NAMES) {
+    const m = n.re.exec(outside);
+    if (m && (!best || m.index < best.at)) best = { framework: n.framework, at: m.index };
+  }
+  if (best) return best.framework;
+  // "CUDA versions", "Common (CUDA) images": Base images go by their CUDA version.
+  if (/\bbase\b|\bcuda\b|\bcommon\b|^cu\d{2,3}\b/i.test(outside)) return 'base';
+  return null;
 }
 
-function versionOf(framework: Framework, label: string, family: string | null): string | null {
+function versionOf(framework: Framework, label: string, family: ImageFamily | null): string | null {
   if (framework === 'base') {
     const cu = /\bcu(\d{2,3})\b/i.exec(label)?.[1];
-    if (cu) return cu.length <= 2 ? `${cu[0]}.${cu.slice(1)}` : `${cu.slice(0, 2)}.${cu.slice(2)}`;
-    return family ? (parseImageFamily(family)?.cuda ?? null) : null;
+    if (cu) return cudaFromCompact(cu);
+    const cuda = /\bcuda\s*(\d+\.\d+)/i.exec(label)?.[1];
+    if (cuda && !/\bcpu\b/i.test(label)) return cuda;
+    return family?.cuda ?? null;
   }
   // "2.4 (Python 3.10)" or "PyTorch 2.4": the first X.Y that is not a Python/CUDA/OS version.
   const cleaned = label.replace(/\((?:[^)]*)\)/g, ' ').replace(/\b(?:python|py|cuda|cu|ubuntu|debian)\s*[\d.]+/gi, ' ');
-  return /(?:^|\s)(\d+\.\d+(?:\.\d+)?)\b/.exec(cleaned)?.[1] ?? null;
+  // A line is its minor version: a row written "2.8.0" is the 2.8 line.
+  const written = /(?:^|[\s/])v?(\d+\.\d+)(?:\.\d+)*\b/.exec(cleaned)?.[1];
+  return written ?? family?.version?.split('.').slice(0, 2).join('.') ?? null;
+}
+
+/** CPU, GPU or TPU, from an image name ("pytorch-cu124.2-4.py310", "tf-cpu.2-17") or a label ("2.4 GPU"). */
+function acceleratorOf(label: string, family: ImageFamily | null): string {
+  if (family?.accelerator) return family.accelerator.toUpperCase();
+  const said = /\b(cpu|gpu|tpu)\b/i.exec(label)?.[1];
+  if (said) return said.toUpperCase();
+  return /\bcu\d{2,3}\b|\bcuda\b/i.test(label) ? 'GPU' : '';
 }
 
 export function rowKey(section: string, label: string, accelerator: string): string {
@@ -102,40 +135,91 @@ function tablesWithSections(html: string): { table: Element; section: string }[]
   return out;
 }
 
+/** The largest rowspan or colspan honoured: a page that asks for more is not a table of versions. */
+const MAX_SPAN = 100;
+
+/**
+ * A table's rows as text cells, with rowspan and colspan laid out: a version label written once
+ * beside its CPU and GPU rows is that label in each of them. `header` says whether the row was of
+ * <th> cells (or in <thead>).
+ */
+function grid(table: Element): { cells: string[]; header: boolean }[] {
+  const out: { cells: string[]; header: boolean }[] = [];
+  // Cells still spanning down: column → [text, rows left].
+  const pending = new Map<number, { text: string; left: number }>();
+  for (const tr of getElementsByTagName('tr', [table])) {
+    const own = cellsOf(tr, ['th', 'td']);
+    const header = own.length > 0 && (own.every((c) => c.name === 'th') || tr.parent?.type === 'tag' && (tr.parent as Element).name === 'thead');
+    const cells: string[] = [];
+    let col = 0;
+    const fillSpanned = (): void => {
+      for (let p = pending.get(col); p; p = pending.get(col)) {
+        cells.push(p.text);
+        if (--p.left === 0) pending.delete(col);
+        col++;
+      }
+    };
+    for (const cell of own) {
+      fillSpanned();
+      const value = text(cell);
+      const span = (name: string): number => Math.min(MAX_SPAN, Math.max(1, Number.parseInt(cell.attribs[name] ?? '1', 10) || 1));
+      const rows = span('rowspan');
+      for (let k = span('colspan'); k > 0; k--) {
+        cells.push(value);
+        if (rows > 1) pending.set(col, { text: value, left: rows - 1 });
+        col++;
+      }
+    }
+    fillSpanned();
+    out.push({ cells, header });
+  }
+  return out;
+}
+
 export function parseVersionsTable(html: string): VersionsTable {
   const rows: VersionRow[] = [];
   const warnings: TableWarning[] = [];
   const tables = tablesWithSections(html);
   let matched = 0;
   for (const { table, section: heading } of tables) {
-    const trs = getElementsByTagName('tr', [table]);
-    const headers = trs[0] ? cellsOf(trs[0], ['th', 'td']).map(text) : [];
-    const columns = headers.map(columnOf);
+    const all = grid(table);
+    // The header is the first row that names an end-date column (<th> cells, or <td><strong>…).
+    const headerAt = all.slice(0, 3).findIndex((r) => r.cells.some((c) => columnOf(c) === 'eop' || columnOf(c) === 'eoa'));
     // A supported-versions table is one with an end date column; other tables on the page (regions,
     // Python versions, container URIs without dates) are not ours to judge.
-    if (!columns.includes('eop') && !columns.includes('eoa')) continue;
-    const missing = REQUIRED.filter((c) => !columns.includes(c));
+    if (headerAt < 0) continue;
+    const headers = all[headerAt]?.cells ?? [];
+    const columns = headers.map(columnOf);
+    // "Python version | Operating system | End of support": the Python versions images run on, not image lines.
+    const naming = headers.find((_, i) => columns[i] === 'version' || columns[i] === 'framework') ?? '';
+    if (/\bpython\b/i.test(naming)) continue;
     const section = heading || 'Versions';
+    const missing = REQUIRED_DATES.filter((c) => !columns.includes(c));
+    if (!NAMING.some((c) => columns.includes(c))) missing.unshift('version');
     if (missing.length > 0) {
       throw new TableShapeError(`table under "${section}" lacks column(s) ${missing.join(', ')} (headers: ${headers.join(' | ')})`);
     }
     matched++;
-    const sectionFramework = frameworkOfSection(section);
-    for (const tr of trs.slice(1)) {
-      const cells = cellsOf(tr, ['td']);
-      if (cells.length === 0) continue;
+    const sectionFramework = frameworkNamedIn(section);
+    for (const { cells, header } of all.slice(headerAt + 1)) {
+      if (header || cells.length === 0) continue;
       const cell = (c: Column): string => {
         const i = columns.indexOf(c);
-        const el = i >= 0 ? cells[i] : undefined;
-        return el ? text(el) : '';
+        return i >= 0 ? (cells[i] ?? '') : '';
       };
-      const label = cell('version');
-      // One table for every framework ("PyTorch 2.4", "TensorFlow 2.17" rows under a neutral
-      // heading): the row names its framework.
-      const framework = sectionFramework === 'other' ? frameworkOfSection(label) : sectionFramework;
-      const accelerator = cell('accelerator');
       const pattern = cell('family') || null;
       const family = pattern ? familyName(pattern) : null;
+      const image = family ? parseImageFamily(family) : null;
+      const frameworkCell = cell('framework');
+      const versionCell = cell('version');
+      // The row's name: its version as written, with the framework cell when the table has one
+      // ("PyTorch 2.4"), else its image name when that is all the row has.
+      const label = [frameworkCell, versionCell].filter(Boolean).join(' ') || family || '';
+      if (label === '') continue;
+      // One table for every framework ("PyTorch 2.4", "TensorFlow 2.17" rows under a neutral
+      // heading, or a Framework column): the row names its framework.
+      const framework = (frameworkCell ? frameworkNamedIn(frameworkCell) : null) ?? sectionFramework ?? frameworkNamedIn(label) ?? image?.framework ?? 'other';
+      const accelerator = columns.includes('accelerator') ? cell('accelerator') : acceleratorOf(label, image);
       const eopText = cell('eop');
       const eoaText = cell('eoa');
       const rowName = `${section} / ${label} / ${accelerator}`;
@@ -151,7 +235,7 @@ export function parseVersionsTable(html: string): VersionsTable {
         section,
         framework,
         label,
-        version: versionOf(framework, label, family),
+        version: versionOf(framework, label, image),
         patchVersion: patch && !/not applicable|n\/a/i.test(patch) ? patch : null,
         accelerator,
         endOfPatch: isoOrNull(read(eopText, 'end of patch and support date')),

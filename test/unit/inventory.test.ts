@@ -63,9 +63,12 @@ describe('image references → lines', () => {
   it('tells another image from a Deep Learning image it cannot read', () => {
     expect(readImageReference('nginx:1.27').status).toBe('other');
     expect(readImageReference('projects/debian-cloud/global/images/debian-12-bookworm-v20251111').status).toBe('other');
+    // A Hugging Face container is read by the same grammar as the others: its own line, TGI 2.4.
     const hf = readImageReference('us-docker.pkg.dev/deeplearning-platform-release/gcr.io/huggingface-text-generation-inference-cu124.2-4.ubuntu2204.py311');
-    expect(hf.status).toBe('unreadable');
-    expect(hf.status !== 'recognised' && hf.reason).toContain('huggingface-text-generation-inference');
+    expect(hf.status === 'recognised' && [hf.line.framework, hf.line.version, hf.line.os]).toEqual(['huggingface', '2.4', 'Ubuntu 22.04']);
+    const workbench = readImageReference('us-docker.pkg.dev/deeplearning-platform-release/gcr.io/workbench-container:m130');
+    expect(workbench.status).toBe('unreadable');
+    expect(workbench.status !== 'recognised' && workbench.reason).toContain('workbench-container');
     expect(readImageReference('projects/deeplearning-platform-release/global/images/workbench-instances-v20250811').status).toBe('unreadable');
   });
 });
@@ -102,9 +105,10 @@ describe('import formats', () => {
       'kubectl-pods.json: pod ml/trainer-0, container pytorch → pytorch 2.4',
       'kubectl-pods.json: pod ml/trainer-1, container pytorch → pytorch 2.4',
       'kubectl-pods.json: pod serving/serve-tf-7d9c, container model → tensorflow 2.17',
+      'kubectl-pods.json: pod serving/tgi-0, container tgi → huggingface 2.4',
     ]);
     expect(recognised[0]?.line?.digest).toMatch(/^sha256:3f1c2b9a/);
-    expect(r.entries.filter((e) => e.status === 'unreadable').map((e) => e.where)).toEqual(['kubectl-pods.json: pod serving/tgi-0, container tgi']);
+    expect(r.entries.filter((e) => e.status === 'unreadable').map((e) => e.where)).toEqual(['kubectl-pods.json: pod research/notebook-0, container notebook']);
   });
 
   it('workloads count their replicas', () => {
@@ -210,7 +214,8 @@ describe('repository scan', () => {
       'infra/main.tf:11 recognised base 12.9',
       'k8s/trainer.yaml:10 recognised tensorflow 2.17',
       'pipelines/train_pipeline.py:3 recognised pytorch 2.4',
-      'pipelines/train_pipeline.py:7 unreadable',
+      'pipelines/train_pipeline.py:7 recognised huggingface 4.44',
+      'pipelines/train_pipeline.py:11 unreadable',
       'scripts/create-vm.sh:3 recognised tensorflow 2.17',
     ]);
   });
@@ -244,7 +249,8 @@ describe('exposure', () => {
     expect(x.lines.find((l) => l.key === 'base|12.9')?.state).toBe('supported');
     // Past end of patch first.
     expect(x.lines[0]?.state).toMatch(/^past-/);
-    expect(x.unrecognised.map((u) => u.where)).toContain('kubectl-pods.json: pod serving/tgi-0, container tgi');
+    expect(x.lines.find((l) => l.key === 'huggingface|2.4')?.where).toContain('kubectl-pods.json: pod serving/tgi-0, container tgi');
+    expect(x.unrecognised.map((u) => u.where)).toContain('kubectl-pods.json: pod research/notebook-0, container notebook');
   });
 
   it('says "you run this" with counts, age and origin, and flags a stale inventory', () => {
@@ -277,11 +283,11 @@ describe('from: inventory subscriptions', () => {
   it('cover exactly the lines the team runs', () => {
     const t = team();
     const resolved = withInventory(t, exposure(t));
-    expect(resolved.subscriptions[0]?.inUse?.map((l) => `${l.framework} ${l.version}`).sort()).toEqual(['pytorch 2.4', 'tensorflow 2.17']);
+    expect(resolved.subscriptions[0]?.inUse?.map((l) => `${l.framework} ${l.version}`).sort()).toEqual(['huggingface 2.4', 'pytorch 2.4', 'tensorflow 2.17']);
     const events = [makeEvent('p24', { framework: 'pytorch', version: '2.4.1', kind: 'patch-update' }), makeEvent('p29', { framework: 'pytorch', version: '2.9', kind: 'patch-update' }), makeEvent('tf', { framework: 'tensorflow', version: '2.17', kind: 'patch-update' }), makeEvent('general', { framework: null, version: null, kind: 'patch-update' })];
     const [m] = matchEvents(events, [resolved], { now });
     expect(m?.digest.map((e) => e.id).sort()).toEqual([events[0]?.id, events[2]?.id].sort());
-    expect(whyNot(resolved, events[1] as never, { now })).toContain('from: inventory, and the team runs no line this is about (it runs: tensorflow 2.17, pytorch 2.4)');
+    expect(whyNot(resolved, events[1] as never, { now })).toContain('from: inventory, and the team runs no line this is about (it runs: tensorflow 2.17, pytorch 2.4, huggingface 2.4)');
     // Unresolved (no inventory): nothing, and it says so.
     expect(matchEvents(events, [t], { now })).toEqual([]);
   });

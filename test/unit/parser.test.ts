@@ -216,6 +216,11 @@ describe('note → events: the hazards', () => {
     expect(parseImageFamily('common-cu129-ubuntu-2404-nvidia-580')).toMatchObject({ framework: 'base', version: '12.9', cuda: '12.9', os: 'Ubuntu 24.04' });
     expect(parseImageFamily('tf-2-6-cu110-<var>VERSION_DATE</var>-py39')).toMatchObject({ framework: 'tensorflow', version: '2.6', cuda: '11.0', python: '3.9' });
     expect(parseImageFamily('common-cu92')).toMatchObject({ cuda: '9.2' });
+    // Containers of other lines, by the same grammar: <name>-<accelerator>.<version>[.<package>.<version>][.<os>][.py<XY>].
+    expect(parseImageFamily('huggingface-text-generation-inference-cu124.3-3.ubuntu2204.py311')).toMatchObject({ framework: 'huggingface', version: '3.3', cuda: '12.4', os: 'Ubuntu 22.04', python: '3.11' });
+    expect(parseImageFamily('huggingface-pytorch-training-cu121.2-3.transformers.4-42.ubuntu2204.py310')).toMatchObject({ framework: 'huggingface', version: '4.42' });
+    expect(parseImageFamily('vllm-cu128.0-11.py312')).toMatchObject({ framework: 'vllm', version: '0.11', accelerator: 'gpu' });
+    expect(parseImageFamily('my-app-gpu.1-2')).toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readDate } from '../../src/ingest/dates.js';
-import { diffTables, parseVersionsTable, TableShapeError } from '../../src/ingest/versions-table.js';
+import { columnOf, diffTables, parseVersionsTable, TableShapeError } from '../../src/ingest/versions-table.js';
 
 const fixture = (p: string): string => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 
@@ -14,6 +14,31 @@ describe('dates on supported-versions pages', () => {
     ['2026-01-29', '2026-01-29'],
   ])('%s → %s', (text, iso) => {
     expect(readDate(text)).toEqual({ status: 'date', iso });
+  });
+
+  it.each([
+    ['4 August 2028', '2028-08-04'],
+    ['August 4th, 2028', '2028-08-04'],
+    ['2028/08/04', '2028-08-04'],
+    ['Aug. 4, 2028', '2028-08-04'],
+    ['August 4, 2028*', '2028-08-04'],
+    ['August 4, 2028 [2]', '2028-08-04'],
+    ['August 4, 2028 PT', '2028-08-04'],
+  ])('%s → %s (other ways of writing a day, footnote marks and a time zone left out)', (text, iso) => {
+    expect(readDate(text)).toEqual({ status: 'date', iso });
+  });
+
+  it('reads a date followed by words about it, and says what it left out', () => {
+    expect(readDate('July 29, 2027 (extended from April 29, 2027)')).toEqual({ status: 'date', iso: '2027-07-29', note: 'read "July 29, 2027 (extended from April 29, 2027)" as 2027-07-29 (words after the date left out)' });
+    expect(readDate('July 29, 2027 or later')).toEqual({ status: 'unreadable', raw: 'July 29, 2027 or later' });
+  });
+
+  it.each(['—', '-', 'None', 'N/A'])('"%s" says there is no such date', (text) => {
+    expect(readDate(text)).toEqual({ status: 'not-applicable' });
+  });
+
+  it.each(['TBD', 'To be announced', 'Not yet announced', 'Unknown'])('"%s" says the date is not known yet', (text) => {
+    expect(readDate(text)).toEqual({ status: 'to-be-determined' });
   });
 
   it('reads the real typo "Ju1 11, 2026" as July 11 and says so', () => {
@@ -74,6 +99,35 @@ describe('DLVM supported-versions table', () => {
       ['pytorch', '2.4', '2025-07-24', '2026-07-24', 'us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-4.py310'],
       ['tensorflow', '2.17', '2025-07-11', null, null],
     ]);
+  });
+
+  it('reads the header words a page may use for the same columns', () => {
+    expect([
+      'End of patch and support date', 'End of support date', 'Patch and support end', 'Supported until',
+      'End of availability date', 'Availability end date', 'Available until',
+      'Supported accelerators', 'Processor', 'Accelerator type',
+      'Image family name', 'Container image', 'Image URI',
+      'ML framework version', 'Version', 'Framework',
+    ].map(columnOf)).toEqual(['eop', 'eop', 'eop', 'eop', 'eoa', 'eoa', 'eoa', 'accelerator', 'accelerator', 'accelerator', 'family', 'family', 'family', 'version', 'version', 'framework']);
+    // Python's own end of life is not an image's end of patch.
+    expect(columnOf('Upstream end of life')).toBeNull();
+  });
+
+  it('lays out rowspan: a label written once beside its CPU and GPU rows is in both', () => {
+    const html = '<h3>JAX versions</h3><table><tr><th>Version</th><th>Accelerator</th><th>End of patch and support date</th><th>End of availability date</th></tr>' +
+      '<tr><td rowspan="2">0.7</td><td>CPU</td><td rowspan="2">Jan 5, 2027</td><td>Jul 5, 2027</td></tr><tr><td>GPU</td><td>Aug 5, 2027</td></tr></table>';
+    expect(parseVersionsTable(html).rows.map((r) => [r.framework, r.version, r.accelerator, r.endOfPatch, r.endOfAvailability])).toEqual([
+      ['jax', '0.7', 'CPU', '2027-01-05', '2027-07-05'],
+      ['jax', '0.7', 'GPU', '2027-01-05', '2027-08-05'],
+    ]);
+  });
+
+  it('reads a container page: the line and its accelerator from the image name, frameworks by their names', () => {
+    const html = '<h2>Hugging Face TGI</h2><table><tr><th>Container image</th><th>End of patch and support date</th><th>End of availability date</th></tr>' +
+      '<tr><td><code>us-docker.pkg.dev/deeplearning-platform-release/gcr.io/huggingface-text-generation-inference-cu124.3-2.ubuntu2204.py311</code></td><td>Apr 2, 2027</td><td>Oct 2, 2027</td></tr></table>' +
+      '<h2>vLLM</h2><table><tr><th>Framework version</th><th>Container image</th><th>End of patch and support date</th><th>End of availability date</th></tr>' +
+      '<tr><td>0.11.0</td><td><code>vllm-cu128.0-11.py312</code></td><td>Oct 20, 2027</td><td>Apr 20, 2028</td></tr></table>';
+    expect(parseVersionsTable(html).rows.map((r) => [r.framework, r.version, r.accelerator])).toEqual([['huggingface', '3.2', 'GPU'], ['vllm', '0.11', 'GPU']]);
   });
 
   it('marks a page whose table lost a column as broken, with the reason', () => {
