@@ -328,7 +328,9 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   const sentences = s.text.split(SENTENCE_BREAK);
   if (sentences.length < 2) return whole;
   const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python') ?? null;
-  const readAlone = (sentence: string): StatementReading => readStatement({ ...s, text: sentence }, noteType, title, false, scope, false);
+  // Each sentence read alone at most once (the cue's sentence is looked at twice).
+  const readings: (StatementReading | undefined)[] = [];
+  const readAlone = (i: number): StatementReading => (readings[i] ??= readStatement({ ...s, text: sentences[i] ?? '' }, noteType, title, false, scope, false));
   const says = (r: StatementReading): boolean => r.noEvent === null && r.predicate?.kind != null && r.predicate.kind !== 'other' && r.findings.length > 0;
   const namesItsLine = (r: StatementReading): boolean => r.mentions.some((m) => m.role === 'subject' && m.framework !== 'python' && m.end > m.start);
   const notNews = (sentence: string): boolean => CONSEQUENCE.test(sentence) || DESCRIBES_CONTENTS.test(sentence) || EXPLAINS.test(sentence);
@@ -346,21 +348,19 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
     if (start <= cueAt) cueSentence = i;
   }
   let findings = whole.findings;
-  let laterFrom = 1;
   if (cueSentence > 0) {
     const cueText = sentences[cueSentence] ?? '';
-    const first = readAlone(sentences[0] ?? '');
+    const first = readAlone(0);
     if (says(first) && notNews(cueText)) {
       findings = withLine(first, sentences[0] ?? '');
     } else if (says(first) && !/^(?:for example|e\.g\.|for instance)\b/i.test(cueText)) {
-      const at = readAlone(cueText);
+      const at = readAlone(cueSentence);
       if (says(at) && (REPORTS_A_CHANGE.test(cueText) || namesItsLine(at))) findings = withLine(first, sentences[0] ?? '');
     }
-    if (findings !== whole.findings) laterFrom = 1;
   }
   const kinds = new Set(findings.map((f) => f.kind));
   const added: Finding[] = [];
-  for (let i = laterFrom; i < sentences.length; i++) {
+  for (let i = 1; i < sentences.length; i++) {
     const sentence = sentences[i] ?? '';
     if (notNews(sentence)) continue;
     const reportsAChange = REPORTS_A_CHANGE.test(sentence);
@@ -368,7 +368,7 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
     // (Cheap checks first: most later sentences neither open with a change, nor may say an end or a
     // security fix, nor name a framework.)
     if (!reportsAChange && !mayStateAnEndOrSecurity(hints) && !mayNameAFramework(hints)) continue;
-    const r = readAlone(sentence);
+    const r = readAlone(i);
     const later = r.predicate?.kind;
     if (!says(r) || later == null || kinds.has(later)) continue;
     if (!LATER_SENTENCE_KINDS.has(later) && !reportsAChange && !namesItsLine(r)) continue;
