@@ -301,7 +301,7 @@ function textAndCodes(el: Element, withoutLists: boolean): { text: string; codes
 
 function collectStatements(nodes: AnyNode[], context: string | null, out: Statement[]): void {
   // A sub-heading (<h3 id=…>, <h4>) frames everything after it; a "…:" paragraph frames only the
-  // list right after it.
+  // list or table right after it.
   let heading: string | null = null;
   let listLead: string | null = null;
   const frame = (): string | null => listLead ?? heading ?? context;
@@ -356,7 +356,7 @@ function collectStatements(nodes: AnyNode[], context: string | null, out: Statem
           const n = nodes[k];
           if (n && isTag(n)) next = n;
         }
-        if (t.endsWith(':') && next && (next.tagName === 'ul' || next.tagName === 'ol')) listLead = t;
+        if (t.endsWith(':') && next && (next.tagName === 'ul' || next.tagName === 'ol' || next.tagName === 'table')) listLead = t;
       }
     }
   }

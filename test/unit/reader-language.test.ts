@@ -445,6 +445,25 @@ describe('reading release-note language', () => {
     expect(read(feature('Spark 4.1 ML images are now available with PyTorch, JAX, and XGBoost preinstalled.'))).toEqual(['new-image spark 4.1']);
   });
 
+  it('what the seventh set taught: versions after a comma, ends with a date, kernels, asides of a paragraph, lead-ins of tables', () => {
+    expect(read(feature('Added a vLLM serving container, version 0.12.1, for L4 GPUs.'))).toEqual(['new-image vllm 0.12.1']);
+    expect(read('<h3>Deprecated</h3><p>The prebuilt training containers for XGBoost 1.7 and earlier will no longer be supported after June 30, 2027.</p>')).toEqual(['deprecation xgboost 1.7 and-earlier']);
+    expect(read('<h3>Changed</h3><p>Jupytext is no longer installed in new Workbench images.</p>')).toEqual(['deprecation - -']);
+    expect(read('<h3>Changed</h3><p>The <code>jax-tpu</code> image repository was renamed to <code>jax-cloud-tpu</code>. Existing tags stay available under the old name until March 1, 2027.</p>')).toEqual(['rename jax -', 'deprecation jax -']);
+    // "until at least" promises a minimum, it announces no end.
+    expect(read(feature('Images that include conda will be available until at least June 30, 2027.'))).not.toContain('deprecation - -');
+    expect(read(feature('Colab Enterprise runtimes now include an R 4.5 kernel.'))).toEqual(['new-image r 4.5']);
+    // A description or an instruction after the news does not make its frameworks news.
+    expect(read('<h3>Changed</h3><p>Workbench default images were upgraded to CUDA 12.9. The images also include PyTorch 2.9.1 and JAX 0.7.2.</p>')).toEqual(['dependency-update - -']);
+    expect(read('<h3>Deprecated</h3><p>The TensorFlow 2.15 TPU software versions are deprecated. Use the base TPU software version and install TensorFlow 2.19 instead.</p>')).toEqual(['deprecation tensorflow 2.15']);
+    // A framework's news, and a change done to a package, in one sentence.
+    expect(read('<h3>Changed</h3><p>The R kernel was updated to R 4.5.2, and the <code>jupyterlab</code> package was updated to 4.4.1.</p>')).toEqual(['patch-update r 4.5.2', 'dependency-update - -']);
+    // A purpose, then what to do: an instruction.
+    expect(read(feature('To pin a TPU software version, pass the <code>--version</code> flag when you create the TPU VM.'))).toEqual([]);
+    // A table under a "…:" lead-in is about what the lead-in names.
+    expect(read('<h3>Changed</h3><p>The JAX 0.7 containers were rebuilt with these component versions:</p><table><tr><th>Component</th><th>Version</th></tr><tr><td>NCCL</td><td>2.27.7</td></tr></table>')).toEqual(['dependency-update jax 0.7']);
+  });
+
   it('an image named in an example, even by a registry path full of dots, is not the statement\'s subject', () => {
     expect(read(feature('You can pull any container by its full path, for example <code>docker pull us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-6.py310</code>.'))).not.toContain('other pytorch 2.6');
   });

@@ -46,15 +46,16 @@ export const FRAMEWORK_NAMES: FrameworkName[] = [
  * "TensorFlow Probability", "PyTorch Lightning": packages named after a framework. A mention
  * followed by one of these is a library, not the framework (its version is the library's).
  */
-export const LIBRARY_SUFFIX = /^[\s-]+(?:probability|i\/o|io\b|estimator|datasets|hub|addons|text(?![- ](?:generation|embeddings))|model(?:\s+(?:garden|optimization|analysis))?|decision forests|recommenders|agents|quantum|federated|graphics|transform|ranking|cloud|data validation|lite|serving[- ]api|serving(?!\s*v?\d)|lightning|geometric|ignite|audio|vision)\b/i;
+export const LIBRARY_SUFFIX = /^[\s-]+(?:probability|i\/o|io\b|estimator|datasets|hub|addons|text(?![- ](?:generation|embeddings))|model(?:\s+(?:garden|optimization|analysis))?|decision forests|recommenders|agents|quantum|federated|graphics|transform|ranking|cloud|data validation|lite|serving[- ]api|serving(?!\s*v?\d|\s+(?:containers?|images?|dlcs?|runtimes?)\b)|lightning|geometric|ignite|audio|vision)\b/i;
 
 /**
  * Words that may stand between a framework's name and its version: "PyTorch Training 2.5",
  * "TensorFlow Enterprise 2.8", "PyTorch/XLA 1.10", "Hugging Face PyTorch Inference 2.2",
  * "TensorFlow Serving 2.14", "Base CUDA 12.6", "PyTorch versions 2.3", "Pytorch patch updates for",
- * "Text Generation Inference (TGI) 3.3", "PyTorch (GPU) 2.4", "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5".
+ * "Text Generation Inference (TGI) 3.3", "PyTorch (GPU) 2.4", "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5",
+ * "a Text Embeddings Inference container, version 1.9.1".
  */
-export const QUALIFIER = String.raw`(?:\((?:tgi|tei|dlcs?|gpu|cpu|tpu)\)|famil(?:y|ies)|enterprise|training|inference|serving|prediction|gpu|cpu|tpu|/?\s*xla|experimental|\(experimental\)|dlcs?|deep learning|vms?|optimized|nightly|text generation inference|tgi|tei|pytorch|tensorflow|transformers|versions?|images?|containers?|patch (?:updates?|releases?|versions?(?: upgrades?)?)(?: for)?|and earlier versions?|runtimes?|line|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved|pinned|upgrade|update) to(?: version)?|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved)(?=\s+from\b)|to version|to the latest (?:patch )?version:?|to(?=\s+v?\d)|from)`;
+export const QUALIFIER = String.raw`(?:\((?:tgi|tei|dlcs?|gpu|cpu|tpu)\)|,\s*versions?(?=\s+v?\d)|famil(?:y|ies)|enterprise|training|inference|serving|prediction|gpu|cpu|tpu|/?\s*xla|experimental|\(experimental\)|dlcs?|deep learning|vms?|optimized|nightly|text generation inference|tgi|tei|pytorch|tensorflow|transformers|versions?|images?|containers?|patch (?:updates?|releases?|versions?(?: upgrades?)?)(?: for)?|and earlier versions?|runtimes?|line|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved|pinned|upgrade|update) to(?: version)?|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved)(?=\s+from\b)|to version|to the latest (?:patch )?version:?|to(?=\s+v?\d)|from)`;
 
 /** Base images are named by their CUDA version: "Base versions with CUDA 12.4", "Base CUDA 12.6 container". */
 export const BASE_QUALIFIER = String.raw`(?:versions?|images?|containers?|cpu|gpu|tpu|-|(?:with\s+)?cuda)`;

@@ -37,8 +37,9 @@ export interface EntryContext {
   subject?: FrameworkMention | null;
 }
 
-// Pointers and instructions carry no event: "To view the end of patch and support dates, see …".
-const INSTRUCTION = /^(?:(?:first|then|next|finally),\s+(?:stop|start|create|recreate|delete|run|open|select|go|click|remove|install|upgrade|update)\b|(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the|on)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up|upgrade|install|download|configure|get|update|opt in|opt out)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b(?! (?:be aware|note)\b)|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b|(?:to|for) [^,.]{3,120}, (?:please )?(?:see|refer to|visit|check out|read|consult)\b|for (?:the )?(?:latest|more|further|additional|full) (?:updates|information|details|news|changes)\b|(?:the )?following (?:table|list) (?:includes|contains|lists|provides|shows|has)\b)/i;
+// Pointers and instructions carry no event: "To view the end of patch and support dates, see …",
+// "To pin a runtime version, set the --version flag …" (a purpose, then what to do).
+const INSTRUCTION = /^(?:(?:first|then|next|finally),\s+(?:stop|start|create|recreate|delete|run|open|select|go|click|remove|install|upgrade|update)\b|(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the|on)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up|upgrade|install|download|configure|get|update|opt in|opt out)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b(?! (?:be aware|note)\b)|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b|(?:to|for) [^,.]{3,120}, (?:please )?(?:see|refer to|visit|check out|read|consult)\b|for (?:the )?(?:latest|more|further|additional|full) (?:updates|information|details|news|changes)\b|(?:the )?following (?:table|list) (?:includes|contains|lists|provides|shows|has)\b|to [a-z]+\b[^,.;]{0,100}, (?:set|use|run|select|specify|add|pass|choose|open|go to|click|enable|disable|install|create|configure|include|remove|delete|call|replace|change|edit|update|upgrade|see|visit|read)\b)/i;
 // Lists of what an image contains, not changes: "Tags: …", "Bundled versions: …".
 const INVENTORY = /^(?:(?:(?:example |available |supported )?(?:image |container )?tags|bundled versions|image uri|image uris|available tags|containers?|supported (?:instances|regions)|gpu instance type support|cpu instance type support)\s*:|(?:built on|built with|tested on|tested with)\s*:?)\s/i;
 // A bare component and its version ("CUDA 12.4.1", "cuDNN 9.1.0.70+cuda12.4", "NCCL 2.23.4-1",
@@ -89,10 +90,12 @@ export function titleSubject(entry: EntryContext | undefined): FrameworkMention 
 }
 
 /** A row of component versions: a dependency update of the image it sits under. */
-function versionTable(s: Statement): StatementReading {
+function versionTable(s: Statement, scope: NoteScope): StatementReading {
   const mentions = findMentions(s.text, s.codes);
   const predicate: PredicateReading = { kind: 'dependency-update', cue: s.text, why: 'a table of component versions', also: [], from: 'statement' };
-  return { text: s.text, context: s.context, mentions: [], predicate, dropped: [], findings: composeFindings(s.text, mentions, predicate, []), noEvent: null, unread: false };
+  // Under "The PyTorch 2.8 containers were rebuilt with the following component versions:", the rows are the PyTorch 2.8 images'.
+  const line = s.context ? scope.contextMentions(s.context).frameworks.filter((m) => m.role === 'subject' && m.framework !== 'python' && m.versions.length > 0) : [];
+  return { text: s.text, context: s.context, mentions: [], predicate, dropped: [], findings: composeFindings(s.text, mentions, predicate, line.slice(0, 1)), noEvent: null, unread: false };
 }
 
 /** Instructions inside a statement ("To upgrade, see Upgrade a cluster.") say nothing about the change. */
@@ -144,6 +147,9 @@ const NEGATED = /\b(?:is|are|was|were|has been|have been) not (?:yet )?([a-z]+(?
 // "PyTorch 2.4 images are no longer updated, but 2.5 images are.": the second goes on as before.
 const NO_LONGER = /\bno longer\b/i;
 const ELIDED = /\b(?:is|are|was|were|has been|have been)\.?$/i;
+
+// A clause that reports something done: "the jupyter-server package was updated to 2.17.0".
+const DONE = /\b(?:was|were|has been|have been)\s+(?:[a-z]+ed|rebuilt|built|made)\b|^(?:upgraded|updated|bumped|added|removed|fixed|patched|installed|refreshed|rebuilt|pinned)\b/i;
 
 // ", and" / "; " / ", but" / ", while" between two clauses that could each stand alone.
 const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\s+(?=[A-Za-z0-9])/;
@@ -198,6 +204,14 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   // kind "other", which keeps its own reading rather than taking the other clause's kind.
   const aboutFramework = (r: StatementReading): boolean => r.predicate?.kind != null && r.findings.some((f) => f.framework !== null);
   const ofAKind = (r: StatementReading): boolean => aboutFramework(r) && r.predicate?.kind !== 'other';
+  // "The R kernel was updated from R 4.4.3 to R 4.5.1, and the jupyter-server package was updated
+  // to 2.17.0": a framework's news, and a change done to something else of the images.
+  const doneToSomethingElse = (x: StatementReading, other: StatementReading): boolean =>
+    ofAKind(other) && x.predicate?.kind != null && x.predicate.kind !== 'other' && x.predicate.kind !== other.predicate?.kind && x.findings.length > 0 && !aboutFramework(x) && DONE.test(x.text);
+  if (doneToSomethingElse(b, a) || doneToSomethingElse(a, b)) {
+    const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
+    return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
+  }
   if (!aboutFramework(a) || !aboutFramework(b) || !(ofAKind(a) || ofAKind(b)) || a.predicate?.kind === b.predicate?.kind) return null;
   const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
   return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
@@ -231,7 +245,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   if (s.text.includes(' | ')) {
     const cells = s.text.split(' | ');
     if (cells.every((c) => !/\d/.test(c))) return noEvent(s, 'table header');
-    if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s);
+    if (cells.filter((c) => /^(?:[A-Za-z-]*[-\s])?v?\d+(?:\.\d+){1,3}\b/.test(c.trim())).length >= 2 && !/CVE-|KCTF-|GHSA-/.test(s.text)) return versionTable(s, scope);
   }
   const named = RELEASE_INCLUDES.exec(s.text);
   const release = named?.[1]?.toUpperCase() ?? (s.context ? scope.contextRelease(s.context) : null);
@@ -295,15 +309,16 @@ const REPORTS_A_CHANGE = /^(?:upgraded|updated|bumped|added|removed|dropped|fixe
 const CONSEQUENCE = /^(?:after (?:that|this|the) (?:date|day|point|release)|after then|from (?:that|this) (?:date|day|point) on|at that (?:date|point|time)|thereafter|once (?:that|this) (?:happens|date)|until (?:then|that date)|as a result|this means)\b/i;
 // What an image (just announced) is made of, said in the present: "The containers include CUDA
 // 12.8", "The images come with PyTorch preinstalled". A description, not a change (unless "now").
-const DESCRIBES_CONTENTS = /^(?:the|these|this|both|all|each)\s+(?:[\w.-]+\s+){0,3}?(?:images?|containers?|runtimes?|dlcs?|vms?)\s+(?:also\s+)?(?:include|includes|contain|contains|come with|comes with|ship with|ships with|bundle|bundles|provide|provides|have|has|are built on|is built on)\b/i;
+const DESCRIBES_CONTENTS = /^(?:(?:the|these|this|both|all|each)\s+(?:[\w.-]+\s+){0,3}?(?:images?|containers?|runtimes?|dlcs?|vms?|versions?)|it|they)\s+(?:also\s+)?(?:include|includes|contain|contains|come with|comes with|ship with|ships with|bundle|bundles|provide|provides|have|has|are built on|is built on)\b/i;
 // A sentence that points back at the paragraph's images: "the same containers", "these images",
 // "the images", "it". Only such a sentence is about the paragraph's framework line when it names
 // none ("… on some images" is not).
 const REFERS_BACK = /\b(?:the same|these|those|this|that|its|their)\b(?:\s+[\w.-]+){0,3}?\s+(?:images?|containers?|image famil(?:y|ies)|versions?|runtimes?|dlcs?|lines?)\b|^(?:the\s+)(?:[\w.-]+\s+){0,3}?(?:images?|containers?|image famil(?:y|ies)|runtimes?|dlcs?)\b|^(?:it|they)\b/i;
 
-// A sentence that explains the one before: "Note that this TensorFlow Enterprise version does not
-// include Long Term Version Support", "This change was made to improve size".
-const EXPLAINS = /^(?:note that|note:|please note|keep in mind|be aware|this (?:change|update|release|fix) (?:was made|is|helps|means|makes|lets|allows)|(?:this|that) is because)\b/i;
+// A sentence that explains the one before ("Note that this TensorFlow Enterprise version does not
+// include Long Term Version Support", "This change was made to improve size"), or says what to do
+// about it ("Use tpu-ubuntu2204-base and install …", "To use it, select …").
+const EXPLAINS = /^(?:note that|note:|please note|keep in mind|be aware|this (?:change|update|release|fix) (?:was made|is|helps|means|makes|lets|allows)|(?:this|that) is because|(?:use|install|run|select|choose|migrate|switch|move|set|specify|upgrade|update) (?:to |the |your |a |an |it\b|them\b|[\w-]+ (?:instead|and|or)\b|<)|to [a-z]+\b[^,.]{0,100},)/i;
 
 /**
  * A paragraph of several sentences, read with its sentences. Read whole, a paragraph states the
@@ -342,11 +357,7 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   // Which sentence the whole reading's kind came from (its cue), when the statement's own words decided.
   const cue = whole.predicate?.from === 'statement' ? whole.predicate.cue : null;
   const cueAt = cue ? s.text.indexOf(cue) : -1;
-  let cueSentence = -1;
-  for (let i = 0, start = 0; i < sentences.length && cueAt >= 0; i++) {
-    start = s.text.indexOf(sentences[i] ?? '', start);
-    if (start <= cueAt) cueSentence = i;
-  }
+  const cueSentence = cueAt < 0 ? -1 : sentenceSpans(s.text, sentences).findLastIndex((span) => span.start <= cueAt);
   let findings = whole.findings;
   if (cueSentence > 0) {
     const cueText = sentences[cueSentence] ?? '';
@@ -356,6 +367,22 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
     } else if (says(first) && !/^(?:for example|e\.g\.|for instance)\b/i.test(cueText)) {
       const at = readAlone(cueSentence);
       if (says(at) && (REPORTS_A_CHANGE.test(cueText) || namesItsLine(at))) findings = withLine(first, sentences[0] ?? '');
+    }
+  }
+  // Read whole, the paragraph also took as subjects the frameworks a description or an explanation
+  // names ("The runtime also includes TensorFlow 2.20.0, PyTorch 2.9.1 …"): they are not its news.
+  if (findings === whole.findings) {
+    const asides = sentenceSpans(s.text, sentences).filter((_, i) => i > 0 && notNews(sentences[i] ?? ''));
+    if (asides.length > 0) {
+      const onlyAside = (f: Finding): boolean => {
+        const named = whole.mentions.filter((m) => m.framework === f.framework && m.end > m.start);
+        return named.length > 0 && named.every((m) => asides.some((a) => m.start >= a.start && m.end <= a.end));
+      };
+      const kept = findings.filter((f) => f.framework === null || !onlyAside(f));
+      if (kept.length < findings.length) {
+        const first = readAlone(0);
+        findings = kept.length > 0 ? kept : first.findings.length > 0 ? withLine(first, sentences[0] ?? '') : kept;
+      }
     }
   }
   const kinds = new Set(findings.map((f) => f.kind));
@@ -377,6 +404,18 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   }
   if (findings === whole.findings && added.length === 0) return whole;
   return { ...whole, findings: [...findings, ...added] };
+}
+
+/** Where each sentence of `text` (its pieces after a split at SENTENCE_BREAK) starts and ends. */
+function sentenceSpans(text: string, sentences: string[]): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  let from = 0;
+  for (const sentence of sentences) {
+    const start = text.indexOf(sentence, from);
+    spans.push({ start, end: start + sentence.length });
+    from = start + sentence.length;
+  }
+  return spans;
 }
 
 export function readNote(note: Note, entry?: EntryContext): NoteReading {
