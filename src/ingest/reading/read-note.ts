@@ -394,7 +394,9 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
     const hints = hintsOf(sentence);
     // (Cheap checks first: most later sentences neither open with a change, nor may say an end or a
     // security fix, nor name a framework.)
-    if (!reportsAChange && !mayStateAnEndOrSecurity(hints) && !mayNameAFramework(hints)) continue;
+    // (A sentence news only for naming its own line names it with a version: "XGBoost containers
+    // have been upgraded to XGBoost 3.1.1".)
+    if (!reportsAChange && !mayStateAnEndOrSecurity(hints) && !(mayNameAFramework(hints) && VERSIONED.test(sentence))) continue;
     const r = readAlone(i);
     const later = r.predicate?.kind;
     if (!says(r) || later == null || kinds.has(later)) continue;
@@ -405,6 +407,8 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   if (findings === whole.findings && added.length === 0) return whole;
   return { ...whole, findings: [...findings, ...added] };
 }
+
+const VERSIONED = /\d\.\d/;
 
 /** Where each sentence of `text` (its pieces after a split at SENTENCE_BREAK) starts and ends. */
 function sentenceSpans(text: string, sentences: string[]): { start: number; end: number }[] {
