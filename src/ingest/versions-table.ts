@@ -149,7 +149,8 @@ function grid(table: Element): { cells: string[]; header: boolean }[] {
   const pending = new Map<number, { text: string; left: number }>();
   for (const tr of getElementsByTagName('tr', [table])) {
     const own = cellsOf(tr, ['th', 'td']);
-    const header = own.length > 0 && (own.every((c) => c.name === 'th') || tr.parent?.type === 'tag' && (tr.parent as Element).name === 'thead');
+    const inHead = tr.parent !== null && isTag(tr.parent) && tr.parent.name === 'thead';
+    const header = own.length > 0 && (own.every((c) => c.name === 'th') || inHead);
     const cells: string[] = [];
     let col = 0;
     const fillSpanned = (): void => {
