@@ -14,21 +14,25 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 
 // A dash alone, or words that say there is no such date.
 const NOT_APPLICABLE = /^(?:not applicable|n\/a|na|none|no end date|not set|[-–—]+)(?![\w/])/i;
-const TO_BE_DETERMINED = /^(?:to be (?:determined|announced|confirmed)|tbd|tba|tbc|not yet (?:determined|announced|set|known)|unknown|pending)(?!\w)/i;
-// Footnote marks: *, †, ‡, §, superscript digits, "[1]", "(1)" (a bracketed number of one or two digits).
-const FOOTNOTES = /(?:\s*(?:[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,2}\]|\(\d{1,2}\)))+$/;
+// (The whole cell: "Pending removal on Aug 1, 2027" has a date.)
+const TO_BE_DETERMINED = /^(?:to be (?:determined|announced|confirmed)|tbd|tba|tbc|not yet (?:determined|announced|set|known)|unknown|pending)(?:\s*\([^()]*\))?\.?$/i;
+// Footnote marks after the date: *, †, ‡, §, superscript digits, "[1]", "(1)" (a bracketed number of one
+// or two digits). Tested on what follows a date, from its start: one mark per step, so that a run of
+// marks cannot be split in many ways.
+const FOOTNOTES = /^(?:\s*(?:[*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]|\[\d{1,2}\]|\(\d{1,2}\)))+$/;
 
 const TIME_ZONE = /^\(?(?:UTC|GMT|[A-Z]{1,2}[SD]?T)\)?$/;
 
 const ISO = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})/;
-const MONTH_DAY_YEAR = /^([A-Za-z][A-Za-z0-9]{2,8})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})(?!\d)/;
-const DAY_MONTH_YEAR = /^(\d{1,2})(?:st|nd|rd|th)? (?:of )?([A-Za-z][A-Za-z0-9]{2,8})\.?,? (\d{4})(?!\d)/;
+// (A month may start with a zero typed for an O: "0ct".)
+const MONTH_DAY_YEAR = /^([A-Za-z0][A-Za-z0-9]{2,8})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})(?!\d)/;
+const DAY_MONTH_YEAR = /^(\d{1,2})(?:st|nd|rd|th)? (?:of )?([A-Za-z0][A-Za-z0-9]{2,8})\.?,? (\d{4})(?!\d)/;
 
 export function readDate(raw: string): DateReading {
   const text = raw.replace(/\s+/g, ' ').trim();
   if (NOT_APPLICABLE.test(text)) return { status: 'not-applicable' };
   if (TO_BE_DETERMINED.test(text)) return { status: 'to-be-determined' };
-  const bare = text.replace(FOOTNOTES, '');
+  const bare = text;
   let reading: DateReading | null = null;
   let length = 0;
   let m = ISO.exec(bare);
@@ -44,8 +48,8 @@ export function readDate(raw: string): DateReading {
   }
   if (!reading || reading.status !== 'date') return reading ?? { status: 'unreadable', raw: text };
   const rest = bare.slice(length).trim();
-  // "Aug 18, 2027 PT": a time zone after the day changes nothing for a date.
-  if (rest === '' || TIME_ZONE.test(rest)) return reading;
+  // "Aug 18, 2027 PT": a time zone after the day changes nothing for a date; nor do footnote marks.
+  if (rest === '' || TIME_ZONE.test(rest) || FOOTNOTES.test(rest)) return reading;
   // "July 11, 2026 (extended from January 11, 2026)": the date first, then words about it.
   if (/^[(,;–—-]/.test(rest)) return { ...reading, note: `${reading.note ? `${reading.note}; ` : ''}read "${text}" as ${reading.iso} (words after the date left out)` };
   return { status: 'unreadable', raw: text };

@@ -90,8 +90,9 @@ function parseContainer(name: string): ImageFamily | null {
 
 export function parseImageFamily(name: string): ImageFamily | null {
   const clean = name.trim().replace(/<\/?var>/g, '');
-  // A container path (…/gcr.io/pytorch-cu124.2-4.py310) is read by its last segment.
-  const container = parseContainer(clean.split('/').pop() ?? clean);
+  // A container path (…/gcr.io/pytorch-cu124.2-4.py310) is read by its last segment, without its
+  // tag or digest (":latest", ":m125", "@sha256:…").
+  const container = parseContainer((clean.split('/').pop() ?? clean).replace(/[:@].*$/, ''));
   if (container) return container;
   const match = PREFIXES.find(([re]) => re.test(clean));
   if (!match) return null;

@@ -299,6 +299,13 @@ function textAndCodes(el: Element, withoutLists: boolean): { text: string; codes
   return { text: cleanText(parts.join('')), codes: codes.map((c) => cleanText(c.join(''))).filter(Boolean) };
 }
 
+/** What a "…:" paragraph frames: the list or table right after it (a table in Google's <div class="devsite-table-wrapper"> too). */
+function framesNext(next: Element): boolean {
+  if (next.tagName === 'ul' || next.tagName === 'ol' || next.tagName === 'table') return true;
+  const inside = next.tagName === 'div' ? next.children.filter(isTag) : [];
+  return inside.length === 1 && inside[0]?.tagName === 'table';
+}
+
 function collectStatements(nodes: AnyNode[], context: string | null, out: Statement[]): void {
   // A sub-heading (<h3 id=…>, <h4>) frames everything after it; a "…:" paragraph frames only the
   // list or table right after it.
@@ -345,6 +352,7 @@ function collectStatements(nodes: AnyNode[], context: string | null, out: Statem
       case 'section':
       case 'aside':
         collectStatements(el.children, frame(), out);
+        listLead = null;
         break;
       default: {
         const { text: t, codes } = textAndCodes(el, false);
@@ -356,7 +364,7 @@ function collectStatements(nodes: AnyNode[], context: string | null, out: Statem
           const n = nodes[k];
           if (n && isTag(n)) next = n;
         }
-        if (t.endsWith(':') && next && (next.tagName === 'ul' || next.tagName === 'ol' || next.tagName === 'table')) listLead = t;
+        if (t.endsWith(':') && next && framesNext(next)) listLead = t;
       }
     }
   }

@@ -1,7 +1,7 @@
 // Supported-versions pages ("Choose an image", "Choose a container image") → rows keyed by
 // (section, version label, accelerator), and snapshot diffs → date-change events.
 import { isTag, type Element } from 'domhandler';
-import { findAll, getElementsByTagName, textContent } from 'domutils';
+import { findAll, textContent } from 'domutils';
 import { parseDocument } from 'htmlparser2';
 import type { Framework } from '../domain/events.js';
 import type { LifecycleLine } from '../domain/lifecycle.js';
@@ -56,14 +56,27 @@ type Column = 'framework' | 'version' | 'patch' | 'accelerator' | 'eop' | 'eoa' 
 export function columnOf(header: string): Column | null {
   const h = header.toLowerCase().replace(/\s+/g, ' ').trim();
   // (Not "end of life": on these pages that is the upstream project's date, e.g. Python's.)
-  if (/\bend[- ]of[- ](?:patch|support)\b|\b(?:patch|support)(?: and support)?(?: end| ends| until)\b|\bsupported until\b/.test(h)) return 'eop';
+  if (/\bend[- ]of[- ](?:(?:standard|extended|regular) )?(?:patch|support)\b|\b(?:patch|support)(?: and support)?(?: end| ends| until)\b|\bsupported until\b/.test(h)) return 'eop';
   if (/\bend[- ]of[- ]availability\b|\bavailab(?:le|ility) (?:until|end|ends)\b|\bremoval date\b/.test(h)) return 'eoa';
-  if (/\baccelerators?\b|\bprocessors?\b|\bhardware\b|\bcompute\b|^(?:cpu ?\/ ?gpu|gpu ?\/ ?cpu|device)s?$/.test(h)) return 'accelerator';
+  if (/\baccelerators?\b|\bprocessors?\b|\bhardware\b|^(?:cpu ?\/ ?gpu|gpu ?\/ ?cpu|device)s?$/.test(h)) return 'accelerator';
   if (/\bpatch version\b|\blatest (?:patch|version)\b|\bcurrent version\b/.test(h)) return 'patch';
   if (/\bimage famil|\bcontainers?\b|\bimage (?:name|uri|path|url)s?\b|\bfamily\b|^images?$|\bregistry path\b|\buri\b/.test(h)) return 'family';
   if (/^(?:ml )?frameworks?$/.test(h)) return 'framework';
   if (/\bframework version\b|^versions?$|^ml framework\b|^(?:framework|runtime|image) versions?\b|\bversion\b/.test(h)) return 'version';
   return null;
+}
+
+/**
+ * Of several "… version" columns, the one that names the line: a framework's ("ML framework
+ * version", "PyTorch version") before a bare "Version", before another component's ("CUDA
+ * version": a Base table's line), before what the image runs on ("Python version", "OS version"),
+ * which names the line only when nothing else does.
+ */
+function versionRank(header: string): number {
+  const h = header.toLowerCase();
+  if (/\bframework\b/.test(h) || frameworkNamedIn(header) !== null && !/\b(?:cuda|base|common)\b/.test(h)) return 0;
+  if (/^versions?$/.test(h.trim())) return 1;
+  return /\b(?:python|os|operating system|driver|kernel|ubuntu|debian)\b/.test(h) ? 3 : 2;
 }
 
 /** A table needs its end dates and something that names each row's line. */
@@ -78,7 +91,7 @@ const NAMES = FRAMEWORK_NAMES.filter((n) => n.framework !== 'python').map((n) =>
 /** The framework a section heading, a framework cell or a row label names first, or null. */
 export function frameworkNamedIn(text: string): Framework | null {
   // Words in parentheses say what the line runs on ("(Python 3.10 / Ubuntu 22.04)"), not which it is.
-  const outside = text.replace(/\([^)]*\)/g, (m) => ' '.repeat(m.length));
+  const outside = text.replace(/\([^()]*\)/g, (m) => ' '.repeat(m.length));
   let best: { framework: Framework; at: number } | null = null;
   for (const n of NAMES) {
     const m = n.re.exec(outside);
@@ -135,44 +148,84 @@ function tablesWithSections(html: string): { table: Element; section: string }[]
   return out;
 }
 
-/** The largest rowspan or colspan honoured: a page that asks for more is not a table of versions. */
+/** The largest rowspan or colspan honoured (larger ones are cut to it; rowspan="0" spans to the end of its row group). */
 const MAX_SPAN = 100;
+
+interface GridRow {
+  cells: string[];
+  /** Cells of <th> only, or in <thead>. */
+  header: boolean;
+  /** Per cell: it came from a cell spanning several columns (a header over sub-headers). */
+  wide: boolean[];
+  /** A row of one cell across the table ("PyTorch"): a sub-heading for the rows under it. */
+  subHeading: string | null;
+}
+
+/** A table's own rows, in order, with the row group each sits in (its nested tables' rows are theirs). */
+function rowsOf(table: Element): { tr: Element; group: Element }[] {
+  const out: { tr: Element; group: Element }[] = [];
+  for (const child of table.children) {
+    if (!isTag(child)) continue;
+    if (child.name === 'tr') out.push({ tr: child, group: table });
+    else if (child.name === 'thead' || child.name === 'tbody' || child.name === 'tfoot') for (const tr of cellsOf(child, ['tr'])) out.push({ tr, group: child });
+  }
+  return out;
+}
 
 /**
  * A table's rows as text cells, with rowspan and colspan laid out: a version label written once
- * beside its CPU and GPU rows is that label in each of them. `header` says whether the row was of
- * <th> cells (or in <thead>).
+ * beside its CPU and GPU rows is that label in each of them. A span ends with its row group
+ * (<thead>, <tbody>); a short row still uses up a row of every span beside it.
  */
-function grid(table: Element): { cells: string[]; header: boolean }[] {
-  const out: { cells: string[]; header: boolean }[] = [];
-  // Cells still spanning down: column → [text, rows left].
-  const pending = new Map<number, { text: string; left: number }>();
-  for (const tr of getElementsByTagName('tr', [table])) {
+function grid(table: Element): GridRow[] {
+  const out: GridRow[] = [];
+  // Cells still spanning down: column → text and rows left.
+  let pending = new Map<number, { text: string; left: number }>();
+  let group: Element | null = null;
+  for (const { tr, group: g } of rowsOf(table)) {
+    if (g !== group) {
+      pending = new Map();
+      group = g;
+    }
     const own = cellsOf(tr, ['th', 'td']);
-    const inHead = tr.parent !== null && isTag(tr.parent) && tr.parent.name === 'thead';
-    const header = own.length > 0 && (own.every((c) => c.name === 'th') || inHead);
+    const header = own.length > 0 && (own.every((c) => c.name === 'th') || g.name === 'thead');
     const cells: string[] = [];
+    const wide: boolean[] = [];
     let col = 0;
-    const fillSpanned = (): void => {
-      for (let p = pending.get(col); p; p = pending.get(col)) {
-        cells.push(p.text);
-        if (--p.left === 0) pending.delete(col);
-        col++;
-      }
+    const take = (at: number): void => {
+      const p = pending.get(at);
+      if (!p) return;
+      cells.push(p.text);
+      wide.push(false);
+      if (--p.left === 0) pending.delete(at);
     };
     for (const cell of own) {
-      fillSpanned();
+      while (pending.has(col)) take(col++);
       const value = text(cell);
-      const span = (name: string): number => Math.min(MAX_SPAN, Math.max(1, Number.parseInt(cell.attribs[name] ?? '1', 10) || 1));
+      const span = (name: string): number => {
+        const n = Number.parseInt(cell.attribs[name] ?? '1', 10);
+        return Number.isNaN(n) || n < 0 ? 1 : n === 0 && name === 'rowspan' ? MAX_SPAN : Math.min(MAX_SPAN, Math.max(1, n));
+      };
       const rows = span('rowspan');
-      for (let k = span('colspan'); k > 0; k--) {
+      const columns = span('colspan');
+      for (let k = 0; k < columns; k++) {
         cells.push(value);
+        wide.push(columns > 1);
         if (rows > 1) pending.set(col, { text: value, left: rows - 1 });
         col++;
       }
     }
-    fillSpanned();
-    out.push({ cells, header });
+    // Spans beside a short row, and after its last cell.
+    for (const at of [...pending.keys()].filter((k) => k >= col).sort((a, b) => a - b)) {
+      while (cells.length < at) {
+        cells.push('');
+        wide.push(false);
+      }
+      take(at);
+    }
+    const only = own.length === 1 ? own[0] : undefined;
+    const subHeading = only && !header && Number.parseInt(only.attribs.colspan ?? '1', 10) > 1 ? (cells[0] ?? null) : null;
+    out.push({ cells, header, wide, subHeading });
   }
   return out;
 }
@@ -189,11 +242,26 @@ export function parseVersionsTable(html: string): VersionsTable {
     // A supported-versions table is one with an end date column; other tables on the page (regions,
     // Python versions, container URIs without dates) are not ours to judge.
     if (headerAt < 0) continue;
-    const headers = all[headerAt]?.cells ?? [];
-    const columns = headers.map(columnOf);
-    // "Python version | Operating system | End of support": the Python versions images run on, not image lines.
-    const naming = headers.find((_, i) => columns[i] === 'version' || columns[i] === 'framework') ?? '';
-    if (/\bpython\b/i.test(naming)) continue;
+    // A header over sub-headers ("End of support" over "Patch" and "Availability"): each column is named by both.
+    const top = all[headerAt];
+    const below = all[headerAt + 1];
+    const stacked = top && below?.header && top.wide.some(Boolean);
+    const headers = (top?.cells ?? []).map((h, i) => (stacked && top?.wide[i] ? `${h} ${below?.cells[i] ?? ''}`.trim() : h));
+    const bodyFrom = headerAt + (stacked ? 2 : 1);
+    // (Under a stacked header the sub-header decides: "End of support" over "Availability" is the end of availability.)
+    const subColumn = (i: number): Column | null => {
+      const sub = below?.cells[i] ?? '';
+      return columnOf(sub) ?? (/\bavailab/i.test(sub) ? 'eoa' : /\b(?:patch|support)\b/i.test(sub) ? 'eop' : null);
+    };
+    const columns = headers.map((h, i) => (stacked && top?.wide[i] ? (subColumn(i) ?? columnOf(h)) : columnOf(h)));
+    // "Python version | Operating system | End of support": the Python versions images run on, not
+    // image lines (but a table with image names, or another naming column, is one of lines).
+    const naming = headers.filter((_, i) => columns[i] === 'version' || columns[i] === 'framework');
+    if (naming.length > 0 && naming.every((h) => /\bpython\b/i.test(h)) && !columns.includes('family')) continue;
+    // The column that names the line, when several say "version".
+    const bestVersion = columns.reduce<number>((best, c, i) => (c !== 'version' ? best : best < 0 || versionRank(headers[i] ?? '') < versionRank(headers[best] ?? '') ? i : best), -1);
+    // (What the image runs on names no line where the image's name does.)
+    const versionAt = bestVersion >= 0 && versionRank(headers[bestVersion] ?? '') === 3 && columns.includes('family') ? -1 : bestVersion;
     const section = heading || 'Versions';
     const missing = REQUIRED_DATES.filter((c) => !columns.includes(c));
     if (!NAMING.some((c) => columns.includes(c))) missing.unshift('version');
@@ -201,11 +269,18 @@ export function parseVersionsTable(html: string): VersionsTable {
       throw new TableShapeError(`table under "${section}" lacks column(s) ${missing.join(', ')} (headers: ${headers.join(' | ')})`);
     }
     matched++;
-    const sectionFramework = frameworkNamedIn(section);
-    for (const { cells, header } of all.slice(headerAt + 1)) {
+    let subSection: string | null = null;
+    for (const { cells, header, subHeading } of all.slice(bodyFrom)) {
       if (header || cells.length === 0) continue;
+      if (subHeading !== null) {
+        subSection = subHeading;
+        continue;
+      }
+      // The header row written again further down the table.
+      if (cells.length === headers.length && cells.every((c, i) => c === headers[i])) continue;
+      const sectionFramework = (subSection ? frameworkNamedIn(subSection) : null) ?? frameworkNamedIn(section);
       const cell = (c: Column): string => {
-        const i = columns.indexOf(c);
+        const i = c === 'version' ? versionAt : columns.indexOf(c);
         return i >= 0 ? (cells[i] ?? '') : '';
       };
       const pattern = cell('family') || null;
@@ -219,11 +294,13 @@ export function parseVersionsTable(html: string): VersionsTable {
       if (label === '') continue;
       // One table for every framework ("PyTorch 2.4", "TensorFlow 2.17" rows under a neutral
       // heading, or a Framework column): the row names its framework.
-      const framework = (frameworkCell ? frameworkNamedIn(frameworkCell) : null) ?? sectionFramework ?? frameworkNamedIn(label) ?? image?.framework ?? 'other';
+      // (An image name read by its grammar says its line better than a word inside it: "pytorch-vllm-serve-…" is vLLM.)
+      const framework = (frameworkCell ? frameworkNamedIn(frameworkCell) : null) ?? sectionFramework ?? image?.framework ?? frameworkNamedIn(label) ?? 'other';
       const accelerator = columns.includes('accelerator') ? cell('accelerator') : acceleratorOf(label, image);
       const eopText = cell('eop');
       const eoaText = cell('eoa');
-      const rowName = `${section} / ${label} / ${accelerator}`;
+      const rowSection = subSection ?? section;
+      const rowName = `${rowSection} / ${label} / ${accelerator}`;
       const read = (text: string, column: string): DateReading => {
         const r = readDate(text);
         if (r.status === 'unreadable') warnings.push({ row: rowName, column, message: `cannot read date "${r.raw}"` });
@@ -232,8 +309,8 @@ export function parseVersionsTable(html: string): VersionsTable {
       };
       const patch = cell('patch');
       rows.push({
-        key: rowKey(section, label, accelerator),
-        section,
+        key: rowKey(rowSection, label, accelerator),
+        section: rowSection,
         framework,
         label,
         version: versionOf(framework, label, image),

@@ -464,6 +464,33 @@ describe('reading release-note language', () => {
     expect(read('<h3>Changed</h3><p>The JAX 0.7 containers were rebuilt with these component versions:</p><table><tr><th>Component</th><th>Version</th></tr><tr><td>NCCL</td><td>2.27.7</td></tr></table>')).toEqual(['dependency-update jax 0.7']);
   });
 
+  it('a review of the paragraph rules: news in a later sentence is kept, asides stay asides', () => {
+    // "have been …" is news, not what the images contain.
+    expect(read('<h3>Changed</h3><p>Updated the TensorFlow 2.14 images. These images have been deprecated.</p>')).toContain('deprecation tensorflow 2.14');
+    // An explanation that tells an end of another line, or a CVE fix, is news.
+    expect(read(feature('PyTorch 2.9 images are now available. Note that TensorFlow 2.14 images have reached end of support.'))).toEqual(['new-image pytorch 2.9', 'end-of-support-reached tensorflow 2.14']);
+    expect(read('<h3>Changed</h3><p>Updated the PyTorch 2.4 images. This update is a fix for CVE-2025-1234.</p>')).toContain('security-update pytorch 2.4');
+    // What a description names is neither news nor the paragraph's line.
+    expect(read(feature('The new Colab Enterprise runtime is now available. The runtime also includes TensorFlow 2.20.0 and PyTorch 2.9.1.'))).not.toContain('new-image tensorflow 2.20.0');
+    // Advice that names what changed is news told as advice, not an instruction.
+    expect(read('<h3>Security</h3><p>To mitigate CVE-2025-1234, upgrade to the PyTorch 2.4.1 images, which are now available.</p>')).toContain('security-update pytorch 2.4.1');
+    // One framework line, and a clause done to something else.
+    expect(read('<h3>Changed</h3><p>PyTorch was upgraded to 2.9.1, and the <code>jupyter-server</code> package was updated to 2.17.0.</p>')).toEqual(['patch-update pytorch 2.9.1', 'dependency-update - -']);
+    // "…, as announced, are now available, and …" is two clauses, not a list.
+    expect(read(feature('TensorFlow 2.20 images, as announced, are now available, and TensorFlow 2.14 images are deprecated.'))).toEqual(['new-image tensorflow 2.20', 'deprecation tensorflow 2.14']);
+    // Availability with an end date is about images; capacity, windows and consoles are not.
+    expect(read(feature('TPU capacity is available until 2027 for PyTorch 2.9 images.'))).not.toContain('deprecation pytorch 2.9');
+    expect(read(feature('Upgrades are applied during maintenance windows; PyTorch 2.9 images were put into maintenance windows for testing.'))).not.toContain('deprecation pytorch 2.9');
+    expect(read(feature('You can no longer select the legacy console for PyTorch 2.9 images.'))).not.toContain('deprecation pytorch 2.9');
+    // A runtime's libraries are not a runtime; "known as" a compliment is not a rename.
+    expect(read(feature('The images now have TensorFlow 2.20 runtime libraries.'))).not.toContain('new-image tensorflow 2.20');
+    expect(read(feature('JAX is now known as the fastest way to train on TPUs.'))).not.toContain('rename jax -');
+    // Python's change lands "for" images as well as "in" them.
+    expect(read('<h3>Deprecated</h3><p>Python 3.9 will no longer be available for TensorFlow 2.15 images.</p>')).toEqual(['deprecation python 3.9']);
+    // ", version N" binds only as an apposition.
+    expect(read('<h3>Changed</h3><p>Upgraded the PyTorch container, version 2.9.1 of torchvision is included.</p>')).not.toContain('patch-update pytorch 2.9.1');
+  });
+
   it('an image named in an example, even by a registry path full of dots, is not the statement\'s subject', () => {
     expect(read(feature('You can pull any container by its full path, for example <code>docker pull us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-6.py310</code>.'))).not.toContain('other pytorch 2.6');
   });

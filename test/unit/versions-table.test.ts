@@ -130,6 +130,48 @@ describe('DLVM supported-versions table', () => {
     expect(parseVersionsTable(html).rows.map((r) => [r.framework, r.version, r.accelerator])).toEqual([['huggingface', '3.2', 'GPU'], ['vllm', '0.11', 'GPU']]);
   });
 
+  it('what a review of the generalised reader found: each case reads as the page means it', () => {
+    const table = (head: string[], ...rows: string[][]): string => `<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</table>`;
+    const td = (t: string, attrs = ''): string => `<td${attrs}>${t}</td>`;
+    const dates = [td('Jan 1, 2027'), td('Jul 1, 2027')];
+    const read = (html: string) => parseVersionsTable(html).rows.map((r) => [r.framework, r.version, r.label, r.endOfPatch, r.endOfAvailability]);
+    // A "Python version" column beside image names, or beside a framework version, does not make it a table of Python versions.
+    expect(read(`<h3>PyTorch</h3>${table(['Container image', 'Python version', 'End of patch date', 'End of availability date'], [td('pytorch-cu124.2-4.py310'), td('3.10'), ...dates])}`)).toEqual([['pytorch', '2.4', 'pytorch-cu124.2-4.py310', '2027-01-01', '2027-07-01']]);
+    // Of several "version" columns, the framework's names the line (not the OS's or CUDA's).
+    expect(read(`<h3>PyTorch</h3>${table(['CUDA version', 'PyTorch version', 'End of patch date', 'End of availability date'], [td('12.4'), td('2.4'), ...dates])}`)).toEqual([['pytorch', '2.4', '2.4', '2027-01-01', '2027-07-01']]);
+    // A short row still uses up the spans beside it: the next row keeps its own dates.
+    const ragged = `<h3>PyTorch</h3><table><tr><th>Version</th><th>Accelerator</th><th>End of patch date</th><th>End of availability date</th></tr>` +
+      `<tr>${td('2.4', ' rowspan="2"')}${td('GPU')}${td('Jan 1, 2027')}${td('Feb 1, 2027', ' rowspan="2"')}</tr><tr>${td('CPU')}</tr><tr>${td('2.3')}${td('GPU')}${td('Mar 1, 2026')}${td('Apr 1, 2026')}</tr></table>`;
+    expect(read(ragged).at(-1)).toEqual(['pytorch', '2.3', '2.3', '2026-03-01', '2026-04-01']);
+    // A header over sub-headers names each column by both.
+    const stacked = '<h3>JAX</h3><table><thead><tr><th rowspan="2">Version</th><th colspan="2">End of support</th></tr><tr><th>Patch</th><th>Availability</th></tr></thead>' +
+      `<tbody><tr>${td('0.7')}${dates.join('')}</tr></tbody></table>`;
+    expect(read(stacked)).toEqual([['jax', '0.7', '0.7', '2027-01-01', '2027-07-01']]);
+    // An image name read by its grammar says its line better than a word inside it; a tag does not hide it.
+    expect(read(`<h3>Serving containers</h3>${table(['Container image', 'End of patch date', 'End of availability date'], [td('us-docker.pkg.dev/x/pytorch-vllm-cu124.0-6.py310:latest'), ...dates], [td('tf2-cpu.2-17:latest'), ...dates])}`).map((r) => [r[0], r[1]])).toEqual([['vllm', '0.6'], ['tensorflow', '2.17']]);
+    // A row of one cell across the table is a sub-heading; the header written again is not a row.
+    const sub = `<h2>Supported versions</h2>${table(['Version', 'End of patch date', 'End of availability date'], [td('PyTorch', ' colspan="3"')], [td('2.9'), ...dates], ['<td>Version</td>', '<td>End of patch date</td>', '<td>End of availability date</td>'], [td('TensorFlow', ' colspan="3"')], [td('2.20'), ...dates])}`;
+    expect(parseVersionsTable(sub).rows.map((r) => [r.section, r.framework, r.version])).toEqual([['PyTorch', 'pytorch', '2.9'], ['TensorFlow', 'tensorflow', '2.20']]);
+    expect(parseVersionsTable(sub).warnings).toEqual([]);
+    // A Compute Engine image family column is a column of families, and "End of standard support" an end of patch.
+    expect(columnOf('Compute Engine image family')).toBe('family');
+    expect(columnOf('End of standard support')).toBe('eop');
+  });
+
+  it('reads hostile cells in time: footnote marks and parentheses repeated thousands of times', () => {
+    const started = Date.now();
+    expect(readDate(`Jan 1, 2026 ${'*'.repeat(40)}x`).status).toBe('unreadable');
+    expect(readDate(`Jan 1, 2026${' (1)'.repeat(20_000)}`)).toEqual({ status: 'date', iso: '2026-01-01' });
+    parseVersionsTable(`<h3>${'('.repeat(20_000)}</h3><table><tr><th>Version</th><th>End of patch date</th><th>End of availability date</th></tr><tr><td>2.4</td><td>N/A</td><td>N/A</td></tr></table>`);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a cell that starts like "pending" but has a date is a date', () => {
+    expect(readDate('Pending removal on Aug 1, 2027')).toEqual({ status: 'unreadable', raw: 'Pending removal on Aug 1, 2027' });
+    expect(readDate('Pending')).toEqual({ status: 'to-be-determined' });
+    expect(readDate('0ct 1, 2026')).toMatchObject({ status: 'date', iso: '2026-10-01' });
+  });
+
   it('marks a page whose table lost a column as broken, with the reason', () => {
     const broken = fixture('dlvm/versions-table.html').replace(/<th>End of availability date<\/th>/g, '<th>Notes</th>');
     expect(() => parseVersionsTable(broken)).toThrow(TableShapeError);

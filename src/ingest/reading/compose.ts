@@ -3,6 +3,7 @@
 // ones; one framework line named twice is its most specific version), and what a statement with no
 // subject, or with no understood kind, becomes. Pure.
 import type { EventKind, Framework } from '../../domain/events.js';
+import { PYTHON_IMAGES_BEFORE } from './lexicon.js';
 import { BUILT_WITH, namesItsOwnLine, type FrameworkMention, type Mentions } from './mentions.js';
 import type { PredicateReading } from './predicates.js';
 import { allMatches } from './scan.js';
@@ -25,8 +26,6 @@ export interface Finding {
 /** Kinds Python can be the subject of: a Python version stops (or starts) being offered. */
 const PYTHON_SUBJECT_KINDS = new Set<EventKind>(['end-of-support-reached', 'deprecation', 'new-image']);
 
-const PYTHON_IMAGES_BEFORE = /\b(?:images?|containers?|runtimes?)\s+(?:for|with)\s+$/i;
-
 // "PyTorch has been removed from Theia IDE images": the images a change lands in are its subject.
 const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
 // "vLLM 0.6 containers with PyTorch 2.4": a framework named after "with" is what the subject bundles.
@@ -44,10 +43,13 @@ function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[]
   return mentions;
 }
 
-/** Whether a mention sits inside "in/to/from … images" (where a change lands). */
+// Where a Python change lands: "in new TensorFlow container images", "for TensorFlow 2.15 images".
+const PYTHON_LANDS_IN = /\b(?:to|from|onto|into|in|for|with)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
+
+/** Whether a mention sits inside "in/for … images" (where a Python change lands). */
 function insideLandsIn(text: string, m: FrameworkMention): boolean {
   if (!/image|container/i.test(text)) return false;
-  for (const at of allMatches(LANDS_IN, text)) {
+  for (const at of allMatches(PYTHON_LANDS_IN, text)) {
     const start = at.index + at[0].indexOf(at[1] ?? '');
     if (m.start >= start && m.start < at.index + at[0].length) return true;
   }

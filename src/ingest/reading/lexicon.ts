@@ -55,7 +55,7 @@ export const LIBRARY_SUFFIX = /^[\s-]+(?:probability|i\/o|io\b|estimator|dataset
  * "Text Generation Inference (TGI) 3.3", "PyTorch (GPU) 2.4", "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5",
  * "a Text Embeddings Inference container, version 1.9.1".
  */
-export const QUALIFIER = String.raw`(?:\((?:tgi|tei|dlcs?|gpu|cpu|tpu)\)|,\s*versions?(?=\s+v?\d)|famil(?:y|ies)|enterprise|training|inference|serving|prediction|gpu|cpu|tpu|/?\s*xla|experimental|\(experimental\)|dlcs?|deep learning|vms?|optimized|nightly|text generation inference|tgi|tei|pytorch|tensorflow|transformers|versions?|images?|containers?|patch (?:updates?|releases?|versions?(?: upgrades?)?)(?: for)?|and earlier versions?|runtimes?|line|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved|pinned|upgrade|update) to(?: version)?|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved)(?=\s+from\b)|to version|to the latest (?:patch )?version:?|to(?=\s+v?\d)|from)`;
+export const QUALIFIER = String.raw`(?:\((?:tgi|tei|dlcs?|gpu|cpu|tpu)\)|,\s*versions?(?=\s+v?\d+(?:\.\d+)+(?:,|\.(?!\d)|\s*$|\s+(?:for|is|are|was|were|with|on|in)\b))|famil(?:y|ies)|enterprise|training|inference|serving|prediction|gpu|cpu|tpu|/?\s*xla|experimental|\(experimental\)|dlcs?|deep learning|vms?|optimized|nightly|text generation inference|tgi|tei|pytorch|tensorflow|transformers|versions?|images?|containers?|patch (?:updates?|releases?|versions?(?: upgrades?)?)(?: for)?|and earlier versions?|runtimes?|line|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved|pinned|upgrade|update) to(?: version)?|(?:(?:has been|have been|is|was|were|are)\s+)?(?:upgraded|updated|bumped|moved)(?=\s+from\b)|to version|to the latest (?:patch )?version:?|to(?=\s+v?\d)|from)`;
 
 /** Base images are named by their CUDA version: "Base versions with CUDA 12.4", "Base CUDA 12.6 container". */
 export const BASE_QUALIFIER = String.raw`(?:versions?|images?|containers?|cpu|gpu|tpu|-|(?:with\s+)?cuda)`;
@@ -65,6 +65,9 @@ export const IMAGE_NOUN = /\b(?:images?|dlvms?|image families|image family|conta
 
 /** Things that are updated inside images: an upgrade of one of these is a dependency update. */
 export const DEPENDENCY_NOUN = /\b(?:cuda|cudnn|nccl|efa|gdrcopy|drivers?|python|debian|ubuntu|amazon linux|kernel|docker|containerd|jupyter\w*|conda|pip|nvidia|os|tensorrt|xla|libraries|library|packages?|sdk|plugin|extension|toolkit|transformer engine|deepspeed|flash-attn|torchvision|torchaudio|triton|openssl|glibc|openssh|mpi|openmpi|libfabric|horovod|numpy|scipy|pandas|tools?|widgets?|agent|binary|binaries|module)\b/i;
+
+/** "… a runtime with Python 3.13", "images for Python 3.12": what stands before a Python version that is the images' line. */
+export const PYTHON_IMAGES_BEFORE = /\b(?:images?|containers?|runtimes?)\s+(?:for|with)\s+$/i;
 
 /** "except for TensorFlow images": what follows is excluded, not the subject. */
 export const EXCEPTION_BEFORE = /\b(?:except(?: for)?|other than|excluding|besides|apart from)\s+(?:the\s+)?$/i;

@@ -39,7 +39,17 @@ export interface EntryContext {
 
 // Pointers and instructions carry no event: "To view the end of patch and support dates, see …",
 // "To pin a runtime version, set the --version flag …" (a purpose, then what to do).
-const INSTRUCTION = /^(?:(?:first|then|next|finally),\s+(?:stop|start|create|recreate|delete|run|open|select|go|click|remove|install|upgrade|update)\b|(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the|on)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up|upgrade|install|download|configure|get|update|opt in|opt out)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b(?! (?:be aware|note)\b)|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b|(?:to|for) [^,.]{3,120}, (?:please )?(?:see|refer to|visit|check out|read|consult)\b|for (?:the )?(?:latest|more|further|additional|full) (?:updates|information|details|news|changes)\b|(?:the )?following (?:table|list) (?:includes|contains|lists|provides|shows|has)\b|to [a-z]+\b[^,.;]{0,100}, (?:set|use|run|select|specify|add|pass|choose|open|go to|click|enable|disable|install|create|configure|include|remove|delete|call|replace|change|edit|update|upgrade|see|visit|read)\b)/i;
+const INSTRUCTION = /^(?:(?:first|then|next|finally),\s+(?:stop|start|create|recreate|delete|run|open|select|go|click|remove|install|upgrade|update)\b|(?:the )?(?:[\w-]+ ){0,4}(?:can be found|is available|are available) (?:here|at|in the|on)\b|to (?:view|create|list|learn|use|see|find|read|continue|get started|check|identify|avoid|undo|enable|disable|migrate|manage|set up|upgrade|install|download|configure|get|update|opt in|opt out)\b|for (?:more )?(?:information|details|instructions|a list|the list|the full list|a complete list)\b|if you (?:must|need|want|have|are|use)\b|see\b|read more\b|learn more\b|please\b(?! (?:be aware|note)\b)|refer to\b|visit\b|check out\b|more information\b|details\b:?$|aws recommends that customers monitor\b|(?:to|for) [^,.]{3,120}, (?:please )?(?:see|refer to|visit|check out|read|consult)\b|for (?:the )?(?:latest|more|further|additional|full) (?:updates|information|details|news|changes)\b|(?:the )?following (?:table|list) (?:includes|contains|lists|provides|shows|has)\b)/i;
+// A purpose, then what to do: "To pin a runtime version, set the --version flag …", "To use it,
+// select …". Not when the purpose names what changed ("To mitigate CVE-2025-1234, upgrade to the
+// PyTorch 2.4.1 images, which are now available"): that is news told as advice.
+const PURPOSE_THEN_DO = /^to [a-z]+\b(?:[^,.;]|\.\d){0,100}, (?:set|use|run|select|specify|add|pass|choose|open|go to|click|enable|disable|install|reinstall|create|recreate|configure|include|remove|delete|call|replace|change|edit|update|upgrade|see|visit|read|follow|apply|check|refer to|contact|restart|rebuild|redeploy|download|pull|modify|review|ensure|make sure)\b/i;
+const NAMES_WHAT_CHANGED = /\bCVE-\d{4}-\d|\bGHSA-|\b[A-Z][\w.+-]*\s+v?\d+\.\d+/;
+
+/** A sentence that points or says what to do (and so carries no event). */
+function instructs(sentence: string): boolean {
+  return INSTRUCTION.test(sentence) || (PURPOSE_THEN_DO.test(sentence) && !NAMES_WHAT_CHANGED.test(sentence));
+}
 // Lists of what an image contains, not changes: "Tags: …", "Bundled versions: …".
 const INVENTORY = /^(?:(?:(?:example |available |supported )?(?:image |container )?tags|bundled versions|image uri|image uris|available tags|containers?|supported (?:instances|regions)|gpu instance type support|cpu instance type support)\s*:|(?:built on|built with|tested on|tested with)\s*:?)\s/i;
 // A bare component and its version ("CUDA 12.4.1", "cuDNN 9.1.0.70+cuda12.4", "NCCL 2.23.4-1",
@@ -64,9 +74,9 @@ const INSTRUCTION_INSIDE_HINT = registerHints(['see', 'to learn', 'for more', 'f
 const INVENTORY_LEAD_IN = /\b(?:contains?|consists? of|includes?|comes? with|ships? with) the following\b(?![^:]*\b(?:new|updated|updates?|upgraded|upgrades?|fixes|fixed|changes|improvements))/i;
 
 function isInstruction(text: string): boolean {
-  if (!INSTRUCTION.test(text)) return false; // the first sentence must be one
+  if (!instructs(text)) return false; // the first sentence must be one
   const sentences = text.split(/(?<=\.)\s+(?=[A-Z])/).filter((x) => x.trim());
-  return sentences.length > 0 && sentences.every((x) => INSTRUCTION.test(x.trim()));
+  return sentences.length > 0 && sentences.every((x) => instructs(x.trim()));
 }
 
 const noEvent = (s: Statement, reason: NoEventReason): StatementReading => ({ text: s.text, context: s.context, mentions: [], predicate: null, dropped: [], findings: [], noEvent: reason, unread: false });
@@ -102,7 +112,7 @@ function versionTable(s: Statement, scope: NoteScope): StatementReading {
 function withoutInstructions(text: string, hints: Hints): string {
   if (!hints[INSTRUCTION_INSIDE_HINT] || !INSTRUCTION_INSIDE.test(text)) return text;
   const sentences = text.split(/(?<=\.)\s+(?=[A-Z])/);
-  const kept = sentences.filter((x) => !INSTRUCTION.test(x.trim()));
+  const kept = sentences.filter((x) => !instructs(x.trim()));
   return kept.length > 0 && kept.length < sentences.length ? kept.join(' ') : text;
 }
 
@@ -156,14 +166,17 @@ const CLAUSE_BREAK = /(?:,\s+(?:and|but|while|whereas|which means(?: that)?)|;)\
 
 // "PyTorch, TensorFlow, and XGBoost": the ", and" before a list's last item joins names, not
 // clauses (a date's ", 2027, and …" does not make a list).
-const LIST_ITEM_BEFORE = /,\s*(?:[A-Za-z][\w./+-]*\s+){0,2}[A-Za-z][\w./+-]*$/;
+const LIST_ITEM_BEFORE = /,\s*((?:[A-Za-z][\w./+-]*\s+){0,2}[A-Za-z][\w./+-]*)$/;
+// (An item of a list names things; "…, as announced, are now available, and …" says something.)
+const FINITE_VERB = /\b(?:is|are|was|were|has|have|had|will|can|may|might|should|do|does|did|[a-z]+ed)\b/i;
 const CLAUSE_BREAKS = new RegExp(CLAUSE_BREAK.source, 'g');
 
 /** The first ", and" / "; " / ", but" … that joins two clauses (not the last items of a list). */
 function clauseBreak(text: string): RegExpExecArray | null {
   CLAUSE_BREAKS.lastIndex = 0;
   for (let m = CLAUSE_BREAKS.exec(text); m; m = CLAUSE_BREAKS.exec(text)) {
-    if (m[0].startsWith(';') || !LIST_ITEM_BEFORE.test(text.slice(Math.max(0, m.index - 80), m.index))) return m;
+    const item = m[0].startsWith(';') ? null : LIST_ITEM_BEFORE.exec(text.slice(Math.max(0, m.index - 80), m.index));
+    if (!item || FINITE_VERB.test(item[1] ?? '')) return m;
   }
   return null;
 }
@@ -176,7 +189,7 @@ function clauseBreak(text: string): RegExpExecArray | null {
  *   different kinds: both readings.
  * Anything less (an aside, a reason, a recommendation) stays part of one statement, read whole.
  */
-function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading | null {
+function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope, mode: 'two lines' | 'unchanged' | 'done to another'): StatementReading | null {
   const at = clauseBreak(s.text);
   if (!at) return null;
   const parts = [s.text.slice(0, at.index), s.text.slice(at.index + at[0].length)].map((t) => ({ ...s, text: t.trim() }));
@@ -212,6 +225,7 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
     const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
     return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
   }
+  if (mode === 'done to another') return null;
   if (!aboutFramework(a) || !aboutFramework(b) || !(ofAKind(a) || ofAKind(b)) || a.predicate?.kind === b.predicate?.kind) return null;
   const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
   return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
@@ -260,7 +274,9 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   let mentions: Mentions = findMentions(s.text, s.codes, hints, carry);
   // Two clauses can each have their own subject only if the sentence names two framework lines.
   const lines = splitClauses ? subjectLines(mentions) : 0;
-  const clauses = lines >= 2 || (lines === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text)) ? twoClauses(s, noteType, title, scope) : null;
+  // Or one line, when the other clause says nothing changed, or reports a change done to something else.
+  const clauseMode = lines >= 2 ? 'two lines' : lines === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text) ? 'unchanged' : lines === 1 && DONE.test(s.text) && CLAUSE_BREAK.test(s.text) ? 'done to another' : null;
+  const clauses = clauseMode ? twoClauses(s, noteType, title, scope, clauseMode) : null;
   if (clauses) return clauses;
   let subjectsFromContext = false;
   if (!mentions.frameworks.some((m) => m.role === 'subject') && s.context) {
@@ -295,9 +311,9 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   return { text: s.text, context: s.context, mentions: mentions.frameworks, predicate, dropped, findings, noEvent: null, unread: predicate.kind === null };
 }
 
-// Where a statement's sentences meet: after . ! or ? (not a version's or an abbreviation's dot
-// inside a word: "e.g. The", "U.S. Army"), before a capital letter. A word in capitals ends a
-// sentence as well as any other ("… for CPU and GPU. The …", "… on Vertex AI. You …").
+// Where a statement's sentences meet: after . ! or ? followed by white space and a capital letter
+// (not a version's dot inside a word, nor "U.S. Army"; "e.g. The" is cut, as before). A word in
+// capitals ends a sentence as well as any other ("… for CPU and GPU. The …", "… on Vertex AI. You …").
 const SENTENCE_BREAK = /(?<=(?:[a-z0-9)\]]|[A-Za-z][A-Z])[.!?])\s+(?=[A-Z])/;
 
 // Kinds a later sentence of a paragraph states whatever its first word, and the words that open one
@@ -309,16 +325,20 @@ const REPORTS_A_CHANGE = /^(?:upgraded|updated|bumped|added|removed|dropped|fixe
 const CONSEQUENCE = /^(?:after (?:that|this|the) (?:date|day|point|release)|after then|from (?:that|this) (?:date|day|point) on|at that (?:date|point|time)|thereafter|once (?:that|this) (?:happens|date)|until (?:then|that date)|as a result|this means)\b/i;
 // What an image (just announced) is made of, said in the present: "The containers include CUDA
 // 12.8", "The images come with PyTorch preinstalled". A description, not a change (unless "now").
-const DESCRIBES_CONTENTS = /^(?:(?:the|these|this|both|all|each)\s+(?:[\w.-]+\s+){0,3}?(?:images?|containers?|runtimes?|dlcs?|vms?|versions?)|it|they)\s+(?:also\s+)?(?:include|includes|contain|contains|come with|comes with|ship with|ships with|bundle|bundles|provide|provides|have|has|are built on|is built on)\b/i;
+const DESCRIBES_CONTENTS = /^(?:(?:the|these|this|both|all|each)\s+(?:[\w.-]+\s+){0,3}?(?:images?|containers?|runtimes?|dlcs?|vms?|versions?)|it|they)\s+(?:also\s+)?(?:include|includes|contain|contains|come with|comes with|ship with|ships with|bundle|bundles|provide|provides|are built on|is built on|ha(?:s|ve)\b(?!\s+(?:been|not|now|already|[a-z]+ed)\b))\b/i;
 // A sentence that points back at the paragraph's images: "the same containers", "these images",
 // "the images", "it". Only such a sentence is about the paragraph's framework line when it names
 // none ("… on some images" is not).
 const REFERS_BACK = /\b(?:the same|these|those|this|that|its|their)\b(?:\s+[\w.-]+){0,3}?\s+(?:images?|containers?|image famil(?:y|ies)|versions?|runtimes?|dlcs?|lines?)\b|^(?:the\s+)(?:[\w.-]+\s+){0,3}?(?:images?|containers?|image famil(?:y|ies)|runtimes?|dlcs?)\b|^(?:it|they)\b/i;
 
+// A version written in a sentence; a CVE or advisory id.
+const VERSIONED = /\d\.\d/;
+const NAMES_A_CVE = /\bCVE-\d{4}-\d|\bGHSA-/;
+
 // A sentence that explains the one before ("Note that this TensorFlow Enterprise version does not
 // include Long Term Version Support", "This change was made to improve size"), or says what to do
 // about it ("Use tpu-ubuntu2204-base and install …", "To use it, select …").
-const EXPLAINS = /^(?:note that|note:|please note|keep in mind|be aware|this (?:change|update|release|fix) (?:was made|is|helps|means|makes|lets|allows)|(?:this|that) is because|(?:use|install|run|select|choose|migrate|switch|move|set|specify|upgrade|update) (?:to |the |your |a |an |it\b|them\b|[\w-]+ (?:instead|and|or)\b|<)|to [a-z]+\b[^,.]{0,100},)/i;
+const EXPLAINS = /^(?:note that|note:|please note|keep in mind|be aware|this (?:change|update|release|fix) (?:was made|is|helps|means|makes|lets|allows)|(?:this|that) is because|(?:use|install|run|select|choose|migrate|switch|move|set|specify|upgrade|update) (?:to |the |your |a |an |it\b|them\b|[\w-]+ (?:instead|and|or)\b|<)|to [a-z]+\b(?:[^,.;]|\.\d){0,100},)/i;
 
 /**
  * A paragraph of several sentences, read with its sentences. Read whole, a paragraph states the
@@ -342,73 +362,85 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   if (whole.noEvent !== null || kind == null || kind === 'other' || whole.findings.length === 0) return whole;
   const sentences = s.text.split(SENTENCE_BREAK);
   if (sentences.length < 2) return whole;
-  const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python') ?? null;
-  // Each sentence read alone at most once (the cue's sentence is looked at twice).
+  const spans = sentenceSpans(s.text, sentences);
+  // Each sentence read alone at most once.
   const readings: (StatementReading | undefined)[] = [];
   const readAlone = (i: number): StatementReading => (readings[i] ??= readStatement({ ...s, text: sentences[i] ?? '' }, noteType, title, false, scope, false));
   const says = (r: StatementReading): boolean => r.noEvent === null && r.predicate?.kind != null && r.predicate.kind !== 'other' && r.findings.length > 0;
+  const versionedLines = (r: StatementReading): FrameworkMention[] => r.mentions.filter((m) => m.role === 'subject' && m.framework !== 'python' && m.end > m.start && m.versions.length > 0);
   const namesItsLine = (r: StatementReading): boolean => r.mentions.some((m) => m.role === 'subject' && m.framework !== 'python' && m.end > m.start);
-  const notNews = (sentence: string): boolean => CONSEQUENCE.test(sentence) || DESCRIBES_CONTENTS.test(sentence) || EXPLAINS.test(sentence);
-  const withLine = (r: StatementReading, sentence: string): Finding[] => {
-    const refersBack = line !== null && REFERS_BACK.test(sentence);
+
+  // Sentences that only explain, describe, instruct or follow from the news. Not one that tells
+  // an end or a security fix of another line, or names a CVE ("Note that TensorFlow 2.14 images
+  // have reached end of support", "This update is a fix for CVE-2025-1234").
+  let firstLines: Set<string> | null = null;
+  const ofFirst = (m: FrameworkMention): boolean => (firstLines ??= new Set(versionedLines(readAlone(0)).map((x) => x.framework))).has(m.framework);
+  const notNews = (i: number): boolean => {
+    const sentence = sentences[i] ?? '';
+    if (!(CONSEQUENCE.test(sentence) || DESCRIBES_CONTENTS.test(sentence) || EXPLAINS.test(sentence) || instructs(sentence))) return false;
+    if (NAMES_A_CVE.test(sentence)) return false;
+    const hints = hintsOf(sentence);
+    if (!mayStateAnEndOrSecurity(hints)) return true;
+    const r = readAlone(i);
+    return !(says(r) && LATER_SENTENCE_KINDS.has(r.predicate?.kind as EventKind) && versionedLines(r).some((m) => !ofFirst(m)));
+  };
+  const asides = new Set<number>();
+  for (let i = 1; i < sentences.length; i++) if (notNews(i)) asides.add(i);
+
+  // Read whole, the paragraph also took as subjects the frameworks an aside names ("The runtime
+  // also includes TensorFlow 2.20.0, PyTorch 2.9.1 …"): they are not its news, nor its line.
+  const inAside = (m: FrameworkMention): boolean => [...asides].some((i) => m.start >= (spans[i]?.start ?? 0) && m.end <= (spans[i]?.end ?? 0));
+  const onlyInAsides = (f: Finding): boolean => {
+    const named = whole.mentions.filter((m) => m.framework === f.framework && m.end > m.start);
+    return named.length > 0 && named.every(inAside);
+  };
+  const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python' && !onlyInAsides(f)) ?? null;
+  // A later sentence naming no framework is about the paragraph's line only when it points back at it.
+  const withLine = (r: StatementReading, i: number): Finding[] => {
+    const refersBack = i > 0 && line !== null && REFERS_BACK.test(sentences[i] ?? '');
     return r.findings.map((f) => ({ ...f, ...(f.framework === null && refersBack && line ? { framework: line.framework, version: line.version, scope: line.scope } : {}), text: fullText(s) }));
   };
 
   // Which sentence the whole reading's kind came from (its cue), when the statement's own words decided.
   const cue = whole.predicate?.from === 'statement' ? whole.predicate.cue : null;
   const cueAt = cue ? s.text.indexOf(cue) : -1;
-  const cueSentence = cueAt < 0 ? -1 : sentenceSpans(s.text, sentences).findLastIndex((span) => span.start <= cueAt);
+  const cueSentence = cueAt < 0 ? -1 : spans.findLastIndex((span) => span.start <= cueAt);
   let findings = whole.findings;
   if (cueSentence > 0) {
     const cueText = sentences[cueSentence] ?? '';
     const first = readAlone(0);
-    if (says(first) && notNews(cueText)) {
-      findings = withLine(first, sentences[0] ?? '');
+    if (says(first) && asides.has(cueSentence)) {
+      findings = withLine(first, 0);
     } else if (says(first) && !/^(?:for example|e\.g\.|for instance)\b/i.test(cueText)) {
       const at = readAlone(cueSentence);
-      if (says(at) && (REPORTS_A_CHANGE.test(cueText) || namesItsLine(at))) findings = withLine(first, sentences[0] ?? '');
+      if (says(at) && (REPORTS_A_CHANGE.test(cueText) || namesItsLine(at))) findings = withLine(first, 0);
     }
   }
-  // Read whole, the paragraph also took as subjects the frameworks a description or an explanation
-  // names ("The runtime also includes TensorFlow 2.20.0, PyTorch 2.9.1 …"): they are not its news.
-  if (findings === whole.findings) {
-    const asides = sentenceSpans(s.text, sentences).filter((_, i) => i > 0 && notNews(sentences[i] ?? ''));
-    if (asides.length > 0) {
-      const onlyAside = (f: Finding): boolean => {
-        const named = whole.mentions.filter((m) => m.framework === f.framework && m.end > m.start);
-        return named.length > 0 && named.every((m) => asides.some((a) => m.start >= a.start && m.end <= a.end));
-      };
-      const kept = findings.filter((f) => f.framework === null || !onlyAside(f));
-      if (kept.length < findings.length) {
-        const first = readAlone(0);
-        findings = kept.length > 0 ? kept : first.findings.length > 0 ? withLine(first, sentences[0] ?? '') : kept;
-      }
-    }
+  if (findings === whole.findings && asides.size > 0 && whole.findings.some(onlyInAsides)) {
+    const kept = whole.findings.filter((f) => f.framework === null || !onlyInAsides(f));
+    const first = readAlone(0);
+    findings = kept.length > 0 ? kept : withLine(first, 0);
   }
   const kinds = new Set(findings.map((f) => f.kind));
   const added: Finding[] = [];
   for (let i = 1; i < sentences.length; i++) {
     const sentence = sentences[i] ?? '';
-    if (notNews(sentence)) continue;
+    if (asides.has(i)) continue;
     const reportsAChange = REPORTS_A_CHANGE.test(sentence);
     const hints = hintsOf(sentence);
-    // (Cheap checks first: most later sentences neither open with a change, nor may say an end or a
-    // security fix, nor name a framework.)
-    // (A sentence news only for naming its own line names it with a version: "XGBoost containers
-    // have been upgraded to XGBoost 3.1.1".)
+    // (Cheap checks first: most later sentences neither open with a change, nor may say an end or
+    // a security fix, nor name a framework with a version.)
     if (!reportsAChange && !mayStateAnEndOrSecurity(hints) && !(mayNameAFramework(hints) && VERSIONED.test(sentence))) continue;
     const r = readAlone(i);
     const later = r.predicate?.kind;
     if (!says(r) || later == null || kinds.has(later)) continue;
     if (!LATER_SENTENCE_KINDS.has(later) && !reportsAChange && !namesItsLine(r)) continue;
     kinds.add(later);
-    added.push(...withLine(r, sentence));
+    added.push(...withLine(r, i));
   }
   if (findings === whole.findings && added.length === 0) return whole;
   return { ...whole, findings: [...findings, ...added] };
 }
-
-const VERSIONED = /\d\.\d/;
 
 /** Where each sentence of `text` (its pieces after a split at SENTENCE_BREAK) starts and ends. */
 function sentenceSpans(text: string, sentences: string[]): { start: number; end: number }[] {
