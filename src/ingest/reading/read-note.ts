@@ -195,6 +195,8 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   const parts = [s.text.slice(0, at.index), s.text.slice(at.index + at[0].length)].map((t) => ({ ...s, text: t.trim() }));
   const [first, second] = parts;
   if (!first || !second) return null;
+  // (One line: only a clause that reports something done and names no framework makes two.)
+  if (mode === 'done to another' && !parts.some((p) => DONE.test(p.text) && !mayNameAFramework(hintsOf(p.text)))) return null;
   const negated = NEGATED.exec(first.text);
   const elided = ELIDED.test(second.text);
   if (negated && elided) {
@@ -384,15 +386,16 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
     const r = readAlone(i);
     return !(says(r) && LATER_SENTENCE_KINDS.has(r.predicate?.kind as EventKind) && versionedLines(r).some((m) => !ofFirst(m)));
   };
-  const asides = new Set<number>();
-  for (let i = 1; i < sentences.length; i++) if (notNews(i)) asides.add(i);
+  const asideCache: (boolean | undefined)[] = [];
+  const isAside = (i: number): boolean => i > 0 && (asideCache[i] ??= notNews(i));
+  const sentenceOf = (m: FrameworkMention): number => spans.findLastIndex((span) => span.start <= m.start);
 
   // Read whole, the paragraph also took as subjects the frameworks an aside names ("The runtime
   // also includes TensorFlow 2.20.0, PyTorch 2.9.1 …"): they are not its news, nor its line.
-  const inAside = (m: FrameworkMention): boolean => [...asides].some((i) => m.start >= (spans[i]?.start ?? 0) && m.end <= (spans[i]?.end ?? 0));
   const onlyInAsides = (f: Finding): boolean => {
     const named = whole.mentions.filter((m) => m.framework === f.framework && m.end > m.start);
-    return named.length > 0 && named.every(inAside);
+    // (Named in the first sentence: news. Only then are later sentences looked at.)
+    return named.length > 0 && named.every((m) => m.start >= (spans[1]?.start ?? Infinity)) && named.every((m) => isAside(sentenceOf(m)));
   };
   const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python' && !onlyInAsides(f)) ?? null;
   // A later sentence naming no framework is about the paragraph's line only when it points back at it.
@@ -409,14 +412,14 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   if (cueSentence > 0) {
     const cueText = sentences[cueSentence] ?? '';
     const first = readAlone(0);
-    if (says(first) && asides.has(cueSentence)) {
+    if (says(first) && isAside(cueSentence)) {
       findings = withLine(first, 0);
     } else if (says(first) && !/^(?:for example|e\.g\.|for instance)\b/i.test(cueText)) {
       const at = readAlone(cueSentence);
       if (says(at) && (REPORTS_A_CHANGE.test(cueText) || namesItsLine(at))) findings = withLine(first, 0);
     }
   }
-  if (findings === whole.findings && asides.size > 0 && whole.findings.some(onlyInAsides)) {
+  if (findings === whole.findings && whole.findings.some(onlyInAsides)) {
     const kept = whole.findings.filter((f) => f.framework === null || !onlyInAsides(f));
     const first = readAlone(0);
     findings = kept.length > 0 ? kept : withLine(first, 0);
@@ -425,12 +428,12 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   const added: Finding[] = [];
   for (let i = 1; i < sentences.length; i++) {
     const sentence = sentences[i] ?? '';
-    if (asides.has(i)) continue;
     const reportsAChange = REPORTS_A_CHANGE.test(sentence);
     const hints = hintsOf(sentence);
     // (Cheap checks first: most later sentences neither open with a change, nor may say an end or
     // a security fix, nor name a framework with a version.)
     if (!reportsAChange && !mayStateAnEndOrSecurity(hints) && !(mayNameAFramework(hints) && VERSIONED.test(sentence))) continue;
+    if (isAside(i)) continue;
     const r = readAlone(i);
     const later = r.predicate?.kind;
     if (!says(r) || later == null || kinds.has(later)) continue;
