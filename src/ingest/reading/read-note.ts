@@ -223,14 +223,15 @@ function twoClauses(s: Statement, noteType: Note['type'], title: FrameworkMentio
   // to 2.17.0": a framework's news, and a change done to something else of the images.
   const doneToSomethingElse = (x: StatementReading, other: StatementReading): boolean =>
     ofAKind(other) && x.predicate?.kind != null && x.predicate.kind !== 'other' && x.predicate.kind !== other.predicate?.kind && x.findings.length > 0 && !aboutFramework(x) && DONE.test(x.text);
-  if (doneToSomethingElse(b, a) || doneToSomethingElse(a, b)) {
+  // Both clauses' readings, as the statement's.
+  const both = (): StatementReading => {
     const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
     return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
-  }
+  };
+  if (doneToSomethingElse(b, a) || doneToSomethingElse(a, b)) return both();
   if (mode === 'done to another') return null;
   if (!aboutFramework(a) || !aboutFramework(b) || !(ofAKind(a) || ofAKind(b)) || a.predicate?.kind === b.predicate?.kind) return null;
-  const predicate: PredicateReading = { kind: a.predicate?.kind ?? null, cue: `${a.predicate?.cue ?? ''} … ${b.predicate?.cue ?? ''}`, why: 'two clauses, each read on its own', also: [], from: 'statement' };
-  return { text: s.text, context: s.context, mentions: [...a.mentions, ...b.mentions], predicate, dropped: [...a.dropped, ...b.dropped], findings: [...a.findings, ...b.findings], noEvent: null, unread: false };
+  return both();
 }
 
 /** A statement with its lead-in: what an event quotes. */
