@@ -491,6 +491,16 @@ describe('reading release-note language', () => {
     expect(read('<h3>Changed</h3><p>Upgraded the PyTorch container, version 2.9.1 of torchvision is included.</p>')).not.toContain('patch-update pytorch 2.9.1');
   });
 
+  it('what the eighth set taught: recommendations with an object, won\'t, problems that show, regions, registries, colon moves', () => {
+    expect(read('<h3>Deprecated</h3><p>JAX 0.5 images will be removed on May 1, 2027. Migrate your jobs to JAX 0.7 images before then.</p>')).toEqual(['deprecation jax 0.5']);
+    expect(read("<h3>Deprecated</h3><p>TensorFlow Enterprise images won't be published after the M150 release.</p>")).toEqual(['deprecation tensorflow -']);
+    expect(read('<h3>Issue</h3><p>PyTorch 2.9 images might report the wrong GPU count after a live migration. Restarting the VM resolves the issue.</p>')).toEqual(['known-issue pytorch 2.9']);
+    expect(read(feature('Deep Learning Containers are now available in the europe-west12 and us-east5 regions.'))).toEqual(['other - -']);
+    expect(read('<h3>Breaking</h3><p>TensorFlow containers for Python 3.9 were removed from Artifact Registry.</p>')).toEqual(['deprecation tensorflow -']);
+    expect(read('<h3>Changed</h3><p>Framework updates:</p><ul><li>JAX 0.7 images: 0.7.1 to 0.7.2</li></ul>')).toEqual(['patch-update jax 0.7.2']);
+    expect(read(feature('You can now use R 4.5 kernels in Colab Enterprise runtimes.'))).toEqual(['new-image r 4.5']);
+  });
+
   it('an image named in an example, even by a registry path full of dots, is not the statement\'s subject', () => {
     expect(read(feature('You can pull any container by its full path, for example <code>docker pull us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-6.py310</code>.'))).not.toContain('other pytorch 2.6');
   });

@@ -59,7 +59,7 @@ const EXAMPLE_HINT = registerHints(['example', 'e g', 'such as']);
 const PAST_HINT = registerHints(['previously']);
 const INSTEAD_HINT = registerHints(['instead']);
 const CONDITION_HINT = registerHints(['when', 'once', 'as soon as']);
-const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move to', 'switch to', 'transition to', 'recommend', 'use']);
+const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move', 'switch', 'transition', 'recommend', 'use']);
 // Image names start with one of these words.
 const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 
@@ -68,9 +68,10 @@ const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorfl
 // unbounded chain from each mention of a name repeated thousands of times read quadratically.
 const AFTER_NAME = new RegExp(String.raw`^(?:\s*(?:${QUALIFIER})(?!\w)){0,6}\s*:?\s*\(?(${VERSION_LIST})?`, 'i');
 const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:\.\d+)?)\b|cu(\d{2,3})\b)?`, 'i');
-// "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5": a line, then the patch releases it moved between.
+// "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5", "PyTorch 2.10 images: 2.10.0 to 2.10.1": a line,
+// then the patch releases it moved between.
 const LINE_MOVE_VERB = String.raw`(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)`;
-const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:(?:image\s+)?famil(?:y|ies)|images?|containers?|dlcs?|line)\s+)?(?:(?:was|were|has been|have been|is|are)\s+)?(?:${LINE_MOVE_VERB}\s+)?from\s+(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
+const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:(?:image\s+)?famil(?:y|ies)|images?|containers?|dlcs?|line)(?=[\s:])\s*)?(?:(?:(?:was|were|has been|have been|is|are)\s+)?(?:${LINE_MOVE_VERB}\s+)?from\s+|:\s*)(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
 const LINE_UPGRADE_VERB = new RegExp(String.raw`\b${LINE_MOVE_VERB}\b`, 'i');
 const UPGRADE_VERB_BEFORE = /\b(?:upgrad|updat|bump|mov|patch|refresh|rebuil)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
@@ -119,7 +120,7 @@ const INSTEAD_OF = new RegExp(String.raw`(?<=\S\s+)\binstead of\b${TO_CLAUSE_END
 // "You can migrate from X to Y": Y is offered. Its own pattern, run only on statements saying "migrat…".
 const MIGRATE_FROM_TO = new RegExp(String.raw`\bmigrat\w* from\b(?:[^.;]|\.\d){1,120}?\b(to\b${TO_CLAUSE_END})`, 'gi');
 const MIGRATE_HINT = registerHints(['migrat']);
-const ALTERNATIVE = new RegExp(String.raw`(?:→|->)\s*(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition) to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
+const ALTERNATIVE = new RegExp(String.raw`(?:→|->)\s*(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|\b(?:as an? |one )?workaround,?\s*${TO_CLAUSE_END}|\bto work around\b,?\s*${TO_CLAUSE_END}|\binstead,?\s+(?:use|try|switch to|migrate to|move to)\b${TO_CLAUSE_END}|(?:^|[.;:,]\s+|\bplease\s+)(?:use|try|switch to|migrate to|move to)\b(?:[^.;]|\.\d){0,80}?\binstead\b|(?:^|(?<=[.;]\s+))(?:please\s+)?(?:migrate|upgrade|move|switch|transition)(?: (?:your|the|any|all|existing) [\w-]+(?: [\w-]+)?)? to\b${TO_CLAUSE_END}|\bwe (?:strongly )?recommend (?:that you )?(?:migrat|upgrad|mov|switch|transition)\w*\b${TO_CLAUSE_END}|[,;]\s+(?:please\s+)?use\b(?!\s+of\b)${TO_CLAUSE_END}`, 'gi');
 
 /**
  * Character ranges of examples ("(for example: …)", "for example, … ."), past states ("it was
@@ -189,7 +190,8 @@ function nameMentions(text: string, hints: Hints, spans: ReturnType<typeof aside
       const moved = line && !parsed.target ? LINE_FROM_TO.exec(text.slice(end)) : null;
       // Only an upgrade moves a line ("Upgraded the … 2.8 family from 2.8.4 to 2.8.5"); without one,
       // "PyTorch 2.4 images from 2.4.0 to 2.4.1 might fail" names the releases a problem affects.
-      const upgraded = moved && (LINE_UPGRADE_VERB.test(moved[0]) || UPGRADE_VERB_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
+      // ("PyTorch 2.10 images: 2.10.0 to 2.10.1", a list item under "Framework updates:", says the move by itself.)
+      const upgraded = moved && (LINE_UPGRADE_VERB.test(moved[0]) || /^[^:]*:\s*v?\d/.test(moved[0]) || UPGRADE_VERB_BEFORE.test(text.slice(Math.max(0, start - 40), start)));
       if (upgraded && moved[2] && moved[2].replace(/^v/, '').startsWith(`${line}.`)) {
         parsed = { versions: [moved[2]], from: moved[1] ?? null, target: true };
         end += moved[0].length;
