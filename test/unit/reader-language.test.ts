@@ -499,6 +499,8 @@ describe('reading release-note language', () => {
     expect(read('<h3>Breaking</h3><p>TensorFlow containers for Python 3.9 were removed from Artifact Registry.</p>')).toEqual(['deprecation tensorflow -']);
     expect(read('<h3>Changed</h3><p>Framework updates:</p><ul><li>JAX 0.7 images: 0.7.1 to 0.7.2</li></ul>')).toEqual(['patch-update jax 0.7.2']);
     expect(read(feature('You can now use R 4.5 kernels in Colab Enterprise runtimes.'))).toEqual(['new-image r 4.5']);
+    // An image named as an example gives the statement no CUDA version (nor a Base line's version).
+    expect(read('<h3>Changed</h3><p>Renamed the Base image families. For example, <code>common-cu128-debian-12</code> is now <code>base-cu128-debian-12</code>.</p>')).toEqual(['rename base -']);
   });
 
   it('an image named in an example, even by a registry path full of dots, is not the statement\'s subject', () => {

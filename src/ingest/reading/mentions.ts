@@ -348,7 +348,9 @@ export function findMentions(text: string, codes: string[] = [], hints: Hints = 
   const { images, mentions: byImage } = imageMentions(text, codes, hints, spans);
   const cves = text.includes('CVE-') ? [...new Set(text.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [];
   // "from CUDA 12.1 to CUDA 12.2": the CUDA the images have now.
-  const cuda = (hints[CUDA_HINT] ? (pick(/\bto cuda\s+(\d+(?:\.\d+)?)/i, text) ?? pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, text)) : null) ?? images.find((f) => f.cuda)?.cuda ?? null;
+  // (An image named as an example, "for example, common-cu129-…", says nothing of the statement's CUDA.)
+  const asideImages = new Set(byImage.filter((m) => m.role !== 'subject').map((m) => m.name));
+  const cuda = (hints[CUDA_HINT] ? (pick(/\bto cuda\s+(\d+(?:\.\d+)?)/i, text) ?? pick(/\bcuda\s+(\d+(?:\.\d+)?)/i, text)) : null) ?? images.find((f) => f.cuda && !asideImages.has(f.name))?.cuda ?? null;
   const python = (hints[PYTHON_HINT] ? pick(/\bpython\s+(\d+(?:\.\d+)?)/i, text) : null) ?? images.find((f) => f.python)?.python ?? null;
   const osMatch = hints[OS_HINT] ? /\b(debian|ubuntu)[\s-]+(\d+(?:\.\d+)?)/i.exec(text) : null;
   const os = osMatch ? `${(osMatch[1] ?? '').charAt(0).toUpperCase()}${(osMatch[1] ?? '').slice(1).toLowerCase()} ${osMatch[2] ?? ''}` : (images.find((f) => f.os)?.os ?? null);
