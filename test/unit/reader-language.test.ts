@@ -503,6 +503,14 @@ describe('reading release-note language', () => {
     expect(read('<h3>Changed</h3><p>Renamed the Base image families. For example, <code>common-cu128-debian-12</code> is now <code>base-cu128-debian-12</code>.</p>')).toEqual(['rename base -']);
   });
 
+  it('what the ninth set taught: a line moved inside its container, names replaced, fixes of regressions, components a line uses, updates that fix', () => {
+    expect(read('<h3>Changed</h3><p>Upgraded PyTorch in the PyTorch 2.8 GPU images from 2.8.0 to 2.8.1.</p>')).toEqual(['patch-update pytorch 2.8.1']);
+    expect(read('<h3>Breaking</h3><p>The <code>tf-gpu</code> image names are replaced by CUDA-specific names such as <code>tf-cu128</code>.</p>')).toEqual(['rename tensorflow -']);
+    expect(read('<h3>Fixed</h3><p>Pinned <code>accelerate</code> to 1.9.0 in the Hugging Face training containers to fix a regression in mixed precision.</p>')).not.toContain('known-issue huggingface -');
+    expect(read('<h3>Changed</h3><p>The SGLang serving container now uses CUDA 12.9 and PyTorch 2.9.</p>')).toEqual(['dependency-update sglang -']);
+    expect(read('<h3>Fixed</h3><p>The vLLM serving container was updated to vLLM 0.11.3, which fixes a hang when streaming long outputs.</p>')).toEqual(['patch-update vllm 0.11.3', 'fix vllm 0.11.3']);
+  });
+
   it('an image named in an example, even by a registry path full of dots, is not the statement\'s subject', () => {
     expect(read(feature('You can pull any container by its full path, for example <code>docker pull us-docker.pkg.dev/deeplearning-platform-release/gcr.io/pytorch-cu124.2-6.py310</code>.'))).not.toContain('other pytorch 2.6');
   });

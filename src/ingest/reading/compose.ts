@@ -29,7 +29,7 @@ const PYTHON_SUBJECT_KINDS = new Set<EventKind>(['end-of-support-reached', 'depr
 // "PyTorch has been removed from Theia IDE images": the images a change lands in are its subject.
 const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
 // "vLLM 0.6 containers with PyTorch 2.4": a framework named after "with" is what the subject bundles.
-const BUNDLED_BEFORE = new RegExp(String.raw`\b(?:${BUILT_WITH}|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b[^.;:]*$`, 'i');
+const BUNDLED_BEFORE = new RegExp(String.raw`\b(?:${BUILT_WITH}|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b(?:[^.;:]|\.\d)*$`, 'i');
 
 function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[] {
   if (mentions.length < 2 || !/image|container/i.test(text)) return mentions;
@@ -132,11 +132,13 @@ export function composeFindings(text: string, mentions: Mentions, predicate: Pre
   const replacement = (m: FrameworkMention): boolean => /(?:→|->)\s*$/.test(text.slice(Math.max(0, m.start - 4), m.start));
   const subjects = !ends ? chosenSubjects : chosenSubjects.filter((m) => !replacement(m) || chosenSubjects.every(replacement)).map((m) => (m.fromVersion && m.upgradeTarget ? { ...m, versions: [m.fromVersion], fromVersion: null, upgradeTarget: false } : m));
   const single = subjects.length === 1 ? subjects[0] : undefined;
+  // A second kind the statement states ("updated to vLLM 0.11.3, which fixes a hang") is about the same subjects.
+  const withAlso = (list: Finding[]): Finding[] => (!predicate.alsoOfSubjects || predicate.also.length === 0 ? list : [...list, ...predicate.also.flatMap((k) => list.map((f) => ({ ...f, kind: k })))]);
   if (single && single.versions.length <= 1) {
     // One framework, at most one version: what the general case below comes to, without its maps.
     const v = single.versions[0];
-    if (v === undefined || (single.framework === 'other' && kind === 'dependency-update')) return [finding(kind, single.framework, null, null, mentions.cuda)];
-    return [finding(kind, single.framework, v, single.scope, single.framework === 'base' ? v : mentions.cuda)];
+    if (v === undefined || (single.framework === 'other' && kind === 'dependency-update')) return withAlso([finding(kind, single.framework, null, null, mentions.cuda)]);
+    return withAlso([finding(kind, single.framework, v, single.scope, single.framework === 'base' ? v : mentions.cuda)]);
   }
   const byFramework = new Map<Framework, FrameworkMention[]>();
   for (const m of subjects) {
@@ -158,5 +160,5 @@ export function composeFindings(text: string, mentions: Mentions, predicate: Pre
     for (const m of chosen) for (const v of m.versions) if (!seen.has(v)) seen.set(v, { v, scope: m.scope });
     for (const { v, scope } of mostSpecific([...seen.values()])) findings.push(finding(kind, framework, v, scope, framework === 'base' ? v : mentions.cuda));
   }
-  return findings;
+  return withAlso(findings);
 }

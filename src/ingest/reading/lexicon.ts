@@ -39,7 +39,7 @@ export const FRAMEWORK_NAMES: FrameworkName[] = [
   { framework: 'scikit-learn', pattern: String.raw`scikit[- ]learn|sklearn`, hints: ['scikit', 'sklearn'] },
   { framework: 'spark', pattern: String.raw`pyspark|(?:apache\s+)?spark(?![.\w])`, hints: ['pyspark', 'spark', 'apache'] },
   { framework: 'python', pattern: String.raw`python`, hints: ['python'] },
-  { framework: 'other', pattern: String.raw`swift for tensorflow|mxnet|chainer|cntk|caffe2?|rapids|theia(?:\s+ide)?|whisperx|triton inference server`, hints: ['swift', 'mxnet', 'chainer', 'cntk', 'caffe', 'rapids', 'theia', 'whisperx', 'triton'] },
+  { framework: 'other', pattern: String.raw`swift for tensorflow|mxnet|chainer|cntk|caffe2?|rapids|theia(?:\s+ide)?|whisperx|triton inference server|hex-llm`, hints: ['swift', 'mxnet', 'chainer', 'cntk', 'caffe', 'rapids', 'theia', 'whisperx', 'triton', 'hex llm'] },
 ];
 
 /**

@@ -71,7 +71,7 @@ const AFTER_BASE = new RegExp(String.raw`^(?:\s*${BASE_QUALIFIER})*\s*(?:(\d+(?:
 // "the TensorFlow Enterprise 2.8 family from 2.8.4 to 2.8.5", "PyTorch 2.10 images: 2.10.0 to 2.10.1": a line,
 // then the patch releases it moved between.
 const LINE_MOVE_VERB = String.raw`(?:upgraded|updated|bumped|moved|moves|patched|refreshed|rebuilt)`;
-const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:(?:image\s+)?famil(?:y|ies)|images?|containers?|dlcs?|line)(?=[\s:])\s*)?(?:(?:(?:was|were|has been|have been|is|are)\s+)?(?:${LINE_MOVE_VERB}\s+)?from\s+|:\s*)(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
+const LINE_FROM_TO = new RegExp(String.raw`^\s+(?:(?:(?:gpu|cpu|tpu)\s+)?(?:(?:image\s+)?famil(?:y|ies)|images?|containers?|dlcs?|line)(?=[\s:])\s*)?(?:(?:(?:was|were|has been|have been|is|are)\s+)?(?:${LINE_MOVE_VERB}\s+)?from\s+|:\s*)(${VERSION})\s*(?:to|→|->)\s*(${VERSION})`, 'i');
 const LINE_UPGRADE_VERB = new RegExp(String.raw`\b${LINE_MOVE_VERB}\b`, 'i');
 const UPGRADE_VERB_BEFORE = /\b(?:upgrad|updat|bump|mov|patch|refresh|rebuil)\w*\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$/i;
 const AND_EARLIER = /^\s*(?:and|or)\s+(?:earlier|older|below|lower|prior)/i;
