@@ -59,7 +59,7 @@ const EXAMPLE_HINT = registerHints(['example', 'e g', 'such as']);
 const PAST_HINT = registerHints(['previously']);
 const INSTEAD_HINT = registerHints(['instead']);
 const CONDITION_HINT = registerHints(['when', 'once', 'as soon as']);
-const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'upgrade to', 'move', 'switch', 'transition', 'recommend', 'use']);
+const ALTERNATIVE_HINT = registerHints(['workaround', 'work around', 'instead', 'migrate', 'recommend', 'use', ...['upgrade', 'move', 'switch', 'transition'].flatMap((verb) => ['to', 'your', 'the', 'any', 'all', 'existing'].map((next) => `${verb} ${next}`))]);
 // Image names start with one of these words.
 const IMAGE_NAME_HINT = registerHints(['base', 'pytorch', 'tf', 'tf2', 'tensorflow', 'jax', 'r', 'common', 'xgboost', 'sklearn', 'scikit', 'chainer', 'mxnet', 'rapids', 'theia', 'beam', 'huggingface']);
 

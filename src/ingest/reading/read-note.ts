@@ -278,7 +278,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
   // Two clauses can each have their own subject only if the sentence names two framework lines.
   const lines = splitClauses ? subjectLines(mentions) : 0;
   // Or one line, when the other clause says nothing changed, or reports a change done to something else.
-  const clauseMode = lines >= 2 ? 'two lines' : lines === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text) ? 'unchanged' : lines === 1 && DONE.test(s.text) && CLAUSE_BREAK.test(s.text) ? 'done to another' : null;
+  const clauseMode = lines >= 2 ? 'two lines' : lines === 1 && /\bunchanged\b|\bnot (?:affected|impacted|updated|changed)\b/i.test(s.text) ? 'unchanged' : lines === 1 && CLAUSE_BREAK.test(s.text) && DONE.test(s.text) ? 'done to another' : null;
   const clauses = clauseMode ? twoClauses(s, noteType, title, scope, clauseMode) : null;
   if (clauses) return clauses;
   let subjectsFromContext = false;
@@ -318,6 +318,7 @@ export function readStatement(s: Statement, noteType: Note['type'], title: Frame
 // (not a version's dot inside a word, nor "U.S. Army"; "e.g. The" is cut, as before). A word in
 // capitals ends a sentence as well as any other ("… for CPU and GPU. The …", "… on Vertex AI. You …").
 const SENTENCE_BREAK = /(?<=(?:[a-z0-9)\]]|[A-Za-z][A-Z])[.!?])\s+(?=[A-Z])/;
+const MAY_HAVE_SENTENCES = /[.!?]\s+[A-Z]/;
 
 // Kinds a later sentence of a paragraph states whatever its first word, and the words that open one
 // reporting a change of its own (see bySentence).
@@ -363,6 +364,8 @@ const EXPLAINS = /^(?:note that|note:|please note|keep in mind|be aware|this (?:
 function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'], title: FrameworkMention | null, scope: NoteScope): StatementReading {
   const kind = whole.predicate?.kind;
   if (whole.noEvent !== null || kind == null || kind === 'other' || whole.findings.length === 0) return whole;
+  // (Most statements are one sentence: a plain scan says so before the look-behind split runs.)
+  if (!MAY_HAVE_SENTENCES.test(s.text)) return whole;
   const sentences = s.text.split(SENTENCE_BREAK);
   if (sentences.length < 2) return whole;
   const spans = sentenceSpans(s.text, sentences);
