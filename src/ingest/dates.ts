@@ -32,22 +32,21 @@ export function readDate(raw: string): DateReading {
   const text = raw.replace(/\s+/g, ' ').trim();
   if (NOT_APPLICABLE.test(text)) return { status: 'not-applicable' };
   if (TO_BE_DETERMINED.test(text)) return { status: 'to-be-determined' };
-  const bare = text;
   let reading: DateReading | null = null;
   let length = 0;
-  let m = ISO.exec(bare);
+  let m = ISO.exec(text);
   if (m) {
     reading = validated(Number(m[1]), Number(m[2]), Number(m[3]), raw);
     length = m[0].length;
-  } else if ((m = MONTH_DAY_YEAR.exec(bare) ?? null)) {
+  } else if ((m = MONTH_DAY_YEAR.exec(text) ?? null)) {
     reading = named(m[1] ?? '', Number(m[2]), Number(m[3]), text, raw);
     length = m[0].length;
-  } else if ((m = DAY_MONTH_YEAR.exec(bare) ?? null)) {
+  } else if ((m = DAY_MONTH_YEAR.exec(text) ?? null)) {
     reading = named(m[2] ?? '', Number(m[1]), Number(m[3]), text, raw);
     length = m[0].length;
   }
   if (!reading || reading.status !== 'date') return reading ?? { status: 'unreadable', raw: text };
-  const rest = bare.slice(length).trim();
+  const rest = text.slice(length).trim();
   // "Aug 18, 2027 PT": a time zone after the day changes nothing for a date; nor do footnote marks.
   if (rest === '' || TIME_ZONE.test(rest) || FOOTNOTES.test(rest)) return reading;
   // "July 11, 2026 (extended from January 11, 2026)": the date first, then words about it.

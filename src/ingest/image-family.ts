@@ -84,7 +84,7 @@ function parseContainer(name: string): ImageFamily | null {
   const version = framework === 'base' ? cuda : transformers ? transformers.slice(1).filter(Boolean).join('.') : major && minor ? [major, minor, patch].filter(Boolean).join('.') : null;
   // tf-cpu alone is not a container name: it needs a version or a Python.
   if (!major && !pyMajor) return null;
-  const os = osName && osVersion ? (osName === 'ubuntu' && osVersion.length === 4 ? `Ubuntu ${osVersion.slice(0, 2)}.${osVersion.slice(2)}` : `${osName === 'debian' ? 'Debian' : 'Ubuntu'} ${osVersion}`) : null;
+  const os = osName && osVersion ? osOf(osName, osVersion) : null;
   return { name, framework, version, cuda, python: pyMajor ? `${pyMajor}.${pyMinor ?? ''}` : null, os, accelerator };
 }
 
@@ -120,7 +120,7 @@ export function parseImageFamily(name: string): ImageFamily | null {
     } else if (t === 'debian' || t === 'ubuntu') {
       const v = tokens[i + 1];
       if (v && /^\d+$/.test(v)) {
-        os = t === 'ubuntu' && v.length === 4 ? `Ubuntu ${v.slice(0, 2)}.${v.slice(2)}` : `${t === 'debian' ? 'Debian' : 'Ubuntu'} ${v}`;
+        os = osOf(t, v);
         i++;
       }
     }
@@ -133,6 +133,11 @@ export function parseImageFamily(name: string): ImageFamily | null {
   // For base images the CUDA version is the version that matters.
   if (framework === 'base') version = cuda;
   return { name: clean, framework, version, cuda, python, os, accelerator };
+}
+
+/** ubuntu + 2204 → "Ubuntu 22.04", debian + 12 → "Debian 12" (as image names write them). */
+function osOf(distro: string, digits: string): string {
+  return distro === 'ubuntu' && digits.length === 4 ? `Ubuntu ${digits.slice(0, 2)}.${digits.slice(2)}` : `${distro === 'debian' ? 'Debian' : 'Ubuntu'} ${digits}`;
 }
 
 /** cu124 → 12.4, cu92 → 9.2, cu100 → 10.0, cu113 → 11.3. */

@@ -238,7 +238,10 @@ export function parseVersionsTable(html: string): VersionsTable {
   for (const { table, section: heading } of tables) {
     const all = grid(table);
     // The header is the first row that names an end-date column (<th> cells, or <td><strong>…).
-    const headerAt = all.slice(0, 3).findIndex((r) => r.cells.some((c) => columnOf(c) === 'eop' || columnOf(c) === 'eoa'));
+    const headerAt = all.slice(0, 3).findIndex((r) => r.cells.some((c) => {
+      const column = columnOf(c);
+      return column === 'eop' || column === 'eoa';
+    }));
     // A supported-versions table is one with an end date column; other tables on the page (regions,
     // Python versions, container URIs without dates) are not ours to judge.
     if (headerAt < 0) continue;
@@ -269,16 +272,19 @@ export function parseVersionsTable(html: string): VersionsTable {
       throw new TableShapeError(`table under "${section}" lacks column(s) ${missing.join(', ')} (headers: ${headers.join(' | ')})`);
     }
     matched++;
+    // The framework the heading names, and the one a sub-heading row names for the rows under it.
+    const headingFramework = frameworkNamedIn(section);
     let subSection: string | null = null;
+    let sectionFramework = headingFramework;
     for (const { cells, header, subHeading } of all.slice(bodyFrom)) {
       if (header || cells.length === 0) continue;
       if (subHeading !== null) {
         subSection = subHeading;
+        sectionFramework = frameworkNamedIn(subHeading) ?? headingFramework;
         continue;
       }
       // The header row written again further down the table.
       if (cells.length === headers.length && cells.every((c, i) => c === headers[i])) continue;
-      const sectionFramework = (subSection ? frameworkNamedIn(subSection) : null) ?? frameworkNamedIn(section);
       const cell = (c: Column): string => {
         const i = c === 'version' ? versionAt : columns.indexOf(c);
         return i >= 0 ? (cells[i] ?? '') : '';

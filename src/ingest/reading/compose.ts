@@ -26,8 +26,10 @@ export interface Finding {
 /** Kinds Python can be the subject of: a Python version stops (or starts) being offered. */
 const PYTHON_SUBJECT_KINDS = new Set<EventKind>(['end-of-support-reached', 'deprecation', 'new-image']);
 
+/** "<preposition> [the] … images": where a change lands (group 1: the words naming the images). */
+const landsInPattern = (prepositions: string): RegExp => new RegExp(String.raw`\b(?:${prepositions})\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b`, 'gi');
 // "PyTorch has been removed from Theia IDE images": the images a change lands in are its subject.
-const LANDS_IN = /\b(?:to|from|onto|into|in)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
+const LANDS_IN = landsInPattern('to|from|onto|into|in');
 // "vLLM 0.6 containers with PyTorch 2.4": a framework named after "with" is what the subject bundles.
 const BUNDLED_BEFORE = new RegExp(String.raw`\b(?:${BUILT_WITH}|including|includes?|bundles?|bundled with|built (?:on|with)|based on|on top of|powered by|uses?|using)\b(?:[^.;:]|\.\d)*$`, 'i');
 
@@ -44,7 +46,7 @@ function landsIn(text: string, mentions: FrameworkMention[]): FrameworkMention[]
 }
 
 // Where a Python change lands: "in new TensorFlow container images", "for TensorFlow 2.15 images".
-const PYTHON_LANDS_IN = /\b(?:to|from|onto|into|in|for|with)\s+(?:the\s+|all\s+)?((?:[\w./+-]+\s+){0,6}?)(?:gpu\s+|cpu\s+)?(?:deep learning vms?\s+)?(?:images?|containers?)\b/gi;
+const PYTHON_LANDS_IN = landsInPattern('to|from|onto|into|in|for|with');
 
 /** Whether a mention sits inside "in/for … images" (where a Python change lands). */
 function insideLandsIn(text: string, m: FrameworkMention): boolean {

@@ -43,8 +43,11 @@ const INSTRUCTION = /^(?:(?:first|then|next|finally),\s+(?:stop|start|create|rec
 // A purpose, then what to do: "To pin a runtime version, set the --version flag …", "To use it,
 // select …". Not when the purpose names what changed ("To mitigate CVE-2025-1234, upgrade to the
 // PyTorch 2.4.1 images, which are now available"): that is news told as advice.
-const PURPOSE_THEN_DO = /^to [a-z]+\b(?:[^,.;]|\.\d){0,100}, (?:set|use|run|select|specify|add|pass|choose|open|go to|click|enable|disable|install|reinstall|create|recreate|configure|include|remove|delete|call|replace|change|edit|update|upgrade|see|visit|read|follow|apply|check|refer to|contact|restart|rebuild|redeploy|download|pull|modify|review|ensure|make sure)\b/i;
-const NAMES_WHAT_CHANGED = /\bCVE-\d{4}-\d|\bGHSA-|\b[A-Z][\w.+-]*\s+v?\d+\.\d+/;
+const PURPOSE = String.raw`^to [a-z]+\b(?:[^,.;]|\.\d){0,100},`;
+const PURPOSE_THEN_DO = new RegExp(String.raw`${PURPOSE} (?:set|use|run|select|specify|add|pass|choose|open|go to|click|enable|disable|install|reinstall|create|recreate|configure|include|remove|delete|call|replace|change|edit|update|upgrade|see|visit|read|follow|apply|check|refer to|contact|restart|rebuild|redeploy|download|pull|modify|review|ensure|make sure)\b`, 'i');
+// A CVE or advisory id; or that, or a name and its version: what changed.
+const NAMES_A_CVE = /\bCVE-\d{4}-\d|\bGHSA-/;
+const NAMES_WHAT_CHANGED = new RegExp(String.raw`${NAMES_A_CVE.source}|\b[A-Z][\w.+-]*\s+v?\d+\.\d+`);
 
 /** A sentence that points or says what to do (and so carries no event). */
 function instructs(sentence: string): boolean {
@@ -335,14 +338,13 @@ const DESCRIBES_CONTENTS = /^(?:(?:the|these|this|both|all|each)\s+(?:[\w.-]+\s+
 // none ("… on some images" is not).
 const REFERS_BACK = /\b(?:the same|these|those|this|that|its|their)\b(?:\s+[\w.-]+){0,3}?\s+(?:images?|containers?|image famil(?:y|ies)|versions?|runtimes?|dlcs?|lines?)\b|^(?:the\s+)(?:[\w.-]+\s+){0,3}?(?:images?|containers?|image famil(?:y|ies)|runtimes?|dlcs?)\b|^(?:it|they)\b/i;
 
-// A version written in a sentence; a CVE or advisory id.
+// A version written in a sentence.
 const VERSIONED = /\d\.\d/;
-const NAMES_A_CVE = /\bCVE-\d{4}-\d|\bGHSA-/;
 
 // A sentence that explains the one before ("Note that this TensorFlow Enterprise version does not
 // include Long Term Version Support", "This change was made to improve size"), or says what to do
 // about it ("Use tpu-ubuntu2204-base and install …", "To use it, select …").
-const EXPLAINS = /^(?:note that|note:|please note|keep in mind|be aware|this (?:change|update|release|fix) (?:was made|is|helps|means|makes|lets|allows)|(?:this|that) is because|(?:use|install|run|select|choose|migrate|switch|move|set|specify|upgrade|update) (?:to |the |your |a |an |it\b|them\b|[\w-]+ (?:instead|and|or)\b|<)|to [a-z]+\b(?:[^,.;]|\.\d){0,100},)/i;
+const EXPLAINS = new RegExp(String.raw`^(?:note that|note:|please note|keep in mind|be aware|this (?:change|update|release|fix) (?:was made|is|helps|means|makes|lets|allows)|(?:this|that) is because|(?:use|install|run|select|choose|migrate|switch|move|set|specify|upgrade|update) (?:to |the |your |a |an |it\b|them\b|[\w-]+ (?:instead|and|or)\b|<)|${PURPOSE.slice(1)})`, 'i');
 
 /**
  * A paragraph of several sentences, read with its sentences. Read whole, a paragraph states the
@@ -392,14 +394,14 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   };
   const asideCache: (boolean | undefined)[] = [];
   const isAside = (i: number): boolean => i > 0 && (asideCache[i] ??= notNews(i));
-  const sentenceOf = (m: FrameworkMention): number => spans.findLastIndex((span) => span.start <= m.start);
+  const sentenceAt = (offset: number): number => spans.findLastIndex((span) => span.start <= offset);
 
   // Read whole, the paragraph also took as subjects the frameworks an aside names ("The runtime
   // also includes TensorFlow 2.20.0, PyTorch 2.9.1 …"): they are not its news, nor its line.
   const onlyInAsides = (f: Finding): boolean => {
     const named = whole.mentions.filter((m) => m.framework === f.framework && m.end > m.start);
     // (Named in the first sentence: news. Only then are later sentences looked at.)
-    return named.length > 0 && named.every((m) => m.start >= (spans[1]?.start ?? Infinity)) && named.every((m) => isAside(sentenceOf(m)));
+    return named.length > 0 && named.every((m) => m.start >= (spans[1]?.start ?? Infinity)) && named.every((m) => isAside(sentenceAt(m.start)));
   };
   const line = whole.findings.find((f) => f.framework !== null && f.framework !== 'python' && !onlyInAsides(f)) ?? null;
   // A later sentence naming no framework is about the paragraph's line only when it points back at it.
@@ -411,7 +413,7 @@ function bySentence(s: Statement, whole: StatementReading, noteType: Note['type'
   // Which sentence the whole reading's kind came from (its cue), when the statement's own words decided.
   const cue = whole.predicate?.from === 'statement' ? whole.predicate.cue : null;
   const cueAt = cue ? s.text.indexOf(cue) : -1;
-  const cueSentence = cueAt < 0 ? -1 : spans.findLastIndex((span) => span.start <= cueAt);
+  const cueSentence = cueAt < 0 ? -1 : sentenceAt(cueAt);
   let findings = whole.findings;
   if (cueSentence > 0) {
     const cueText = sentences[cueSentence] ?? '';
