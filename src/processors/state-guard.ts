@@ -11,6 +11,7 @@
 //   - every few checks it also verifies that every scheduler exists, and re-creates missing ones.
 import { randomUUID } from 'node:crypto';
 import { repairSchedulers, syncSchedulers } from '../queue/schedules.js';
+import { runScript } from '../stores/scripts.js';
 import type { Deps } from './deps.js';
 import { alertOperator } from './operator.js';
 
@@ -23,6 +24,14 @@ export interface Recovery {
 }
 
 const RECOVERY_TTL_SECONDS = 14 * 24 * 3600;
+
+// The marker, if absent, and with it the recovery record (KEYS: marker, recovery; ARGV: marker
+// value, recovery value, its TTL in seconds). 1 if this call set them, 0 if another process had.
+const CLAIM_RECOVERY = `if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0`;
 
 export const markerKey = (prefix: string): string => `${prefix}:state-marker`;
 export const recoveryKey = (prefix: string): string => `${prefix}:recovery`;
@@ -145,10 +154,11 @@ export class StateGuard {
     const { redis, prefix } = this.deps;
     const now = this.deps.clock();
     const recovery: Recovery = { id: randomUUID(), detectedAt: now.toISOString(), lostAfter: (this.lastVerifiedAt ?? now).toISOString() };
-    // Only one process wins the marker; it alone records the recovery and tells the operator.
-    const won = await redis.set(markerKey(prefix), JSON.stringify({ id: recovery.id, createdAt: now.toISOString() }), 'NX');
-    if (won !== 'OK') return this.runCheck();
-    await redis.set(recoveryKey(prefix), JSON.stringify(recovery), 'EX', RECOVERY_TTL_SECONDS);
+    // Only one process wins the marker; it alone tells the operator. The marker and the recovery
+    // record are written in one step: a process that sees the new marker (it lost the race) reads
+    // the record right after, and must find it there, or its status page never shows the recovery.
+    const won = await runScript(redis, CLAIM_RECOVERY, [markerKey(prefix), recoveryKey(prefix)], [JSON.stringify({ id: recovery.id, createdAt: now.toISOString() }), JSON.stringify(recovery), RECOVERY_TTL_SECONDS]);
+    if (won !== 1) return this.runCheck();
     this.markerId = recovery.id;
     this.lastRecovery = recovery;
     await syncSchedulers(this.deps, this.deps.config);
